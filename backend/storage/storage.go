@@ -1,0 +1,134 @@
+// Package storage defines what a backup needs from a destination: a small
+// core interface, optional abilities as one-method interfaces found by type
+// assertion, sentinel errors and their classification, a retry decorator and
+// an explicit registry of destination kinds.
+//
+// A destination holds versions side by side under its root. A version is a
+// complete, browsable folder named by the job's pattern. It is written into
+// a pending place (a ".tmp-" folder where the destination can rename, the
+// final prefix on S3) and exists only once Commit returns. Every version and
+// every pending place carries its owner (job id, run id) so that retention
+// and clean-up never touch what belongs to another job or to the user.
+package storage
+
+import (
+	"context"
+	"io"
+	"time"
+)
+
+// TmpPrefix starts the name of a version's pending place on destinations
+// that can rename.
+const TmpPrefix = ".tmp-"
+
+// MetaDir is the folder inside every version that holds Avault's own files
+// (owner record, manifest). Users may browse it; nothing else is written there.
+const MetaDir = ".avault"
+
+// ManifestName is the manifest's file name inside MetaDir.
+const ManifestName = "manifest.json.gz"
+
+// Owner says which job and run a version or a pending place belongs to.
+type Owner struct {
+	JobID string `json:"jobId"`
+	RunID string `json:"runId"`
+}
+
+// VersionInfo describes a committed version.
+type VersionInfo struct {
+	Name    string    `json:"name"`
+	Owner   Owner     `json:"owner"`
+	Created time.Time `json:"created"` // when the run that made it started, from the commit record
+	Files   int64     `json:"files"`
+	Bytes   int64     `json:"bytes"`
+}
+
+// Leftover is a pending place that was never committed (an interrupted run).
+// Owner is zero when the owner record could not be read.
+type Leftover struct {
+	Name  string `json:"name"`
+	Owner Owner  `json:"owner"`
+}
+
+// Hash is a content hash as the destination computes it ("md5", "sha256").
+type Hash struct {
+	Algo  string `json:"algo"`
+	Value string `json:"value"` // lower-case hex
+}
+
+// FileInfo is one file of a version as the destination lists it.
+type FileInfo struct {
+	Path string `json:"path"` // slash-separated, relative to the version
+	Size int64  `json:"size"`
+	Hash Hash   `json:"hash"` // zero when the destination has none for it
+}
+
+// PutResult is what the destination reports after storing a file.
+type PutResult struct {
+	Size int64
+	Hash Hash // the destination's own hash of what it stored, when it has one
+}
+
+// Destination is the core contract every destination kind implements.
+type Destination interface {
+	// Check validates credentials and that the root exists and is writable.
+	Check(ctx context.Context) error
+	// Begin creates the pending place for a new version called name.
+	// It fails with ErrExists when a version or pending place of that name exists.
+	Begin(ctx context.Context, name string, owner Owner) (Pending, error)
+	// ListVersions returns committed versions only, of every owner, sorted by name.
+	ListVersions(ctx context.Context) ([]VersionInfo, error)
+	// ListLeftovers returns pending places of interrupted runs.
+	ListLeftovers(ctx context.Context) ([]Leftover, error)
+	// DeleteVersion removes a committed version and everything in it, and nothing else.
+	DeleteVersion(ctx context.Context, name string) error
+	// DeleteLeftover removes a pending place returned by ListLeftovers.
+	DeleteLeftover(ctx context.Context, name string) error
+	// Open reads a file of a committed version (restore, verify).
+	Open(ctx context.Context, version, path string) (io.ReadCloser, error)
+	// ReadManifest returns the manifest bytes stored with a committed version.
+	ReadManifest(ctx context.Context, version string) ([]byte, error)
+	// Close releases clients and connections.
+	Close() error
+}
+
+// Pending is a version being written. Put may be called concurrently.
+type Pending interface {
+	Name() string
+	// Put stores size bytes from r at path (slash-separated, relative to the
+	// version), streaming; progress, when not nil, is called with byte deltas.
+	Put(ctx context.Context, path string, r io.Reader, size int64, progress func(int64)) (PutResult, error)
+	// Commit stores the manifest and makes the version visible: before it
+	// returns, ListVersions does not return it; after, it does, with info.
+	Commit(ctx context.Context, manifest []byte, info VersionInfo) error
+	// Abort removes the pending place (best effort; leftovers are also
+	// cleaned on the next run).
+	Abort(ctx context.Context) error
+}
+
+// Copier is a Pending that can copy a file from a committed version on the
+// same destination without sending its bytes (server-side copy, hard link).
+type Copier interface {
+	CopyFrom(ctx context.Context, fromVersion, fromPath, toPath string, size int64) (PutResult, error)
+}
+
+// FileLister is a Destination that can list the files of a committed version
+// with sizes and its own hashes, without downloading them (quick verify).
+type FileLister interface {
+	ListFiles(ctx context.Context, version string) ([]FileInfo, error)
+}
+
+// Choice is something a person can pick as (part of) a destination: a
+// bucket, a drive, a folder.
+type Choice struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Kind   string `json:"kind"` // "bucket", "drive", "folder"
+	HasSub bool   `json:"hasSub"`
+}
+
+// Chooser is a Destination kind that can list what can be chosen under parent
+// ("" for the top level).
+type Chooser interface {
+	ListChoices(ctx context.Context, parent string) ([]Choice, error)
+}

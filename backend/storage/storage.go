@@ -73,20 +73,32 @@ type PutResult struct {
 type Destination interface {
 	// Check validates credentials and that the root exists and is writable.
 	Check(ctx context.Context) error
-	// Begin creates the pending place for a new version called name.
-	// It fails with ErrExists when a version or pending place of that name exists.
+	// Begin creates the pending place for a new version called name (see
+	// ValidateName). It fails with ErrExists when a version or pending place
+	// of that name exists, except a pending place with exactly this owner:
+	// that one is returned again, so that a retried Begin whose first attempt
+	// did reach the service succeeds.
 	Begin(ctx context.Context, name string, owner Owner) (Pending, error)
 	// ListVersions returns committed versions only, of every owner, sorted by name.
 	ListVersions(ctx context.Context) ([]VersionInfo, error)
-	// ListLeftovers returns pending places of interrupted runs.
+	// ListLeftovers returns pending places of interrupted runs, sorted by
+	// name. Leftover.Name is the version name the place was begun for
+	// (without TmpPrefix): the name DeleteLeftover takes. What Avault did not
+	// create is never listed.
 	ListLeftovers(ctx context.Context) ([]Leftover, error)
-	// DeleteVersion removes a committed version and everything in it, and nothing else.
+	// DeleteVersion removes a committed version and everything in it, and
+	// nothing else. It fails with ErrNotFound when name is not a version.
+	// It first undoes the commit, so an interrupted delete leaves a leftover,
+	// never a committed version with files missing.
 	DeleteVersion(ctx context.Context, name string) error
-	// DeleteLeftover removes a pending place returned by ListLeftovers.
+	// DeleteLeftover removes a pending place returned by ListLeftovers, and
+	// fails with ErrNotFound when there is none of that name.
 	DeleteLeftover(ctx context.Context, name string) error
-	// Open reads a file of a committed version (restore, verify).
+	// Open reads a file of a committed version (restore, verify). It fails
+	// with ErrNotFound when the version or file does not exist.
 	Open(ctx context.Context, version, path string) (io.ReadCloser, error)
-	// ReadManifest returns the manifest bytes stored with a committed version.
+	// ReadManifest returns the manifest bytes stored with a committed
+	// version, or ErrNotFound.
 	ReadManifest(ctx context.Context, version string) ([]byte, error)
 	// Close releases clients and connections.
 	Close() error
@@ -96,24 +108,32 @@ type Destination interface {
 type Pending interface {
 	Name() string
 	// Put stores size bytes from r at path (slash-separated, relative to the
-	// version), streaming; progress, when not nil, is called with byte deltas.
+	// version, see ValidatePath), streaming, and replaces a file already put
+	// there. It reads exactly size bytes; a reader that ends sooner fails
+	// the Put with ErrInvalid. progress, when not nil, is called with byte
+	// deltas that add up to size on success. Put may be called concurrently.
 	Put(ctx context.Context, path string, r io.Reader, size int64, progress func(int64)) (PutResult, error)
 	// Commit stores the manifest and makes the version visible: before it
 	// returns, ListVersions does not return it; after, it does, with info.
+	// Calling it again after it succeeded returns nil.
 	Commit(ctx context.Context, manifest []byte, info VersionInfo) error
 	// Abort removes the pending place (best effort; leftovers are also
-	// cleaned on the next run).
+	// cleaned on the next run). It returns nil when nothing is left.
 	Abort(ctx context.Context) error
 }
 
 // Copier is a Pending that can copy a file from a committed version on the
 // same destination without sending its bytes (server-side copy, hard link).
+// CopyFrom fails with ErrNotFound when the source does not exist, and with
+// ErrInvalid when its size is not size. PutResult.Hash may be zero.
 type Copier interface {
 	CopyFrom(ctx context.Context, fromVersion, fromPath, toPath string, size int64) (PutResult, error)
 }
 
 // FileLister is a Destination that can list the files of a committed version
 // with sizes and its own hashes, without downloading them (quick verify).
+// ListFiles returns every file put or copied into the version, sorted by
+// path, and nothing of MetaDir.
 type FileLister interface {
 	ListFiles(ctx context.Context, version string) ([]FileInfo, error)
 }

@@ -1,0 +1,184 @@
+package storage
+
+import (
+	"context"
+	"io"
+)
+
+// WithRetry wraps d so that every call is retried on a retryable error
+// (IsRetryable) with exponential backoff and full jitter, honouring a
+// service's Retry-After, until it succeeds, fails permanently, runs out of
+// attempts or its context ends. The result implements exactly the optional
+// interfaces d implements (FileLister, Chooser, and Copier on its Pending).
+//
+// Put is retried only when its body can be read again: an io.ReadSeeker is
+// seeked back to where it stood when Put was called; an io.ReaderAt is read
+// again from offset 0 through a fresh io.SectionReader. Any other reader is
+// tried once. Progress never counts a byte twice across attempts.
+//
+// Begin, Commit, CopyFrom and the deletes rely on the contract's idempotency
+// (see Destination and Pending); a delete that finds nothing on a later
+// attempt succeeds. Open retries opening only, not reading. Close is not
+// retried.
+func WithRetry(d Destination, o RetryOptions) Destination {
+	rd := &retryDest{d: d, r: &retrier{o: o.withDefaults()}}
+	fl, isFL := d.(FileLister)
+	ch, isCh := d.(Chooser)
+	switch {
+	case isFL && isCh:
+		return struct {
+			*retryDest
+			retryLister
+			retryChooser
+		}{rd, retryLister{fl, rd.r}, retryChooser{ch, rd.r}}
+	case isFL:
+		return struct {
+			*retryDest
+			retryLister
+		}{rd, retryLister{fl, rd.r}}
+	case isCh:
+		return struct {
+			*retryDest
+			retryChooser
+		}{rd, retryChooser{ch, rd.r}}
+	}
+	return rd
+}
+
+type retryDest struct {
+	d Destination
+	r *retrier
+}
+
+// Unwrap returns the destination WithRetry wrapped.
+func (d *retryDest) Unwrap() Destination { return d.d }
+
+func (d *retryDest) Check(ctx context.Context) error {
+	return d.r.do(ctx, "check", func(int) error { return d.d.Check(ctx) })
+}
+
+func (d *retryDest) Begin(ctx context.Context, name string, owner Owner) (Pending, error) {
+	p, err := retry1(ctx, d.r, "begin "+name, func(int) (Pending, error) {
+		return d.d.Begin(ctx, name, owner)
+	})
+	if err != nil {
+		return nil, err
+	}
+	rp := &retryPending{p: p, r: d.r}
+	if c, ok := p.(Copier); ok {
+		return struct {
+			*retryPending
+			retryCopier
+		}{rp, retryCopier{c, d.r}}, nil
+	}
+	return rp, nil
+}
+
+func (d *retryDest) ListVersions(ctx context.Context) ([]VersionInfo, error) {
+	return retry1(ctx, d.r, "list versions", func(int) ([]VersionInfo, error) {
+		return d.d.ListVersions(ctx)
+	})
+}
+
+func (d *retryDest) ListLeftovers(ctx context.Context) ([]Leftover, error) {
+	return retry1(ctx, d.r, "list leftovers", func(int) ([]Leftover, error) {
+		return d.d.ListLeftovers(ctx)
+	})
+}
+
+func (d *retryDest) DeleteVersion(ctx context.Context, name string) error {
+	return d.r.do(ctx, "delete version "+name, func(attempt int) error {
+		return goneIsDone(attempt, d.d.DeleteVersion(ctx, name))
+	})
+}
+
+func (d *retryDest) DeleteLeftover(ctx context.Context, name string) error {
+	return d.r.do(ctx, "delete leftover "+name, func(attempt int) error {
+		return goneIsDone(attempt, d.d.DeleteLeftover(ctx, name))
+	})
+}
+
+func (d *retryDest) Open(ctx context.Context, version, path string) (io.ReadCloser, error) {
+	return retry1(ctx, d.r, "open "+version+"/"+path, func(int) (io.ReadCloser, error) {
+		return d.d.Open(ctx, version, path)
+	})
+}
+
+func (d *retryDest) ReadManifest(ctx context.Context, version string) ([]byte, error) {
+	return retry1(ctx, d.r, "read manifest of "+version, func(int) ([]byte, error) {
+		return d.d.ReadManifest(ctx, version)
+	})
+}
+
+func (d *retryDest) Close() error { return d.d.Close() }
+
+type retryLister struct {
+	fl FileLister
+	r  *retrier
+}
+
+func (l retryLister) ListFiles(ctx context.Context, version string) ([]FileInfo, error) {
+	return retry1(ctx, l.r, "list files of "+version, func(int) ([]FileInfo, error) {
+		return l.fl.ListFiles(ctx, version)
+	})
+}
+
+type retryChooser struct {
+	ch Chooser
+	r  *retrier
+}
+
+func (c retryChooser) ListChoices(ctx context.Context, parent string) ([]Choice, error) {
+	return retry1(ctx, c.r, "list choices", func(int) ([]Choice, error) {
+		return c.ch.ListChoices(ctx, parent)
+	})
+}
+
+type retryPending struct {
+	p Pending
+	r *retrier
+}
+
+// Unwrap returns the pending version WithRetry wrapped.
+func (p *retryPending) Unwrap() Pending { return p.p }
+
+func (p *retryPending) Name() string { return p.p.Name() }
+
+func (p *retryPending) Put(ctx context.Context, path string, r io.Reader, size int64, progress func(int64)) (PutResult, error) {
+	body := rewinder(r, size)
+	if body == nil {
+		return p.p.Put(ctx, path, r, size, progress)
+	}
+	hw := &highWater{fn: progress}
+	return retry1(ctx, p.r, "put "+path, func(int) (PutResult, error) {
+		b, err := body()
+		if err != nil {
+			return PutResult{}, err
+		}
+		hw.restart()
+		return p.p.Put(ctx, path, b, size, hw.add)
+	})
+}
+
+func (p *retryPending) Commit(ctx context.Context, manifest []byte, info VersionInfo) error {
+	return p.r.do(ctx, "commit "+p.p.Name(), func(int) error {
+		return p.p.Commit(ctx, manifest, info)
+	})
+}
+
+func (p *retryPending) Abort(ctx context.Context) error {
+	return p.r.do(ctx, "abort "+p.p.Name(), func(attempt int) error {
+		return goneIsDone(attempt, p.p.Abort(ctx))
+	})
+}
+
+type retryCopier struct {
+	c Copier
+	r *retrier
+}
+
+func (c retryCopier) CopyFrom(ctx context.Context, fromVersion, fromPath, toPath string, size int64) (PutResult, error) {
+	return retry1(ctx, c.r, "copy "+toPath, func(int) (PutResult, error) {
+		return c.c.CopyFrom(ctx, fromVersion, fromPath, toPath, size)
+	})
+}

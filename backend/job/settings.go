@@ -1,0 +1,66 @@
+package job
+
+// KeySource is where the user chose to keep the data key. The environment
+// variable AVAULT_ENCRYPTION_KEY, when set, is used whatever this says.
+type KeySource string
+
+// The key sources a user can choose.
+const (
+	KeySourceKeyring KeySource = "keyring" // the OS keyring (default)
+	KeySourceFile    KeySource = "file"    // a 0600 file in the data directory, for machines without a keyring
+)
+
+// NotifyOn says which finished runs raise a desktop notification.
+type NotifyOn string
+
+// The notification choices.
+const (
+	NotifyFailures NotifyOn = "failures" // FAILED and PARTIAL_SUCCESS (default)
+	NotifyAll      NotifyOn = "all"      // every finished run
+	NotifyNever    NotifyOn = "never"
+)
+
+// Settings are the application-wide choices. A zero field means its
+// default; WithDefaults fills them in. New fields must keep that rule so
+// that settings saved by an older version read correctly.
+type Settings struct {
+	// NASRoot is the absolute path where the NAS share is mounted. Every
+	// source path and every browse request is confined to it. Empty until
+	// the user picks it.
+	NASRoot string `json:"nasRoot"`
+	// WorkerConcurrency is how many runs may go at once (default 2).
+	WorkerConcurrency int `json:"workerConcurrency"`
+	// TransfersPerRun is how many files one run sends in parallel (default 4).
+	TransfersPerRun int `json:"transfersPerRun"`
+	// KeySource is where the data key is kept (default keyring).
+	KeySource KeySource `json:"keySource"`
+	// Notifications says when to notify (default failures).
+	Notifications NotifyOn `json:"notifications"`
+	// StartHidden starts Avault in the tray without opening its window.
+	StartHidden bool `json:"startHidden"`
+}
+
+// The defaults and bounds of Settings.
+const (
+	DefaultWorkerConcurrency = 2
+	DefaultTransfersPerRun   = 4
+	MaxWorkerConcurrency     = 16
+	MaxTransfersPerRun       = 64
+)
+
+// WithDefaults returns s with every zero field set to its default.
+func (s Settings) WithDefaults() Settings {
+	if s.WorkerConcurrency == 0 {
+		s.WorkerConcurrency = DefaultWorkerConcurrency
+	}
+	if s.TransfersPerRun == 0 {
+		s.TransfersPerRun = DefaultTransfersPerRun
+	}
+	if s.KeySource == "" {
+		s.KeySource = KeySourceKeyring
+	}
+	if s.Notifications == "" {
+		s.Notifications = NotifyFailures
+	}
+	return s
+}

@@ -1,0 +1,260 @@
+package drivefake
+
+import (
+	"crypto/md5"
+	"encoding/hex"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// FolderMime is the MIME type of a Drive folder.
+const FolderMime = "application/vnd.google-apps.folder"
+
+// timeFormat is how Drive writes times (RFC 3339, milliseconds, UTC).
+const timeFormat = "2006-01-02T15:04:05.000Z"
+
+// file is one Drive item. A file has at most one parent, as in Drive since
+// 2020; drive roots have none.
+type file struct {
+	ID, Name, MimeType string
+	Parent             string
+	DriveID            string // "" in My Drive
+	AppProps           map[string]string
+	Trashed            bool // explicitly trashed
+	Created, Modified  time.Time
+	Content            []byte
+	MD5                string
+	seq                int64
+}
+
+type sharedDrive struct {
+	ID, Name string
+	Created  time.Time
+	CanPurge bool // organizers and content managers may delete permanently
+}
+
+func (f *file) folder() bool { return f.MimeType == FolderMime }
+
+// setContent stores data and the checksums Drive computes on it.
+func (f *file) setContent(data []byte) {
+	f.Content = data
+	sum := md5.Sum(data)
+	f.MD5 = hex.EncodeToString(sum[:])
+}
+
+// lookup resolves id ("root" is My Drive's root). Items in Shared Drives are
+// invisible unless the request said supportsAllDrives=true, as in Google.
+// The caller holds s.mu.
+func (s *Server) lookup(id string, allDrives bool) (*file, bool) {
+	if id == "root" {
+		id = RootID
+	}
+	f, ok := s.files[id]
+	if !ok || (f.DriveID != "" && !allDrives) {
+		return nil, false
+	}
+	return f, true
+}
+
+// trashed reports whether f or one of its ancestors is in the trash.
+func (s *Server) trashed(f *file) bool {
+	for f != nil {
+		if f.Trashed {
+			return true
+		}
+		f = s.files[f.Parent]
+	}
+	return false
+}
+
+// toMap renders f as Drive's JSON file resource (every field the fake knows;
+// the fields parameter then selects).
+func (s *Server) toMap(f *file) map[string]any {
+	m := map[string]any{
+		"kind":              "drive#file",
+		"id":                f.ID,
+		"name":              f.Name,
+		"mimeType":          f.MimeType,
+		"trashed":           s.trashed(f),
+		"explicitlyTrashed": f.Trashed,
+		"createdTime":       f.Created.Format(timeFormat),
+		"modifiedTime":      f.Modified.Format(timeFormat),
+	}
+	if f.Parent != "" {
+		m["parents"] = []any{f.Parent}
+	}
+	if f.DriveID != "" {
+		m["driveId"] = f.DriveID
+	}
+	if len(f.AppProps) > 0 {
+		props := map[string]any{}
+		for k, v := range f.AppProps {
+			props[k] = v
+		}
+		m["appProperties"] = props
+	}
+	if !f.folder() {
+		m["size"] = strconv.Itoa(len(f.Content))
+		m["md5Checksum"] = f.MD5
+	}
+	return m
+}
+
+// fileFields is every field of a file resource the fake can return.
+var fileFields = schema{
+	"kind": nil, "id": nil, "name": nil, "mimeType": nil, "trashed": nil,
+	"explicitlyTrashed": nil, "createdTime": nil, "modifiedTime": nil,
+	"parents": nil, "driveId": nil, "appProperties": nil, "size": nil,
+	"md5Checksum": nil,
+}
+
+// fileDefault is what Drive returns for a file when fields is not given.
+var fileDefault = "kind,id,name,mimeType"
+
+// insert adds a new item under parent; the caller holds s.mu and has
+// checked that parent exists.
+func (s *Server) insert(parent *file, name, mime string, props map[string]string) *file {
+	s.seq++
+	now := time.Now().UTC()
+	f := &file{
+		ID: newID(), Name: name, MimeType: mime, Parent: parent.ID, DriveID: parent.DriveID,
+		AppProps: maps.Clone(props), Created: now, Modified: now, seq: s.seq,
+	}
+	s.files[f.ID] = f
+	return f
+}
+
+// children returns the items directly in folder id, oldest first; the
+// caller holds s.mu.
+func (s *Server) children(id string) []*file {
+	var out []*file
+	for _, f := range s.files {
+		if f.Parent == id {
+			out = append(out, f)
+		}
+	}
+	slices.SortFunc(out, func(a, b *file) int { return int(a.seq - b.seq) })
+	return out
+}
+
+// removeTree deletes f and everything below it; the caller holds s.mu.
+func (s *Server) removeTree(f *file) {
+	for _, c := range s.children(f.ID) {
+		s.removeTree(c)
+	}
+	delete(s.files, f.ID)
+}
+
+// usage is the bytes stored in My Drive, trash included; the caller holds s.mu.
+func (s *Server) usage() (total, inTrash int64) {
+	for _, f := range s.files {
+		if f.DriveID == "" {
+			total += int64(len(f.Content))
+			if s.trashed(f) {
+				inTrash += int64(len(f.Content))
+			}
+		}
+	}
+	return total, inTrash
+}
+
+// driveItems counts the items of a Shared Drive; the caller holds s.mu.
+func (s *Server) driveItems(driveID string) int {
+	n := 0
+	for _, f := range s.files {
+		if f.DriveID == driveID && f.ID != driveID {
+			n++
+		}
+	}
+	return n
+}
+
+// Item is a snapshot of one Drive item, for tests to inspect.
+type Item struct {
+	ID, Name, MimeType string
+	Size               int64
+	MD5                string
+	Trashed            bool
+	AppProperties      map[string]string
+	Created            time.Time
+}
+
+// Children lists the items directly in folder id (oldest first), trashed
+// ones included.
+func (s *Server) Children(id string) []Item {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if id == "root" {
+		id = RootID
+	}
+	var out []Item
+	for _, f := range s.children(id) {
+		out = append(out, Item{ID: f.ID, Name: f.Name, MimeType: f.MimeType,
+			Size: int64(len(f.Content)), MD5: f.MD5, Trashed: s.trashed(f),
+			AppProperties: maps.Clone(f.AppProps), Created: f.Created})
+	}
+	return out
+}
+
+// Content returns a file's bytes.
+func (s *Server) Content(id string) ([]byte, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f, ok := s.files[id]
+	if !ok {
+		return nil, false
+	}
+	return slices.Clone(f.Content), true
+}
+
+// Usage returns the bytes stored in My Drive, trash included.
+func (s *Server) Usage() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	total, _ := s.usage()
+	return total
+}
+
+// Create puts an item straight into folder parent (as another client, or a
+// person in the web UI, would) and returns its id. content is ignored for
+// folders.
+func (s *Server) Create(parent, name, mime string, content []byte, props map[string]string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.lookup(parent, true)
+	if !ok {
+		panic("drivefake: Create: no folder " + parent)
+	}
+	f := s.insert(p, name, mime, props)
+	if !f.folder() {
+		f.setContent(slices.Clone(content))
+	}
+	return f.ID
+}
+
+// AddSharedDrive creates a Shared Drive and returns its id (which is also
+// the id of its root folder). canPurge says whether the signed-in user may
+// delete permanently there (organizer or content manager) or only trash.
+func (s *Server) AddSharedDrive(name string, canPurge bool) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now().UTC()
+	id := "0A" + newID()[1:20]
+	s.drives = append(s.drives, &sharedDrive{ID: id, Name: name, Created: now, CanPurge: canPurge})
+	s.seq++
+	s.files[id] = &file{ID: id, Name: name, MimeType: FolderMime, DriveID: id,
+		Created: now, Modified: now, seq: s.seq}
+	return id
+}
+
+// drive returns the Shared Drive with id; the caller holds s.mu.
+func (s *Server) drive(id string) *sharedDrive {
+	for _, d := range s.drives {
+		if d.ID == id {
+			return d
+		}
+	}
+	return nil
+}

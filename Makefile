@@ -1,0 +1,39 @@
+# Avault. `make run` and `make test` install what is missing first.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/.cache/bin:$(PATH)
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+TAGS    := desktop,production,webkit2_41
+LDFLAGS := -s -w -X main.version=$(VERSION)
+BIN     := build/bin/avault
+
+.PHONY: run build build-binary frontend bindings test setup setup-test windows bench clean
+
+run: setup build
+	./$(BIN)
+
+build: setup frontend build-binary
+
+build-binary:
+	go build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+frontend:
+	npm --prefix frontend run -s build
+
+bindings:
+	wails generate module -tags webkit2_41
+
+windows:
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags desktop,production -ldflags "$(LDFLAGS)" -o build/bin/avault.exe .
+
+test: setup-test
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh run
+
+setup-test:
+	scripts/setup.sh test
+
+clean:
+	rm -rf build/bin build/test-artifacts frontend/dist/assets frontend/dist/index.html

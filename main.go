@@ -1,0 +1,120 @@
+// Command avault backs up folders of a NAS share to Google Drive, S3 and
+// local disks. Without a subcommand it opens the desktop app (window + tray).
+package main
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+
+	"github.com/avault/avault/backend/instance"
+	"github.com/avault/avault/backend/service"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+//go:embed build/appicon.png
+var appIcon []byte
+
+//go:embed build/tray/idle.png
+var trayIdle []byte
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("avault", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	hidden := fs.Bool("hidden", false, "start in the tray with the window hidden (only when a tray host exists)")
+	showVersion := fs.Bool("version", false, "print the version and exit")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, "avault", version)
+		return 0
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "avault: unknown command %q\n", fs.Arg(0))
+		return 2
+	}
+	if err := runDesktop(*hidden); err != nil {
+		fmt.Fprintln(stderr, "avault:", err)
+		return 1
+	}
+	return 0
+}
+
+// runDesktop takes the single-instance lock, opens the service and runs the
+// window and the tray until Quit, SIGTERM or SIGINT.
+func runDesktop(hidden bool) error {
+	dir, err := service.DataDir()
+	if err != nil {
+		return err
+	}
+	lock, err := instance.Acquire(dir)
+	if errors.Is(err, instance.ErrRunning) {
+		if err := instance.ShowRunning(dir); err != nil {
+			return fmt.Errorf("Avault is already running, but did not answer: %w", err)
+		}
+		fmt.Println("Avault is already running; its window was brought forward.")
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+
+	trayHost := trayHostAvailable()
+	svc, err := service.Open(context.Background(), service.Options{DataDir: dir, Version: version, TrayHost: trayHost})
+	if err != nil {
+		return err
+	}
+	defer svc.Close()
+
+	app := NewApp(svc)
+	if err := lock.Serve(app.show); err != nil {
+		return err
+	}
+	defer app.stopTray()
+
+	// Wails itself turns SIGINT and SIGTERM into a clean Quit (OnShutdown runs).
+	return wails.Run(&options.App{
+		Title:     "Avault",
+		Width:     1100,
+		Height:    720,
+		MinWidth:  800,
+		MinHeight: 520,
+		// Without a tray host a hidden window could never be brought back.
+		StartHidden:       hidden && trayHost,
+		HideWindowOnClose: trayHost,
+		AssetServer:       &assetserver.Options{Assets: assets},
+		BackgroundColour:  &options.RGBA{R: 248, G: 250, B: 252, A: 255},
+		OnStartup: func(ctx context.Context) {
+			app.startup(ctx)
+			if trayHost {
+				app.startTray(trayIdle)
+			}
+		},
+		OnShutdown: app.shutdown,
+		Bind:       []any{app},
+		Linux: &linux.Options{
+			Icon:        appIcon,
+			ProgramName: "avault",
+		},
+	})
+}

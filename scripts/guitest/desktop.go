@@ -1,0 +1,247 @@
+//go:build gui
+
+// Package guitest drives the real Avault binary under Xvfb, in a private
+// D-Bus session with a StatusNotifierWatcher, the way a person would: it
+// looks at the window, clicks the tray menu over com.canonical.dbusmenu and
+// asks the window to close as a window manager would.
+package guitest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jezek/xgb"
+	"github.com/jezek/xgb/xproto"
+)
+
+// app is one running avault process.
+type app struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	done chan error
+	log  *bytes.Buffer
+}
+
+func startApp(t *testing.T, dataDir string, args ...string) *app {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "AVAULT_DATA_DIR="+dataDir)
+	var log bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", binary, err)
+	}
+	a := &app{t: t, cmd: cmd, done: make(chan error, 1), log: &log}
+	go func() { a.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if a.cmd.ProcessState == nil {
+			_ = a.cmd.Process.Kill()
+			<-a.done
+		}
+	})
+	return a
+}
+
+// waitExit waits for the process to end and returns its exit code.
+func (a *app) waitExit(d time.Duration) int {
+	a.t.Helper()
+	select {
+	case err := <-a.done:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return ee.ExitCode()
+		}
+		if err != nil {
+			a.t.Fatalf("wait: %v", err)
+		}
+		return 0
+	case <-time.After(d):
+		a.t.Fatalf("avault still running after %v; output:\n%s", d, a.log.String())
+		return -1
+	}
+}
+
+func (a *app) alive() bool {
+	return a.cmd.ProcessState == nil && a.cmd.Process.Signal(syscall.Signal(0)) == nil
+}
+
+// visibleWindow returns the id of a visible window titled exactly "Avault".
+func visibleWindow() (uint32, bool) {
+	out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^Avault$").Output()
+	if err != nil {
+		return 0, false
+	}
+	fields := strings.Fields(string(out))
+	if len(fields) == 0 {
+		return 0, false
+	}
+	id, err := strconv.ParseUint(fields[0], 10, 32)
+	return uint32(id), err == nil
+}
+
+func waitVisible(t *testing.T, d time.Duration) uint32 {
+	t.Helper()
+	var id uint32
+	ok := eventually(d, func() bool { var v bool; id, v = visibleWindow(); return v })
+	if !ok {
+		t.Fatalf("no visible Avault window within %v", d)
+	}
+	return id
+}
+
+func waitHidden(t *testing.T, d time.Duration) {
+	t.Helper()
+	if !eventually(d, func() bool { _, v := visibleWindow(); return !v }) {
+		t.Fatalf("the Avault window is still visible after %v", d)
+	}
+}
+
+// staysHidden checks that no Avault window becomes visible for d.
+func staysHidden(t *testing.T, d time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		if _, v := visibleWindow(); v {
+			t.Fatal("an Avault window became visible")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func eventually(d time.Duration, f func() bool) bool {
+	deadline := time.Now().Add(d)
+	for {
+		if f() {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// requestClose sends WM_DELETE_WINDOW, as a window manager's close button does.
+func requestClose(t *testing.T, win uint32) {
+	t.Helper()
+	conn, err := xgb.NewConn()
+	if err != nil {
+		t.Fatalf("connect to X: %v", err)
+	}
+	defer conn.Close()
+	atom := func(name string) xproto.Atom {
+		r, err := xproto.InternAtom(conn, false, uint16(len(name)), name).Reply()
+		if err != nil {
+			t.Fatalf("intern %s: %v", name, err)
+		}
+		return r.Atom
+	}
+	ev := xproto.ClientMessageEvent{
+		Format: 32,
+		Window: xproto.Window(win),
+		Type:   atom("WM_PROTOCOLS"),
+		Data:   xproto.ClientMessageDataUnionData32New([]uint32{uint32(atom("WM_DELETE_WINDOW")), 0, 0, 0, 0}),
+	}
+	if err := xproto.SendEventChecked(conn, false, xproto.Window(win), xproto.EventMaskNoEvent, string(ev.Bytes())).Check(); err != nil {
+		t.Fatalf("send WM_DELETE_WINDOW: %v", err)
+	}
+}
+
+// screenshot saves the whole screen under the artifacts folder.
+func screenshot(t *testing.T, name string) string {
+	t.Helper()
+	path := filepath.Join(artifacts, name)
+	if out, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v: %s", err, out)
+	}
+	return path
+}
+
+// renderedUI reports whether the window area of a screenshot shows the
+// Avault shell: many pixels that are neither the black root nor the window's
+// plain background, among them the indigo of the logo and navigation.
+func renderedUI(path string) (bool, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, "", err
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return false, "", err
+	}
+	var content, indigo int
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 2 {
+		for x := b.Min.X; x < b.Max.X; x += 2 {
+			r, g, bl := rgb(img, x, y)
+			if isBackground(r, g, bl) {
+				continue
+			}
+			content++
+			if bl > 180 && r < 130 && g < 120 {
+				indigo++
+			}
+		}
+	}
+	detail := fmt.Sprintf("%d content pixels, %d indigo pixels (sampled every 2nd)", content, indigo)
+	return content > 1000 && indigo > 100, detail, nil
+}
+
+func rgb(img image.Image, x, y int) (int, int, int) {
+	r, g, b, _ := img.At(x, y).RGBA()
+	return int(r >> 8), int(g >> 8), int(b >> 8)
+}
+
+// isBackground is the X root (black) or the window's plain light background.
+func isBackground(r, g, b int) bool {
+	if r < 8 && g < 8 && b < 8 {
+		return true
+	}
+	return r >= 240 && g >= 240 && b >= 240
+}
+
+// pss sums the proportional set size (kB) of pid and all its descendants
+// (WebKit's web and network processes).
+func pss(pid int) (int, []int) {
+	pids := append([]int{pid}, descendants(pid)...)
+	total := 0
+	for _, p := range pids {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", p))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == "Pss:" {
+				n, _ := strconv.Atoi(f[1])
+				total += n
+			}
+		}
+	}
+	return total, pids
+}
+
+func descendants(pid int) []int {
+	var out []int
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
+	if err != nil {
+		return nil
+	}
+	for _, f := range strings.Fields(string(data)) {
+		c, _ := strconv.Atoi(f)
+		out = append(out, c)
+		out = append(out, descendants(c)...)
+	}
+	return out
+}

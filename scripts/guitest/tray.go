@@ -1,0 +1,140 @@
+//go:build gui
+
+package guitest
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/godbus/dbus/v5"
+)
+
+const (
+	watcherName = "org.kde.StatusNotifierWatcher"
+	watcherPath = "/StatusNotifierWatcher"
+)
+
+// watcher is a StatusNotifierWatcher process: the tray host Avault looks for.
+type watcher struct{ cmd *exec.Cmd }
+
+func startWatcher(t *testing.T, bus *dbus.Conn) *watcher {
+	t.Helper()
+	cmd := exec.Command("status-notifier-watcher")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start status-notifier-watcher: %v", err)
+	}
+	w := &watcher{cmd: cmd}
+	t.Cleanup(w.stop)
+	if !eventually(10*time.Second, func() bool { return hasOwner(bus, watcherName) }) {
+		t.Fatal("status-notifier-watcher did not take its bus name")
+	}
+	return w
+}
+
+func (w *watcher) stop() {
+	if w.cmd.ProcessState == nil {
+		_ = w.cmd.Process.Kill()
+		_ = w.cmd.Wait()
+	}
+}
+
+func hasOwner(bus *dbus.Conn, name string) bool {
+	var has bool
+	err := bus.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, name).Store(&has)
+	return err == nil && has
+}
+
+// trayItem is a registered StatusNotifierItem: its bus name and object path.
+type trayItem struct{ bus, path string }
+
+// registeredItems lists the items the watcher knows.
+func registeredItems(bus *dbus.Conn) []trayItem {
+	obj := bus.Object(watcherName, watcherPath)
+	v, err := obj.GetProperty(watcherName + ".RegisteredStatusNotifierItems")
+	if err != nil {
+		return nil
+	}
+	names, _ := v.Value().([]string)
+	var items []trayItem
+	for _, n := range names {
+		// Entries are "busname" or "busname/object/path".
+		if i := strings.Index(n, "/"); i > 0 {
+			items = append(items, trayItem{n[:i], n[i:]})
+		} else {
+			items = append(items, trayItem{n, "/StatusNotifierItem"})
+		}
+	}
+	return items
+}
+
+func waitTrayItem(t *testing.T, bus *dbus.Conn, d time.Duration) trayItem {
+	t.Helper()
+	var items []trayItem
+	if !eventually(d, func() bool { items = registeredItems(bus); return len(items) == 1 }) {
+		t.Fatalf("want exactly one tray item registered within %v, have %v", d, items)
+	}
+	return items[0]
+}
+
+func (it trayItem) prop(bus *dbus.Conn, name string) (any, error) {
+	v, err := bus.Object(it.bus, dbus.ObjectPath(it.path)).GetProperty("org.kde.StatusNotifierItem." + name)
+	if err != nil {
+		return nil, err
+	}
+	return v.Value(), nil
+}
+
+// menuEntry is one node of a com.canonical.dbusmenu layout.
+type menuEntry struct {
+	ID       int32
+	Props    map[string]dbus.Variant
+	Children []dbus.Variant
+}
+
+// menuIDs maps each menu label to its item id.
+func (it trayItem) menuIDs(t *testing.T, bus *dbus.Conn) (dbus.ObjectPath, map[string]int32) {
+	t.Helper()
+	mp, err := it.prop(bus, "Menu")
+	if err != nil {
+		t.Fatalf("tray item Menu property: %v", err)
+	}
+	menuPath := mp.(dbus.ObjectPath)
+	var rev uint32
+	var root menuEntry
+	call := bus.Object(it.bus, menuPath).Call("com.canonical.dbusmenu.GetLayout", 0, int32(0), int32(-1), []string{})
+	if err := call.Store(&rev, &root); err != nil {
+		t.Fatalf("GetLayout: %v", err)
+	}
+	ids := map[string]int32{}
+	var walk func(e menuEntry)
+	walk = func(e menuEntry) {
+		if l, ok := e.Props["label"]; ok {
+			ids[fmt.Sprint(l.Value())] = e.ID
+		}
+		for _, c := range e.Children {
+			var child menuEntry
+			if err := dbus.Store([]any{c.Value()}, &child); err == nil {
+				walk(child)
+			}
+		}
+	}
+	walk(root)
+	return menuPath, ids
+}
+
+// click activates the tray menu item with the given label.
+func (it trayItem) click(t *testing.T, bus *dbus.Conn, label string) {
+	t.Helper()
+	menuPath, ids := it.menuIDs(t, bus)
+	id, ok := ids[label]
+	if !ok {
+		t.Fatalf("tray menu has no %q item; it has %v", label, ids)
+	}
+	call := bus.Object(it.bus, menuPath).Call("com.canonical.dbusmenu.Event", 0, id, "clicked", dbus.MakeVariant(int32(0)), uint32(time.Now().Unix()))
+	if call.Err != nil {
+		t.Fatalf("click %q: %v", label, call.Err)
+	}
+}

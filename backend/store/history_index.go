@@ -1,0 +1,187 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/avault/avault/backend/job"
+)
+
+// indexMark is the value of an index entry; the key is what matters.
+var indexMark = []byte{1}
+
+// InterruptedMessage is the errorMessage of a run found active when the
+// database was opened: the process that ran it ended without finishing it.
+const InterruptedMessage = "interrupted"
+
+// runKey returns a run's key in history/runs: startedAt in Unix
+// nanoseconds, sign bit flipped, big-endian, then the run id.
+func runKey(startedAt time.Time, id string) []byte {
+	k := binary.BigEndian.AppendUint64(make([]byte, 0, 8+len(id)), uint64(startedAt.UnixNano())^(1<<63))
+	return append(k, id...)
+}
+
+// putNewRun stores a new run and indexes it.
+func putNewRun(h *bolt.Bucket, r *job.Run) error {
+	key := runKey(r.StartedAt, r.ID)
+	runs := h.Bucket(bucketRuns)
+	runs.FillPercent = 0.9 // keys mostly arrive in time order
+	if err := putJSON(runs, key, r); err != nil {
+		return err
+	}
+	if err := h.Bucket(bucketRunIDs).Put([]byte(r.ID), key); err != nil {
+		return err
+	}
+	return addToIndexes(h, key, r.JobID, string(r.Status))
+}
+
+// putRun stores r over old under key, moving it between status indexes
+// when its status changed.
+func putRun(h *bolt.Bucket, key []byte, old, r *job.Run) error {
+	if err := putJSON(h.Bucket(bucketRuns), key, r); err != nil {
+		return err
+	}
+	if old.Status == r.Status {
+		return nil
+	}
+	if err := h.Bucket(bucketByStatus).Bucket([]byte(old.Status)).Delete(key); err != nil {
+		return err
+	}
+	return indexPut(h.Bucket(bucketByStatus), []byte(r.Status), key)
+}
+
+// addToIndexes adds a run's key to its job's and its status's index.
+func addToIndexes(h *bolt.Bucket, key []byte, jobID, status string) error {
+	if jobID != "" {
+		if err := indexPut(h.Bucket(bucketByJob), []byte(jobID), key); err != nil {
+			return err
+		}
+	}
+	return indexPut(h.Bucket(bucketByStatus), []byte(status), key)
+}
+
+func indexPut(parent *bolt.Bucket, name, key []byte) error {
+	b, err := parent.CreateBucketIfNotExists(name)
+	if err != nil {
+		return err
+	}
+	b.FillPercent = 0.9
+	return b.Put(key, indexMark)
+}
+
+// keysOf returns copies of the keys of b (nil b has none), oldest first.
+func keysOf(b *bolt.Bucket) [][]byte {
+	var keys [][]byte
+	if b == nil {
+		return nil
+	}
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	return keys
+}
+
+// activeStatuses are the statuses of runs that have not ended.
+func activeStatuses() []job.Status {
+	var out []job.Status
+	for _, st := range job.Statuses {
+		if !st.IsFinal() {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// RecoverInterrupted marks every run still PENDING, RUNNING, UPLOADING or
+// ROTATING as FAILED with errorMessage "interrupted" and completedAt now,
+// and returns how many it marked. Open calls it: such runs belong to a
+// process that ended. Call it again only when this process has no run
+// going.
+func (s *Store) RecoverInterrupted() (int, error) {
+	n := 0
+	now := s.stamp()
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		h := tx.Bucket(bucketHistory)
+		for _, st := range activeStatuses() {
+			for _, key := range keysOf(h.Bucket(bucketByStatus).Bucket([]byte(st))) {
+				r, err := decodeRun(key, h.Bucket(bucketRuns).Get(key))
+				if err != nil {
+					return err
+				}
+				old := r
+				ended := now
+				if ended.Before(r.StartedAt) {
+					ended = r.StartedAt
+				}
+				r.Finish(job.StatusFailed, ended, InterruptedMessage)
+				if err := putRun(h, key, &old, &r); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+// activeRunOf returns a run of the job that has not ended, or nil.
+func activeRunOf(h *bolt.Bucket, jobID string) (*job.Run, error) {
+	mine := h.Bucket(bucketByJob).Bucket([]byte(jobID))
+	if mine == nil {
+		return nil, nil
+	}
+	for _, st := range activeStatuses() {
+		for _, key := range keysOf(h.Bucket(bucketByStatus).Bucket([]byte(st))) {
+			if mine.Get(key) != nil {
+				r, err := decodeRun(key, h.Bucket(bucketRuns).Get(key))
+				return &r, err
+			}
+		}
+	}
+	return nil, nil
+}
+
+// markJobDeleted flags every run of a deleted job, so history shows it.
+func markJobDeleted(h *bolt.Bucket, jobID string) error {
+	runs := h.Bucket(bucketRuns)
+	for _, key := range keysOf(h.Bucket(bucketByJob).Bucket([]byte(jobID))) {
+		r, err := decodeRun(key, runs.Get(key))
+		if err != nil {
+			return err
+		}
+		r.JobDeleted = true
+		if err := putJSON(runs, key, &r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteJobHistory removes every run of a job and its index entries.
+func deleteJobHistory(h *bolt.Bucket, jobID string) error {
+	runs := h.Bucket(bucketRuns)
+	for _, key := range keysOf(h.Bucket(bucketByJob).Bucket([]byte(jobID))) {
+		r, err := decodeRun(key, runs.Get(key))
+		if err != nil {
+			return err
+		}
+		if err := h.Bucket(bucketByStatus).Bucket([]byte(r.Status)).Delete(key); err != nil {
+			return err
+		}
+		if err := h.Bucket(bucketRunIDs).Delete([]byte(r.ID)); err != nil {
+			return err
+		}
+		if err := runs.Delete(key); err != nil {
+			return err
+		}
+	}
+	if h.Bucket(bucketByJob).Bucket([]byte(jobID)) == nil {
+		return nil
+	}
+	return h.Bucket(bucketByJob).DeleteBucket([]byte(jobID))
+}

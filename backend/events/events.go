@@ -1,0 +1,124 @@
+// Package events names what Avault tells the window while it works, and the
+// payloads it sends. The same payloads travel over Wails' runtime events in
+// the desktop app and over the web mode's event stream.
+package events
+
+import (
+	"sync"
+	"time"
+)
+
+// Event names.
+const (
+	BackupProgress = "backup:progress"
+	BackupStatus   = "backup:status"
+	QueueStats     = "queue:stats"
+	// DataChanged tells the window that jobs, destinations or settings changed
+	// outside it (CLI, tray, schedule), so it reloads what it shows.
+	DataChanged = "data:changed"
+)
+
+// Progress is the payload of backup:progress.
+type Progress struct {
+	JobID                  string  `json:"jobId"`
+	HistoryID              string  `json:"historyId"`
+	Status                 string  `json:"status"`
+	FilesScanned           int64   `json:"filesScanned"`
+	BytesScanned           int64   `json:"bytesScanned"`
+	ScanDone               bool    `json:"scanDone"`
+	FilesUploaded          int64   `json:"filesUploaded"`
+	FilesCopied            int64   `json:"filesCopied"`
+	FilesFailed            int64   `json:"filesFailed"`
+	BytesUploaded          int64   `json:"bytesUploaded"`
+	BytesDone              int64   `json:"bytesDone"`
+	CurrentFile            string  `json:"currentFile"`
+	UploadSpeed            float64 `json:"uploadSpeed"`            // bytes per second
+	EstimatedTimeRemaining float64 `json:"estimatedTimeRemaining"` // seconds; -1 while unknown
+	Timestamp              int64   `json:"timestamp"`              // Unix milliseconds
+}
+
+// Status is the payload of backup:status.
+type Status struct {
+	JobID     string `json:"jobId"`
+	HistoryID string `json:"historyId"`
+	Status    string `json:"status"`
+	Message   string `json:"message"`
+	Timestamp int64  `json:"timestamp"`
+}
+
+// Queue is the payload of queue:stats.
+type Queue struct {
+	Waiting   int   `json:"waiting"`
+	Active    int   `json:"active"`
+	Completed int   `json:"completed"`
+	Failed    int   `json:"failed"`
+	Timestamp int64 `json:"timestamp"`
+}
+
+// Emitter sends an event to whoever listens. Emit must not block for long.
+type Emitter interface {
+	Emit(name string, payload any)
+}
+
+// Discard drops every event.
+type Discard struct{}
+
+// Emit implements Emitter.
+func (Discard) Emit(string, any) {}
+
+// Multi sends each event to all of its emitters.
+type Multi []Emitter
+
+// Emit implements Emitter.
+func (m Multi) Emit(name string, payload any) {
+	for _, e := range m {
+		e.Emit(name, payload)
+	}
+}
+
+// Throttle passes on at most one event per interval; the last event held
+// back is sent by Flush, so the final state is never lost.
+type Throttle struct {
+	every time.Duration
+	now   func() time.Time
+
+	mu      sync.Mutex
+	last    time.Time
+	pending func()
+}
+
+// NewThrottle lets an event through at most every interval (250 ms when zero).
+func NewThrottle(every time.Duration) *Throttle {
+	if every <= 0 {
+		every = 250 * time.Millisecond
+	}
+	return &Throttle{every: every, now: time.Now}
+}
+
+// Do runs send now if the interval has passed since the last send;
+// otherwise it keeps send as the pending one for Flush.
+func (t *Throttle) Do(send func()) {
+	t.mu.Lock()
+	now := t.now()
+	if now.Sub(t.last) < t.every {
+		t.pending = send
+		t.mu.Unlock()
+		return
+	}
+	t.last = now
+	t.pending = nil
+	t.mu.Unlock()
+	send()
+}
+
+// Flush sends the event held back, if any.
+func (t *Throttle) Flush() {
+	t.mu.Lock()
+	p := t.pending
+	t.pending = nil
+	t.last = t.now()
+	t.mu.Unlock()
+	if p != nil {
+		p()
+	}
+}

@@ -83,8 +83,9 @@ type Destination interface {
 	ListVersions(ctx context.Context) ([]VersionInfo, error)
 	// ListLeftovers returns pending places of interrupted runs, sorted by
 	// name. Leftover.Name is the version name the place was begun for
-	// (without TmpPrefix): the name DeleteLeftover takes. What Avault did not
-	// create is never listed.
+	// (without TmpPrefix): the name DeleteLeftover takes. Only places that
+	// carry Avault's mark are listed (a TmpPrefix folder, an owner record);
+	// a user's own folders and objects never are.
 	ListLeftovers(ctx context.Context) ([]Leftover, error)
 	// DeleteVersion removes a committed version and everything in it, and
 	// nothing else. It fails with ErrNotFound when name is not a version.

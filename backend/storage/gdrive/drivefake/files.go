@@ -19,6 +19,7 @@ type meta struct {
 	Name          *string            `json:"name"`
 	MimeType      string             `json:"mimeType"`
 	Parents       []string           `json:"parents"`
+	Properties    map[string]*string `json:"properties"`
 	AppProperties map[string]*string `json:"appProperties"`
 	Trashed       *bool              `json:"trashed"`
 }
@@ -250,7 +251,11 @@ func (s *Server) create(m meta, content []byte, allDrives bool) (*file, *apiErro
 	if e := s.checkLimits(parent, int64(len(content)), content != nil); e != nil {
 		return nil, e
 	}
-	props, e := mergeProps(nil, m.AppProperties)
+	props, e := mergeProps(nil, m.Properties)
+	if e != nil {
+		return nil, e
+	}
+	appProps, e := mergeProps(nil, m.AppProperties)
 	if e != nil {
 		return nil, e
 	}
@@ -264,7 +269,7 @@ func (s *Server) create(m meta, content []byte, allDrives bool) (*file, *apiErro
 	if mime == FolderMime && content != nil {
 		return nil, apiErrorOf(http.StatusBadRequest, "global", "badRequest", "A folder cannot have content.")
 	}
-	f := s.insert(parent, name, mime, props)
+	f := s.insert(parent, name, mime, props, appProps)
 	if !f.folder() {
 		f.setContent(content)
 		s.uploaded += int64(len(content))
@@ -368,7 +373,11 @@ func (s *Server) applyUpdate(f *file, m meta, q url.Values) *apiError {
 	if f.Parent == "" {
 		return apiErrorOf(http.StatusForbidden, "global", "insufficientFilePermissions", "The root folder cannot be changed.")
 	}
-	props, e := mergeProps(f.AppProps, m.AppProperties)
+	props, e := mergeProps(f.Props, m.Properties)
+	if e != nil {
+		return e
+	}
+	appProps, e := mergeProps(f.AppProps, m.AppProperties)
 	if e != nil {
 		return e
 	}
@@ -389,7 +398,7 @@ func (s *Server) applyUpdate(f *file, m meta, q url.Values) *apiError {
 	if m.Trashed != nil {
 		f.Trashed = *m.Trashed
 	}
-	f.AppProps, f.Parent, f.Modified = props, newParent, time.Now().UTC()
+	f.Props, f.AppProps, f.Parent, f.Modified = props, appProps, newParent, time.Now().UTC()
 	return nil
 }
 

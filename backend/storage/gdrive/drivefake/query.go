@@ -24,7 +24,7 @@ var errQuery = errors.New("Invalid Value")
 //	trashed = true|false
 //	'id' in parents
 //	createdTime|modifiedTime (<|<=|>|>=|=|!=) 'RFC 3339'
-//	appProperties has { key='k' and value='v' }
+//	properties has { key='k' and value='v' } (and appProperties)
 //
 // joined by and, or, not and parentheses. String literals escape ' and \
 // with a backslash; anything else is an error, as with Google.
@@ -208,8 +208,8 @@ func (p *qparser) term() (pred, error) {
 		return p.trashedTerm()
 	case "createdTime", "modifiedTime":
 		return p.timeTerm(t.val)
-	case "appProperties":
-		return p.hasTerm()
+	case "properties", "appProperties":
+		return p.hasTerm(t.val == "appProperties")
 	}
 	return nil, fmt.Errorf("%w: unknown field %q", errQuery, t.val)
 }
@@ -268,8 +268,9 @@ func (p *qparser) timeTerm(field string) (pred, error) {
 	}, nil
 }
 
-// hasTerm parses "has { key='k' and value='v' }".
-func (p *qparser) hasTerm() (pred, error) {
+// hasTerm parses "has { key='k' and value='v' }" after properties or
+// appProperties.
+func (p *qparser) hasTerm(private bool) (pred, error) {
 	var key, value string
 	steps := []struct {
 		kind byte
@@ -289,7 +290,11 @@ func (p *qparser) hasTerm() (pred, error) {
 		}
 	}
 	return func(_ *Server, f *file) bool {
-		v, ok := f.AppProps[key]
+		props := f.Props
+		if private {
+			props = f.AppProps
+		}
+		v, ok := props[key]
 		return ok && v == value
 	}, nil
 }

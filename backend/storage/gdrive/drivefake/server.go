@@ -6,9 +6,9 @@
 //     with POSTed chunks answered 200 + "X-HTTP-Status-Code-Override: 308"
 //     and a Range header while unfinished), files.get (metadata and
 //     alt=media), files.list (q with name, mimeType, trashed, 'id' in
-//     parents, appProperties has, and/or/not; paging; corpora and the
+//     parents, properties has, and/or/not; paging; corpora and the
 //     shared-drive parameters checked as Google does), files.update (rename,
-//     appProperties, trashed, addParents/removeParents), files.copy,
+//     properties, trashed, addParents/removeParents), files.copy,
 //     files.delete, drives.list and about.get;
 //   - partial responses: the fields parameter selects what is returned,
 //     and unknown fields are rejected;

@@ -21,7 +21,8 @@ type file struct {
 	ID, Name, MimeType string
 	Parent             string
 	DriveID            string // "" in My Drive
-	AppProps           map[string]string
+	Props              map[string]string // public properties, visible to every app
+	AppProps           map[string]string // private to the app that set them
 	Trashed            bool // explicitly trashed
 	Created, Modified  time.Time
 	Content            []byte
@@ -88,13 +89,16 @@ func (s *Server) toMap(f *file) map[string]any {
 	if f.DriveID != "" {
 		m["driveId"] = f.DriveID
 	}
-	if len(f.AppProps) > 0 {
-		props := map[string]any{}
-		for k, v := range f.AppProps {
-			props[k] = v
+	for key, props := range map[string]map[string]string{"properties": f.Props, "appProperties": f.AppProps} {
+		if len(props) > 0 {
+			out := map[string]any{}
+			for k, v := range props {
+				out[k] = v
+			}
+			m[key] = out
 		}
-		m["appProperties"] = props
 	}
+	m["capabilities"] = s.capabilities(f)
 	if !f.folder() {
 		m["size"] = strconv.Itoa(len(f.Content))
 		m["md5Checksum"] = f.MD5
@@ -106,8 +110,16 @@ func (s *Server) toMap(f *file) map[string]any {
 var fileFields = schema{
 	"kind": nil, "id": nil, "name": nil, "mimeType": nil, "trashed": nil,
 	"explicitlyTrashed": nil, "createdTime": nil, "modifiedTime": nil,
-	"parents": nil, "driveId": nil, "appProperties": nil, "size": nil,
-	"md5Checksum": nil,
+	"parents": nil, "driveId": nil, "properties": nil, "appProperties": nil,
+	"size": nil, "md5Checksum": nil, "capabilities": nil,
+}
+
+// capabilities says what the signed-in user may do with f; the caller
+// holds s.mu.
+func (s *Server) capabilities(f *file) map[string]any {
+	purge := f.DriveID == "" || s.drive(f.DriveID).CanPurge
+	return map[string]any{"canAddChildren": f.folder(), "canDelete": purge && f.Parent != "",
+		"canTrash": f.Parent != "", "canRename": f.Parent != ""}
 }
 
 // fileDefault is what Drive returns for a file when fields is not given.
@@ -115,12 +127,12 @@ var fileDefault = "kind,id,name,mimeType"
 
 // insert adds a new item under parent; the caller holds s.mu and has
 // checked that parent exists.
-func (s *Server) insert(parent *file, name, mime string, props map[string]string) *file {
+func (s *Server) insert(parent *file, name, mime string, props, appProps map[string]string) *file {
 	s.seq++
 	now := time.Now().UTC()
 	f := &file{
 		ID: newID(), Name: name, MimeType: mime, Parent: parent.ID, DriveID: parent.DriveID,
-		AppProps: maps.Clone(props), Created: now, Modified: now, seq: s.seq,
+		Props: maps.Clone(props), AppProps: maps.Clone(appProps), Created: now, Modified: now, seq: s.seq,
 	}
 	s.files[f.ID] = f
 	return f
@@ -177,7 +189,7 @@ type Item struct {
 	Size               int64
 	MD5                string
 	Trashed            bool
-	AppProperties      map[string]string
+	Properties         map[string]string
 	Created            time.Time
 }
 
@@ -193,7 +205,7 @@ func (s *Server) Children(id string) []Item {
 	for _, f := range s.children(id) {
 		out = append(out, Item{ID: f.ID, Name: f.Name, MimeType: f.MimeType,
 			Size: int64(len(f.Content)), MD5: f.MD5, Trashed: s.trashed(f),
-			AppProperties: maps.Clone(f.AppProps), Created: f.Created})
+			Properties: maps.Clone(f.Props), Created: f.Created})
 	}
 	return out
 }
@@ -219,7 +231,7 @@ func (s *Server) Usage() int64 {
 
 // Create puts an item straight into folder parent (as another client, or a
 // person in the web UI, would) and returns its id. content is ignored for
-// folders.
+// folders; props are public properties.
 func (s *Server) Create(parent, name, mime string, content []byte, props map[string]string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -227,7 +239,7 @@ func (s *Server) Create(parent, name, mime string, content []byte, props map[str
 	if !ok {
 		panic("drivefake: Create: no folder " + parent)
 	}
-	f := s.insert(p, name, mime, props)
+	f := s.insert(p, name, mime, props, nil)
 	if !f.folder() {
 		f.setContent(slices.Clone(content))
 	}

@@ -1,0 +1,21 @@
+package local
+
+import (
+	"context"
+
+	"github.com/avault/avault/backend/storage"
+)
+
+// Kind describes local folder destinations for the registry. Config.Root is
+// the folder's absolute path.
+func Kind() storage.Kind {
+	return storage.Kind{
+		Name:        "local",
+		Title:       "Local folder",
+		Description: "A folder on another disk, a USB drive or a second NAS mounted on this computer.",
+		Fields: []storage.Field{
+			{Key: "root", Label: "Folder", Help: "Absolute path of an existing folder, e.g. /media/backup or E:\\Backups", Required: true},
+		},
+		Open: func(_ context.Context, cfg storage.Config) (storage.Destination, error) { return New(cfg.Root) },
+	}
+}

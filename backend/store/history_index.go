@@ -85,48 +85,57 @@ func keysOf(b *bolt.Bucket) [][]byte {
 	return keys
 }
 
-// activeStatuses are the statuses of runs that have not ended.
-func activeStatuses() []job.Status {
-	var out []job.Status
+// activeRunKeys returns copies of the keys of runs that have not ended.
+func activeRunKeys(h *bolt.Bucket) [][]byte {
+	var keys [][]byte
 	for _, st := range job.Statuses {
 		if !st.IsFinal() {
-			out = append(out, st)
+			keys = append(keys, keysOf(h.Bucket(bucketByStatus).Bucket([]byte(st)))...)
 		}
 	}
-	return out
+	return keys
 }
 
 // RecoverInterrupted marks every run still PENDING, RUNNING, UPLOADING or
 // ROTATING as FAILED with errorMessage "interrupted" and completedAt now,
 // and returns how many it marked. Open calls it: such runs belong to a
 // process that ended. Call it again only when this process has no run
-// going.
+// going. It writes nothing when there is nothing to mark.
 func (s *Store) RecoverInterrupted() (int, error) {
-	n := 0
+	var n int
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = len(activeRunKeys(tx.Bucket(bucketHistory)))
+		return nil
+	})
+	if err != nil || n == 0 {
+		return 0, err
+	}
 	now := s.stamp()
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		h := tx.Bucket(bucketHistory)
-		for _, st := range activeStatuses() {
-			for _, key := range keysOf(h.Bucket(bucketByStatus).Bucket([]byte(st))) {
-				r, err := decodeRun(key, h.Bucket(bucketRuns).Get(key))
-				if err != nil {
-					return err
-				}
-				old := r
-				ended := now
-				if ended.Before(r.StartedAt) {
-					ended = r.StartedAt
-				}
-				r.Finish(job.StatusFailed, ended, InterruptedMessage)
-				if err := putRun(h, key, &old, &r); err != nil {
-					return err
-				}
-				n++
+		active := activeRunKeys(h)
+		n = len(active)
+		for _, key := range active {
+			r, err := decodeRun(key, h.Bucket(bucketRuns).Get(key))
+			if err != nil {
+				return err
+			}
+			old := r
+			r.Finish(job.StatusFailed, latest(now, r.StartedAt), InterruptedMessage)
+			if err := putRun(h, key, &old, &r); err != nil {
+				return err
 			}
 		}
 		return nil
 	})
 	return n, err
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // activeRunOf returns a run of the job that has not ended, or nil.
@@ -135,12 +144,10 @@ func activeRunOf(h *bolt.Bucket, jobID string) (*job.Run, error) {
 	if mine == nil {
 		return nil, nil
 	}
-	for _, st := range activeStatuses() {
-		for _, key := range keysOf(h.Bucket(bucketByStatus).Bucket([]byte(st))) {
-			if mine.Get(key) != nil {
-				r, err := decodeRun(key, h.Bucket(bucketRuns).Get(key))
-				return &r, err
-			}
+	for _, key := range activeRunKeys(h) {
+		if mine.Get(key) != nil {
+			r, err := decodeRun(key, h.Bucket(bucketRuns).Get(key))
+			return &r, err
 		}
 	}
 	return nil, nil

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"testing"
@@ -18,6 +19,13 @@ const childEnv = "AVAULT_STORE_TEST_CHILD"
 func TestMain(m *testing.M) {
 	switch os.Getenv(childEnv) {
 	case "":
+		flag.Parse()
+		if *updateFixtures {
+			if err := writeFixtures(); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
 		os.Exit(m.Run())
 	case "open":
 		os.Exit(childOpen())
@@ -28,6 +36,8 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 }
+
+var updateFixtures = flag.Bool("update-fixtures", false, "rewrite testdata/v*.db (see fixture_test.go)")
 
 // t0 is the fixed clock of most tests.
 var t0 = time.Date(2026, 1, 12, 2, 0, 0, 0, time.UTC)

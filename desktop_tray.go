@@ -4,6 +4,8 @@ package main
 
 import "github.com/avault/avault/backend/tray"
 
+const generatingBindings = false
+
 func trayHostAvailable() bool { return tray.HostAvailable() }
 
 func (a *App) startTray(icon []byte) {

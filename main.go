@@ -10,12 +10,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
+	"github.com/avault/avault/backend/cli"
 	"github.com/avault/avault/backend/instance"
 	"github.com/avault/avault/backend/service"
 )
@@ -37,6 +40,14 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && cli.IsCommand(args[0]) {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return cli.Run(ctx, args, cli.Env{
+			Stdin: os.Stdin, Stdout: stdout, Stderr: stderr, Version: version,
+			Open: cli.DefaultOpen(version, false), Terminal: isTerminal(os.Stdout),
+		})
+	}
 	fs := flag.NewFlagSet("avault", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	hidden := fs.Bool("hidden", false, "start in the tray with the window hidden (only when a tray host exists)")
@@ -49,8 +60,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "avault: unknown command %q\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "avault: unknown command %q (see 'avault help')\n", fs.Arg(0))
 		return 2
+	}
+	if generatingBindings {
+		return runBindings()
 	}
 	if err := runDesktop(*hidden); err != nil {
 		fmt.Fprintln(stderr, "avault:", err)
@@ -117,4 +131,18 @@ func runDesktop(hidden bool) error {
 			ProgramName: "avault",
 		},
 	})
+}
+
+// runBindings runs only what the Wails CLI needs to generate the frontend's
+// bindings: no lock, no database, no tray.
+func runBindings() int {
+	if err := wails.Run(&options.App{Title: "Avault", Bind: []any{&App{}}}); err != nil {
+		return 1
+	}
+	return 0
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

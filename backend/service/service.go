@@ -1,15 +1,23 @@
 // Package service holds Avault's use cases. The window (app.go), the tray,
 // the command line and the headless web mode all call this one layer, so a
-// feature is written once.
+// feature is written once. It is the one place where unsealed credentials
+// meet a destination.
 package service
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
+	"log/slog"
 	"runtime"
+	"sync"
+
+	"github.com/avault/avault/backend/events"
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/job/nasroot"
+	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/store"
 )
 
 // Options configure a Service. Zero values mean defaults.
@@ -20,37 +28,46 @@ type Options struct {
 	Version string
 	// TrayHost says whether a tray host was found at start.
 	TrayHost bool
+	// Emitter receives events for the window; dropped when nil.
+	Emitter events.Emitter
+	// Logger receives the service's log; slog.Default() when nil.
+	Logger *slog.Logger
+	// KeyFile makes the service keep its data key in a 0600 file in the data
+	// folder instead of the OS keyring (the CLI's --key-file).
+	KeyFile bool
 }
 
 // Service is the application core.
 type Service struct {
-	opts Options
+	opts  Options
+	store *store.Store
+	emit  events.Emitter
+	log   *slog.Logger
+	kinds *storage.Registry
+
+	keyMu sync.Mutex
+	key   keyState
 }
 
 // Status describes this copy of Avault for the Status view.
 type Status struct {
-	Version  string `json:"version"`
-	DataDir  string `json:"dataDir"`
-	TrayHost bool   `json:"trayHost"`
-	Platform string `json:"platform"`
+	Version   string `json:"version"`
+	DataDir   string `json:"dataDir"`
+	TrayHost  bool   `json:"trayHost"`
+	Platform  string `json:"platform"`
+	KeySource string `json:"keySource"`          // "keyring", "environment", "file", or "" when unavailable
+	KeyError  string `json:"keyError,omitempty"` // why the data key cannot be used, in words a person can act on
 }
 
 // DataDir returns the data folder: $AVAULT_DATA_DIR, or "avault" in the
 // user's config folder (~/.config/avault, ~/Library/Application Support/avault,
 // %AppData%\avault).
-func DataDir() (string, error) {
-	if d := os.Getenv("AVAULT_DATA_DIR"); d != "" {
-		return filepath.Abs(d)
-	}
-	base, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find the user config folder (set AVAULT_DATA_DIR): %w", err)
-	}
-	return filepath.Join(base, "avault"), nil
-}
+func DataDir() (string, error) { return store.DefaultDir() }
 
-// Open starts the service on its data folder.
-func Open(_ context.Context, o Options) (*Service, error) {
+// Open opens the database in the data folder and loads the data key. A key
+// that cannot be read does not stop Open: the service then reports why in
+// Status and refuses only what needs the key, so nothing is lost.
+func Open(ctx context.Context, o Options) (*Service, error) {
 	if o.DataDir == "" {
 		d, err := DataDir()
 		if err != nil {
@@ -61,23 +78,78 @@ func Open(_ context.Context, o Options) (*Service, error) {
 	if o.Version == "" {
 		o.Version = "dev"
 	}
-	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("create data folder: %w", err)
+	if o.Emitter == nil {
+		o.Emitter = events.Discard{}
 	}
-	return &Service{opts: o}, nil
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	st, err := store.Open(ctx, store.Options{Dir: o.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	s := &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, kinds: newRegistry()}
+	s.loadKey(ctx)
+	return s, nil
 }
 
-// Status reports the version, the data folder and whether a tray host exists.
+// Status reports the version, the data folder, the tray host and the key.
 func (s *Service) Status() Status {
+	k := s.keyInfo()
 	return Status{
-		Version:  s.opts.Version,
-		DataDir:  s.opts.DataDir,
-		TrayHost: s.opts.TrayHost,
-		Platform: runtime.GOOS + "/" + runtime.GOARCH,
+		Version:   s.opts.Version,
+		DataDir:   s.opts.DataDir,
+		TrayHost:  s.opts.TrayHost,
+		Platform:  runtime.GOOS + "/" + runtime.GOARCH,
+		KeySource: k.source,
+		KeyError:  k.errText(),
 	}
 }
 
-// Close stops everything the service started.
+// Close stops everything the service started and closes the database.
 func (s *Service) Close() error {
-	return errors.Join()
+	return s.store.Close()
+}
+
+// sourceDir resolves a job's source under the NAS root.
+func (s *Service) sourceDir(st job.Settings, rel string) (string, error) {
+	if st.NASRoot == "" {
+		return "", errors.New("the NAS root is not set (Settings)")
+	}
+	root, err := nasroot.Open(st.NASRoot)
+	if err != nil {
+		return "", err
+	}
+	return root.Resolve(rel)
+}
+
+func checkNASRoot(dir string) error {
+	_, err := nasroot.Open(dir)
+	return err
+}
+
+// seal encrypts a credential's secret values for record id.
+func (s *Service) seal(id string, values map[string]string) ([]byte, error) {
+	plain, err := json.Marshal(values)
+	if err != nil {
+		return nil, err
+	}
+	return s.sealBytes(id, plain)
+}
+
+// unseal opens credential id's secret values.
+func (s *Service) unseal(id string) (storage.Secret, error) {
+	blob, err := s.store.SealedCredential(id)
+	if err != nil {
+		return storage.Secret{}, err
+	}
+	plain, err := s.openBytes(id, blob)
+	if err != nil {
+		return storage.Secret{}, err
+	}
+	var values map[string]string
+	if err := json.Unmarshal(plain, &values); err != nil {
+		return storage.Secret{}, fmt.Errorf("credential %s: stored secret is not readable", id)
+	}
+	return storage.NewSecret(values), nil
 }

@@ -1,0 +1,351 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/service"
+)
+
+func serviceS3(name, keyID, secret string) service.S3CredentialInput {
+	return service.S3CredentialInput{Name: name, AccessKeyID: keyID, SecretAccessKey: secret}
+}
+
+func cmdDest(ctx context.Context, c *call) error {
+	sub, rest := splitSub(c.args)
+	c.args = rest
+	switch sub {
+	case "add":
+		return destAdd(ctx, c)
+	case "list", "ls":
+		return destList(ctx, c)
+	case "test":
+		return destTest(ctx, c)
+	case "rm", "delete":
+		return destRm(ctx, c)
+	}
+	return usagef("want 'dest add', 'dest list', 'dest test NAME|ID' or 'dest rm NAME|ID'")
+}
+
+// destFlags binds the flags that describe a destination.
+func destFlags(fs *flag.FlagSet, d *job.Destination, cred *string) {
+	fs.StringVar(&d.Name, "name", "", "a name for the destination")
+	fs.Func("kind", "local, s3 or gdrive", func(v string) error { d.Kind = job.Kind(v); return nil })
+	fs.StringVar(&d.RemoteID, "remote", "", "the folder path (local), bucket (s3) or drive id (gdrive; root = My Drive)")
+	fs.StringVar(&d.FolderPath, "folder", "", "an optional subfolder or key prefix inside it")
+	fs.StringVar(cred, "credential", "", "the credential to use (name or id; not for local)")
+	fs.Var(optionFlag{d}, "opt", "a kind-specific option key=value (repeatable): endpoint, region, pathStyle, storageClass, sse, ...")
+}
+
+type optionFlag struct{ d *job.Destination }
+
+func (o optionFlag) String() string { return "" }
+func (o optionFlag) Set(v string) error {
+	if o.d.Options == nil {
+		o.d.Options = map[string]string{}
+	}
+	return options(o.d.Options).Set(v)
+}
+
+func destAdd(ctx context.Context, c *call) error {
+	fs := c.flags("dest add")
+	var d job.Destination
+	var cred string
+	destFlags(fs, &d, &cred)
+	test := fs.Bool("test", true, "check that the destination works before saving it")
+	if _, err := c.parse(fs, c.args); err != nil {
+		return err
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	if cred != "" {
+		creds, err := svc.ListCredentials()
+		if err != nil {
+			return err
+		}
+		if d.CredentialID, err = resolve("credential", cred, len(creds), func(i int) (string, string) { return creds[i].ID, creds[i].Name }); err != nil {
+			return err
+		}
+	}
+	if *test {
+		if err := svc.TestDestination(ctx, d); err != nil {
+			return fmt.Errorf("the destination does not work, so it was not saved (--test=false saves it anyway): %w", err)
+		}
+	}
+	out, err := svc.CreateDestination(d)
+	if err != nil {
+		return err
+	}
+	return c.print(out, func(w io.Writer) { fmt.Fprintf(w, "added destination %s (%s)\n", out.Name, out.ID) })
+}
+
+func destList(ctx context.Context, c *call) error {
+	if _, err := c.parse(c.flags("dest list"), c.args); err != nil {
+		return err
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	dests, err := svc.ListDestinations()
+	if err != nil {
+		return err
+	}
+	return c.print(dests, func(w io.Writer) {
+		rows := make([][]string, 0, len(dests))
+		for _, d := range dests {
+			where := d.RemoteID
+			if d.FolderPath != "" {
+				where += " / " + d.FolderPath
+			}
+			rows = append(rows, []string{d.ID, d.Name, d.Kind.Label(), where})
+		}
+		table(w, []string{"ID", "NAME", "KIND", "WHERE"}, rows)
+	})
+}
+
+func findDest(svc *service.Service, ref string) (job.Destination, error) {
+	dests, err := svc.ListDestinations()
+	if err != nil {
+		return job.Destination{}, err
+	}
+	id, err := resolve("destination", ref, len(dests), func(i int) (string, string) { return dests[i].ID, dests[i].Name })
+	if err != nil {
+		return job.Destination{}, err
+	}
+	return svc.GetDestination(id)
+}
+
+func destTest(ctx context.Context, c *call) error {
+	pos, err := c.parse(c.flags("dest test"), c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want 'dest test NAME|ID'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := findDest(svc, pos[0])
+	if err != nil {
+		return err
+	}
+	if err := svc.TestDestination(ctx, d); err != nil {
+		return err
+	}
+	return c.print(map[string]bool{"ok": true}, func(w io.Writer) { fmt.Fprintf(w, "%s works\n", d.Name) })
+}
+
+func destRm(ctx context.Context, c *call) error {
+	pos, err := c.parse(c.flags("dest rm"), c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want 'dest rm NAME|ID'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := findDest(svc, pos[0])
+	if err != nil {
+		return err
+	}
+	if err := svc.DeleteDestination(d.ID); err != nil {
+		return err
+	}
+	return c.print(map[string]string{"deleted": d.ID}, func(w io.Writer) {
+		fmt.Fprintf(w, "deleted destination %s (versions already written there are kept)\n", d.Name)
+	})
+}
+
+func cmdJob(ctx context.Context, c *call) error {
+	sub, rest := splitSub(c.args)
+	c.args = rest
+	switch sub {
+	case "add":
+		return jobSave(ctx, c, true)
+	case "edit":
+		return jobSave(ctx, c, false)
+	case "list", "ls":
+		return jobList(ctx, c)
+	case "show":
+		return jobShow(ctx, c)
+	case "rm", "delete":
+		return jobRm(ctx, c)
+	}
+	return usagef("want 'job add', 'job list', 'job show NAME|ID', 'job edit NAME|ID' or 'job rm NAME|ID'")
+}
+
+func findJob(svc *service.Service, ref string) (job.Job, error) {
+	jobs, err := svc.ListJobs()
+	if err != nil {
+		return job.Job{}, err
+	}
+	id, err := resolve("job", ref, len(jobs), func(i int) (string, string) { return jobs[i].ID, jobs[i].Name })
+	if err != nil {
+		return job.Job{}, err
+	}
+	return svc.GetJob(id)
+}
+
+// jobFlags binds the flags that describe a job onto j; set records which were given.
+func jobFlags(fs *flag.FlagSet, j *job.Job, dest *string) {
+	fs.StringVar(&j.Name, "name", j.Name, "the job's name")
+	fs.StringVar(&j.Description, "description", j.Description, "what the job is for")
+	fs.StringVar(&j.SourcePath, "source", j.SourcePath, "the folder to back up, relative to the NAS root")
+	fs.StringVar(dest, "dest", "", "the destination (name or id)")
+	fs.StringVar(&j.Schedule, "schedule", j.Schedule, "cron expression in local time, e.g. '0 2 * * *' or @daily")
+	fs.Func("retention", "VERSION_COUNT, DAYS or HYBRID", func(v string) error { j.RetentionType = job.RetentionType(strings.ToUpper(v)); return nil })
+	fs.IntVar(&j.RetentionCount, "keep", j.RetentionCount, "versions to keep (VERSION_COUNT, HYBRID)")
+	fs.IntVar(&j.RetentionDays, "days", j.RetentionDays, "days to keep versions (DAYS, HYBRID)")
+	fs.StringVar(&j.NamePattern, "pattern", j.NamePattern, "version folder name: {job} {date} {time} {datetime}")
+	fs.BoolVar(&j.Enabled, "enabled", j.Enabled, "run on the schedule")
+	fs.BoolVar(&j.CatchUp, "catch-up", j.CatchUp, "run once soon after start or wake when a run was missed")
+	fs.BoolVar(&j.Incremental, "incremental", j.Incremental, "copy unchanged files server-side instead of uploading them")
+	fs.BoolVar(&j.VerifyUnchangedByHash, "verify-unchanged", j.VerifyUnchangedByHash, "re-hash unchanged files before copying them")
+	fs.Func("on-no-change", "newVersion (default) or skip", func(v string) error { j.OnNoChange = job.NoChangePolicy(v); return nil })
+	fs.BoolVar(&j.UseDefaultExcludes, "default-excludes", j.UseDefaultExcludes, "leave out NAS clutter (@eaDir, #recycle, .DS_Store, Thumbs.db, ...)")
+	fs.Var((*list)(&j.Includes), "include", "only back up paths matching this glob (repeatable)")
+	fs.Var((*list)(&j.Excludes), "exclude", "leave out paths matching this glob (repeatable)")
+}
+
+func jobSave(ctx context.Context, c *call, add bool) error {
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	j := svc.NewJobDefaults()
+	args := c.args
+	if !add {
+		if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+			return usagef("want 'job edit NAME|ID --flag value ...'")
+		}
+		if j, err = findJob(svc, args[0]); err != nil {
+			return err
+		}
+		args = args[1:]
+	}
+	fs := c.flags("job " + map[bool]string{true: "add", false: "edit"}[add])
+	var dest string
+	jobFlags(fs, &j, &dest)
+	if pos, err := c.parse(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+	if dest != "" {
+		d, err := findDest(svc, dest)
+		if err != nil {
+			return err
+		}
+		j.DestinationID = d.ID
+	}
+	var out job.Job
+	if add {
+		out, err = svc.CreateJob(j)
+	} else {
+		out, err = svc.UpdateJob(j)
+	}
+	if err != nil {
+		return err
+	}
+	return c.print(out, func(w io.Writer) { fmt.Fprintf(w, "saved job %s (%s)\n", out.Name, out.ID) })
+}
+
+func jobList(ctx context.Context, c *call) error {
+	if _, err := c.parse(c.flags("job list"), c.args); err != nil {
+		return err
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	jobs, err := svc.ListJobs()
+	if err != nil {
+		return err
+	}
+	return c.print(jobs, func(w io.Writer) {
+		rows := make([][]string, 0, len(jobs))
+		for _, j := range jobs {
+			rows = append(rows, []string{j.ID, j.Name, "/" + strings.TrimPrefix(j.SourcePath, "/"), j.Schedule, retentionText(j), strconv.FormatBool(j.Enabled)})
+		}
+		table(w, []string{"ID", "NAME", "SOURCE", "SCHEDULE", "KEEPS", "ENABLED"}, rows)
+	})
+}
+
+func jobShow(ctx context.Context, c *call) error {
+	pos, err := c.parse(c.flags("job show"), c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want 'job show NAME|ID'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	j, err := findJob(svc, pos[0])
+	if err != nil {
+		return err
+	}
+	return c.print(j, func(w io.Writer) {
+		excl := append([]string(nil), j.Excludes...)
+		sort.Strings(excl)
+		kv(w, [2]string{"id", j.ID}, [2]string{"name", j.Name}, [2]string{"source", "/" + strings.TrimPrefix(j.SourcePath, "/")},
+			[2]string{"destination", j.DestinationID}, [2]string{"schedule", j.Schedule}, [2]string{"keeps", retentionText(j)},
+			[2]string{"name pattern", j.NamePattern}, [2]string{"enabled", strconv.FormatBool(j.Enabled)},
+			[2]string{"incremental", strconv.FormatBool(j.Incremental)}, [2]string{"when nothing changed", string(j.OnNoChange)},
+			[2]string{"includes", orDash(strings.Join(j.Includes, " "))}, [2]string{"excludes", orDash(strings.Join(excl, " "))})
+	})
+}
+
+func jobRm(ctx context.Context, c *call) error {
+	fs := c.flags("job rm")
+	delHistory := fs.Bool("delete-history", false, "delete the job's history too (kept by default)")
+	pos, err := c.parse(fs, c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want 'job rm NAME|ID [--delete-history]'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	j, err := findJob(svc, pos[0])
+	if err != nil {
+		return err
+	}
+	if err := svc.DeleteJob(j.ID, *delHistory); err != nil {
+		return err
+	}
+	return c.print(map[string]string{"deleted": j.ID}, func(w io.Writer) {
+		fmt.Fprintf(w, "deleted job %s (versions already written are kept)\n", j.Name)
+	})
+}
+
+func retentionText(j job.Job) string {
+	switch j.RetentionType {
+	case job.RetentionVersionCount:
+		return fmt.Sprintf("newest %d", j.RetentionCount)
+	case job.RetentionDays:
+		return fmt.Sprintf("%d days", j.RetentionDays)
+	case job.RetentionHybrid:
+		return fmt.Sprintf("newest %d or %d days", j.RetentionCount, j.RetentionDays)
+	}
+	return string(j.RetentionType)
+}

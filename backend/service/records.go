@@ -1,0 +1,247 @@
+package service
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/avault/avault/backend/events"
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/store"
+)
+
+// ListCredentials returns every credential's metadata; secrets never leave the store sealed.
+func (s *Service) ListCredentials() ([]job.Credential, error) { return s.store.ListCredentials() }
+
+// S3CredentialInput is what a person types to add S3 access keys.
+type S3CredentialInput struct {
+	Name            string `json:"name"`
+	AccessKeyID     string `json:"accessKeyId"`
+	SecretAccessKey string `json:"secretAccessKey"`
+}
+
+// AddS3Credential seals an S3 access key pair and stores it.
+func (s *Service) AddS3Credential(in S3CredentialInput) (job.Credential, error) {
+	in.AccessKeyID = strings.TrimSpace(in.AccessKeyID)
+	if in.AccessKeyID == "" || strings.TrimSpace(in.SecretAccessKey) == "" {
+		return job.Credential{}, fmt.Errorf("an S3 credential needs an access key id and a secret access key")
+	}
+	c := job.Credential{
+		ID:       store.NewID(),
+		Name:     strings.TrimSpace(in.Name),
+		Provider: job.KindS3,
+		Metadata: map[string]string{"accessKeyId": maskKeyID(in.AccessKeyID)},
+		Status:   job.CredentialOK,
+	}
+	return s.createCredential(c, map[string]string{
+		"accessKeyId":     in.AccessKeyID,
+		"secretAccessKey": in.SecretAccessKey,
+	})
+}
+
+func (s *Service) createCredential(c job.Credential, secret map[string]string) (job.Credential, error) {
+	if err := c.Validate(); err != nil {
+		return job.Credential{}, err
+	}
+	sealed, err := s.seal(c.ID, secret)
+	if err != nil {
+		return job.Credential{}, err
+	}
+	out, err := s.store.CreateCredential(c, sealed)
+	if err == nil {
+		s.changed("credentials")
+	}
+	return out, err
+}
+
+// RenameCredential changes a credential's name; its secret stays as it is.
+func (s *Service) RenameCredential(id, name string) (job.Credential, error) {
+	c, err := s.store.GetCredential(id)
+	if err != nil {
+		return job.Credential{}, err
+	}
+	c.Name = strings.TrimSpace(name)
+	if err := c.Validate(); err != nil {
+		return job.Credential{}, err
+	}
+	out, err := s.store.UpdateCredential(c, nil)
+	if err == nil {
+		s.changed("credentials")
+	}
+	return out, err
+}
+
+// DeleteCredential removes a credential. It is refused, naming them, while
+// destinations use it.
+func (s *Service) DeleteCredential(id string) error {
+	if err := s.store.DeleteCredential(id); err != nil {
+		return err
+	}
+	s.changed("credentials")
+	return nil
+}
+
+// maskKeyID keeps the first four and last four characters of an access key id.
+func maskKeyID(id string) string {
+	if len(id) <= 8 {
+		return strings.Repeat("•", len(id))
+	}
+	return id[:4] + "…" + id[len(id)-4:]
+}
+
+// ListDestinations returns every destination.
+func (s *Service) ListDestinations() ([]job.Destination, error) { return s.store.ListDestinations() }
+
+// GetDestination returns one destination.
+func (s *Service) GetDestination(id string) (job.Destination, error) {
+	return s.store.GetDestination(id)
+}
+
+// CreateDestination validates and stores a new destination.
+func (s *Service) CreateDestination(d job.Destination) (job.Destination, error) {
+	d.ID = ""
+	normalizeDestination(&d)
+	if err := d.Validate(); err != nil {
+		return job.Destination{}, err
+	}
+	out, err := s.store.CreateDestination(d)
+	if err == nil {
+		s.changed("destinations")
+	}
+	return out, err
+}
+
+// UpdateDestination validates and saves changes to a destination.
+func (s *Service) UpdateDestination(d job.Destination) (job.Destination, error) {
+	normalizeDestination(&d)
+	if err := d.Validate(); err != nil {
+		return job.Destination{}, err
+	}
+	out, err := s.store.UpdateDestination(d)
+	if err == nil {
+		s.changed("destinations")
+	}
+	return out, err
+}
+
+// DeleteDestination removes a destination. It is refused, naming them,
+// while jobs use it. Versions already written there are left alone.
+func (s *Service) DeleteDestination(id string) error {
+	if err := s.store.DeleteDestination(id); err != nil {
+		return err
+	}
+	s.changed("destinations")
+	return nil
+}
+
+func normalizeDestination(d *job.Destination) {
+	d.Name = strings.TrimSpace(d.Name)
+	d.RemoteID = strings.TrimSpace(d.RemoteID)
+	d.FolderPath = strings.Trim(strings.TrimSpace(d.FolderPath), "/")
+}
+
+// ListJobs returns every job.
+func (s *Service) ListJobs() ([]job.Job, error) { return s.store.ListJobs() }
+
+// GetJob returns one job.
+func (s *Service) GetJob(id string) (job.Job, error) { return s.store.GetJob(id) }
+
+// NewJobDefaults returns the values a new job starts from.
+func (s *Service) NewJobDefaults() job.Job { return job.NewJob() }
+
+// CreateJob validates and stores a new job.
+func (s *Service) CreateJob(j job.Job) (job.Job, error) {
+	j.ID = ""
+	if err := s.checkJob(&j); err != nil {
+		return job.Job{}, err
+	}
+	out, err := s.store.CreateJob(j)
+	if err == nil {
+		s.jobChanged(out.ID)
+	}
+	return out, err
+}
+
+// UpdateJob validates and saves changes to a job.
+func (s *Service) UpdateJob(j job.Job) (job.Job, error) {
+	if err := s.checkJob(&j); err != nil {
+		return job.Job{}, err
+	}
+	out, err := s.store.UpdateJob(j)
+	if err == nil {
+		s.jobChanged(out.ID)
+	}
+	return out, err
+}
+
+// DeleteJob removes a job. Its history stays, marked as of a deleted job,
+// unless deleteHistory is set. Versions already written are left alone.
+func (s *Service) DeleteJob(id string, deleteHistory bool) error {
+	if err := s.store.DeleteJob(id, store.DeleteJobOptions{DeleteHistory: deleteHistory}); err != nil {
+		return err
+	}
+	s.jobChanged(id)
+	return nil
+}
+
+// checkJob validates a job and confines its source to the NAS root.
+func (s *Service) checkJob(j *job.Job) error {
+	j.Name = strings.TrimSpace(j.Name)
+	if err := j.Validate(); err != nil {
+		return err
+	}
+	st, err := s.Settings()
+	if err != nil {
+		return err
+	}
+	if st.NASRoot == "" {
+		return fmt.Errorf("set the NAS root in Settings before adding a job")
+	}
+	_, err = s.sourceDir(st, j.SourcePath)
+	return err
+}
+
+// Settings returns the settings with defaults filled in.
+func (s *Service) Settings() (job.Settings, error) {
+	st, err := s.store.GetSettings()
+	return st.WithDefaults(), err
+}
+
+// UpdateSettings validates and saves the settings.
+func (s *Service) UpdateSettings(st job.Settings) (job.Settings, error) {
+	st.NASRoot = strings.TrimSpace(st.NASRoot)
+	if err := st.Validate(); err != nil {
+		return job.Settings{}, err
+	}
+	if st.NASRoot != "" {
+		if err := checkNASRoot(st.NASRoot); err != nil {
+			return job.Settings{}, err
+		}
+	}
+	if err := s.store.PutSettings(st); err != nil {
+		return job.Settings{}, err
+	}
+	s.changed("settings")
+	return st.WithDefaults(), nil
+}
+
+// ListHistory returns a page of runs, newest first, as GET /api/history.
+func (s *Service) ListHistory(f store.HistoryFilter) (store.HistoryPage, error) {
+	if f.Status != "" && !f.Status.Valid() {
+		return store.HistoryPage{}, fmt.Errorf("unknown status %q", f.Status)
+	}
+	if f.Limit < 0 || f.Offset < 0 {
+		return store.HistoryPage{}, fmt.Errorf("limit and offset cannot be negative")
+	}
+	return s.store.ListRuns(f)
+}
+
+// GetRun returns one history entry.
+func (s *Service) GetRun(id string) (job.Run, error) { return s.store.GetRun(id) }
+
+func (s *Service) changed(what string) {
+	s.emit.Emit(events.DataChanged, map[string]string{"what": what})
+}
+
+// jobChanged tells the window and the scheduler that a job was created,
+// edited or deleted.
+func (s *Service) jobChanged(string) { s.changed("jobs") }

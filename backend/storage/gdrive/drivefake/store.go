@@ -20,10 +20,10 @@ const timeFormat = "2006-01-02T15:04:05.000Z"
 type file struct {
 	ID, Name, MimeType string
 	Parent             string
-	DriveID            string // "" in My Drive
+	DriveID            string            // "" in My Drive
 	Props              map[string]string // public properties, visible to every app
 	AppProps           map[string]string // private to the app that set them
-	Trashed            bool // explicitly trashed
+	Trashed            bool              // explicitly trashed
 	Created, Modified  time.Time
 	Content            []byte
 	MD5                string

@@ -122,7 +122,8 @@ func (s *Server) startResumable(w http.ResponseWriter, r *http.Request) {
 		e := dailyCapError()
 		writeGoogleError(w, e.Code, *e)
 	default:
-		w.Header().Set("Location", s.ts.URL+"/upload/drive/v3/files?uploadType=resumable&upload_id="+id)
+		// The session lives on the host the client spoke to (a proxy's, in tests).
+		w.Header().Set("Location", "http://"+r.Host+"/upload/drive/v3/files?uploadType=resumable&upload_id="+id)
 		w.WriteHeader(http.StatusOK)
 	}
 }

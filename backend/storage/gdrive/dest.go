@@ -1,0 +1,283 @@
+package gdrive
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/api/drive/v3"
+
+	"github.com/avault/avault/backend/storage"
+)
+
+// Check finds the root (creating FolderPath when needed) and checks that it
+// is a live folder the account may add to.
+func (d *Dest) Check(ctx context.Context) error {
+	id, err := d.root(ctx, true)
+	if err != nil {
+		return err
+	}
+	var f *drive.File
+	err = d.do(ctx, "check the root folder", metaCall, func(ctx context.Context, _ int) error {
+		f, err = d.svc.Files.Get(id).SupportsAllDrives(true).
+			Fields("id,mimeType,trashed,capabilities(canAddChildren)").Context(ctx).Do()
+		return err
+	})
+	switch {
+	case err != nil:
+		return err
+	case f.MimeType != folderMime || f.Trashed:
+		return storage.NewError(storage.ErrNotFound, "Google Drive: the root is not a folder, or is in the trash", nil)
+	case f.Capabilities == nil || !f.Capabilities.CanAddChildren:
+		return storage.NewError(storage.ErrPermission, "Google Drive: this account may not add files to the root folder", nil)
+	}
+	return nil
+}
+
+// Begin creates .tmp-NAME with Avault's mark and owner, and .avault/owner.json
+// in it. A pending place of exactly this owner is returned again.
+func (d *Dest) Begin(ctx context.Context, name string, owner storage.Owner) (storage.Pending, error) {
+	if err := storage.ValidateName(name); err != nil {
+		return nil, err
+	}
+	if len(propJob)+len(owner.JobID) > 124 || len(propRun)+len(owner.RunID) > 124 {
+		return nil, storage.NewError(storage.ErrInvalid, "Google Drive: job or run id longer than 110 bytes", nil)
+	}
+	root, err := d.root(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	tmp := storage.TmpPrefix + name
+	q := inFolder(root) + " and (name = " + quote(name) + " or name = " + quote(tmp) + ")"
+	items, err := d.listAll(ctx, "begin "+name, q, folderFields+",mimeType")
+	if err != nil {
+		return nil, err
+	}
+	oldestFirst(items)
+	for _, f := range items {
+		if f.Name == tmp && f.MimeType == folderMime && f.Properties[propMark] == markPending && ownerOf(f) == owner {
+			return d.newPending(name, owner, f.Id, false), nil
+		}
+	}
+	if len(items) > 0 {
+		return nil, storage.NewError(storage.ErrExists, fmt.Sprintf("Google Drive: %q or %q already exists", name, tmp), nil)
+	}
+	return d.beginNew(ctx, root, name, owner)
+}
+
+// beginNew creates a fresh pending place.
+func (d *Dest) beginNew(ctx context.Context, root, name string, owner storage.Owner) (storage.Pending, error) {
+	props := map[string]string{propMark: markPending, propJob: owner.JobID, propRun: owner.RunID}
+	id, err := d.folder(ctx, root, storage.TmpPrefix+name, props, false, true)
+	if err != nil {
+		return nil, err
+	}
+	p := d.newPending(name, owner, id, true)
+	rec, _ := json.Marshal(owner)
+	if _, err := p.store(ctx, storage.MetaDir+"/owner.json", bytes.NewReader(rec), int64(len(rec)), nil); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func ownerOf(f *drive.File) storage.Owner {
+	return storage.Owner{JobID: f.Properties[propJob], RunID: f.Properties[propRun]}
+}
+
+// marked lists the root's live folders carrying mark, named name when name
+// is not empty. A root that does not exist yet holds nothing.
+func (d *Dest) marked(ctx context.Context, mark, name string) ([]*drive.File, error) {
+	root, err := d.root(ctx, false)
+	if errors.Is(err, errNoFolder) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	q := inFolder(root) + " and mimeType = '" + folderMime + "' and properties has { key='" +
+		propMark + "' and value='" + mark + "' }"
+	if name != "" {
+		q += " and name = " + quote(name)
+	}
+	fs, err := d.listAll(ctx, "list "+mark+" folders", q, folderFields)
+	oldestFirst(fs)
+	return fs, err
+}
+
+// ListVersions lists the committed versions by name. Of two version
+// folders with the same name, the older one is the version.
+func (d *Dest) ListVersions(ctx context.Context) ([]storage.VersionInfo, error) {
+	fs, err := d.marked(ctx, markVersion, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []storage.VersionInfo{}
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if seen[f.Name] || strings.HasPrefix(f.Name, storage.TmpPrefix) {
+			continue
+		}
+		seen[f.Name] = true
+		out = append(out, versionInfo(f))
+		d.remember(f.Name, f.Id)
+	}
+	slices.SortFunc(out, func(a, b storage.VersionInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+func versionInfo(f *drive.File) storage.VersionInfo {
+	p := f.Properties
+	created, _ := time.Parse(time.RFC3339Nano, p[propCreated])
+	files, _ := strconv.ParseInt(p[propFiles], 10, 64)
+	size, _ := strconv.ParseInt(p[propBytes], 10, 64)
+	return storage.VersionInfo{Name: f.Name, Owner: ownerOf(f), Created: created, Files: files, Bytes: size}
+}
+
+// ListLeftovers lists the pending places Avault marked, by name.
+func (d *Dest) ListLeftovers(ctx context.Context) ([]storage.Leftover, error) {
+	fs, err := d.marked(ctx, markPending, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []storage.Leftover{}
+	seen := map[string]bool{}
+	for _, f := range fs {
+		name, ok := strings.CutPrefix(f.Name, storage.TmpPrefix)
+		if !ok || seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, storage.Leftover{Name: name, Owner: ownerOf(f)})
+	}
+	slices.SortFunc(out, func(a, b storage.Leftover) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
+}
+
+// DeleteVersion undoes the commit of every version folder called name
+// (renaming it back to .tmp-NAME), then deletes or trashes it.
+func (d *Dest) DeleteVersion(ctx context.Context, name string) error {
+	if err := storage.ValidateName(name); err != nil {
+		return err
+	}
+	fs, err := d.marked(ctx, markVersion, name)
+	if err != nil {
+		return err
+	}
+	if len(fs) == 0 {
+		return storage.NewError(storage.ErrNotFound, fmt.Sprintf("Google Drive: no version %q", name), nil)
+	}
+	for _, f := range fs {
+		d.forget(name, f.Id)
+		err := d.do(ctx, "delete version "+name, metaCall, func(ctx context.Context, _ int) error {
+			_, err := d.svc.Files.Update(f.Id, &drive.File{Name: storage.TmpPrefix + name,
+				Properties: map[string]string{propMark: markPending}}).
+				SupportsAllDrives(true).Fields("id").Context(ctx).Do()
+			return err
+		})
+		if err == nil {
+			err = d.remove(ctx, f.Id, "delete version "+name)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteLeftover deletes (or trashes) every marked .tmp-NAME folder.
+func (d *Dest) DeleteLeftover(ctx context.Context, name string) error {
+	if err := storage.ValidateName(name); err != nil {
+		return err
+	}
+	fs, err := d.marked(ctx, markPending, storage.TmpPrefix+name)
+	if err != nil {
+		return err
+	}
+	if len(fs) == 0 {
+		return storage.NewError(storage.ErrNotFound, fmt.Sprintf("Google Drive: no leftover %q", name), nil)
+	}
+	for _, f := range fs {
+		if err := d.remove(ctx, f.Id, "delete leftover "+name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Open downloads a file of a committed version.
+func (d *Dest) Open(ctx context.Context, version, path string) (io.ReadCloser, error) {
+	if err := storage.ValidateName(version); err != nil {
+		return nil, err
+	}
+	if err := storage.ValidatePath(path); err != nil {
+		return nil, err
+	}
+	return d.download(ctx, version, path)
+}
+
+func (d *Dest) download(ctx context.Context, version, path string) (io.ReadCloser, error) {
+	e, err := d.lookup(ctx, version, path)
+	if err != nil {
+		return nil, err
+	}
+	var resp *http.Response
+	err = d.do(ctx, "open "+version+"/"+path, streamCall, func(ctx context.Context, _ int) error {
+		resp, err = d.svc.Files.Get(e.id).SupportsAllDrives(true).Context(ctx).Download()
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
+// ReadManifest reads .avault/manifest.json.gz of a committed version.
+func (d *Dest) ReadManifest(ctx context.Context, version string) ([]byte, error) {
+	if err := storage.ValidateName(version); err != nil {
+		return nil, err
+	}
+	rc, err := d.download(ctx, version, storage.MetaDir+"/"+storage.ManifestName)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, d.translate("read the manifest of "+version, err, false)
+	}
+	return data, nil
+}
+
+// ListFiles lists a committed version's files with Drive's sizes and MD5s.
+func (d *Dest) ListFiles(ctx context.Context, version string) ([]storage.FileInfo, error) {
+	if err := storage.ValidateName(version); err != nil {
+		return nil, err
+	}
+	idx, err := d.index(ctx, version)
+	if err != nil {
+		return nil, err
+	}
+	out := []storage.FileInfo{}
+	for p, e := range idx {
+		if !strings.HasPrefix(p, storage.MetaDir+"/") {
+			out = append(out, storage.FileInfo{Path: p, Size: e.size, Hash: md5Hash(e.md5)})
+		}
+	}
+	slices.SortFunc(out, func(a, b storage.FileInfo) int { return strings.Compare(a.Path, b.Path) })
+	return out, nil
+}
+
+func md5Hash(v string) storage.Hash {
+	if v == "" {
+		return storage.Hash{}
+	}
+	return storage.Hash{Algo: "md5", Value: v}
+}

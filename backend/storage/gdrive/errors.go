@@ -1,0 +1,193 @@
+package gdrive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"google.golang.org/api/googleapi"
+
+	"github.com/avault/avault/backend/oauth"
+	"github.com/avault/avault/backend/storage"
+)
+
+// ErrDailyCap matches the error returned once Google's daily upload cap is
+// reached: a person may upload (or copy) 750 GB a day into My Drive and all
+// Shared Drives together. Retrying within minutes does not help; the error
+// is a *DailyCapError saying when to try again.
+var ErrDailyCap = errors.New("Google Drive's daily upload limit (750 GB a day) is reached")
+
+// DailyCapError reports the daily upload cap. It matches ErrDailyCap and
+// storage.ErrRateLimited, and storage.RetryAfter returns the time left until
+// ResumeAt, so an engine can pause the run instead of failing it.
+type DailyCapError struct {
+	// ResumeAt is when uploads may work again. Google does not document
+	// when the cap resets; its daily API quotas reset at midnight Pacific
+	// time, so ResumeAt is the next midnight in America/Los_Angeles. If the
+	// cap is still in force then (people report a rolling 24 hours), the
+	// next attempt reports a new ResumeAt.
+	ResumeAt time.Time
+	Err      error
+	now      time.Time
+}
+
+func (e *DailyCapError) Error() string {
+	return fmt.Sprintf("%s; uploads resume after %s: %v", ErrDailyCap,
+		e.ResumeAt.Local().Format("Mon 15:04 MST"), e.Err)
+}
+
+// Unwrap lets errors.Is match ErrDailyCap, storage.ErrRateLimited and the
+// Google error.
+func (e *DailyCapError) Unwrap() []error {
+	return []error{ErrDailyCap, storage.ErrRateLimited, e.Err}
+}
+
+// RetryAfter is the wait until ResumeAt (see storage.RetryAfter).
+func (e *DailyCapError) RetryAfter() time.Duration { return e.ResumeAt.Sub(e.now) }
+
+// nextPacificMidnight returns the first midnight in Google's Pacific time
+// after now.
+func nextPacificMidnight(now time.Time) time.Time {
+	loc, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		loc = time.FixedZone("PST", -8*3600) // no time zone data: standard time
+	}
+	t := now.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
+}
+
+// failure classifies one failed request for the retry loop.
+type failure int
+
+const (
+	permanent   failure = iota
+	rateLimited         // slow down and retry
+	transient           // 5xx, dropped connection: retry
+	dailyCap            // looks like the daily upload cap
+)
+
+// classify says how to treat err from a request; upload says whether the
+// request stored content (only those can hit the daily cap).
+func classify(err error, upload bool) (failure, time.Duration) {
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, oauth.ErrReauth) {
+			return permanent, 0
+		}
+		if storage.IsRetryable(err) || errors.Is(err, context.DeadlineExceeded) {
+			return transient, 0
+		}
+		return permanent, 0
+	}
+	after := retryAfterHeader(ge.Header)
+	switch reason := reasonOf(ge); {
+	case upload && isDailyCap(ge, reason):
+		return dailyCap, after
+	case ge.Code == http.StatusTooManyRequests,
+		ge.Code == http.StatusForbidden && (reason == "userRateLimitExceeded" || reason == "rateLimitExceeded"):
+		return rateLimited, after
+	case ge.Code >= 500, ge.Code == http.StatusRequestTimeout:
+		return transient, after
+	}
+	return permanent, 0
+}
+
+// isDailyCap recognises the daily upload cap. Google documents no reason
+// for it: in practice it is a 403 userRateLimitExceeded whose message is
+// exactly "User rate limit exceeded." (the per-minute limit says "User Rate
+// Limit Exceeded. Rate of requests for user exceed configured project
+// quota..."). uploadLimitExceeded is accepted too, should Drive ever name it.
+func isDailyCap(ge *googleapi.Error, reason string) bool {
+	if ge.Code != http.StatusForbidden {
+		return false
+	}
+	if reason == "uploadLimitExceeded" {
+		return true
+	}
+	msg := ge.Message
+	if len(ge.Errors) > 0 {
+		msg = ge.Errors[0].Message
+	}
+	return reason == "userRateLimitExceeded" && strings.TrimSpace(msg) == "User rate limit exceeded."
+}
+
+func reasonOf(ge *googleapi.Error) string {
+	if len(ge.Errors) > 0 {
+		return ge.Errors[0].Reason
+	}
+	return ""
+}
+
+// retryAfterHeader reads Retry-After in seconds or as an HTTP date.
+func retryAfterHeader(h http.Header) time.Duration {
+	v := h.Get("Retry-After")
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s > 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(time.Until(t), 0)
+	}
+	return 0
+}
+
+// translate turns an error from Google into the storage package's errors,
+// once, at the edge. what names the operation for the message.
+func (d *Dest) translate(what string, err error, upload bool) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if errors.Is(err, oauth.ErrReauth) {
+		return storage.NewError(storage.ErrAuth, what+": sign in to Google again", err)
+	}
+	var ge *googleapi.Error
+	if !errors.As(err, &ge) {
+		if storage.IsRetryable(err) {
+			return storage.NewError(storage.ErrUnavailable, what+": connection to Google Drive failed", err)
+		}
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if f, after := classify(err, upload); f == dailyCap {
+		return &DailyCapError{ResumeAt: nextPacificMidnight(d.now()), Err: err, now: d.now()}
+	} else if f == rateLimited {
+		return storage.RateLimitedError(what+": Google Drive asks to slow down", after, err)
+	}
+	kind, msg := kindOf(ge)
+	return storage.NewError(kind, what+": "+msg, err)
+}
+
+// kindOf maps a Google error to a sentinel and words for a person.
+func kindOf(ge *googleapi.Error) (error, string) {
+	switch reason := reasonOf(ge); {
+	case reason == "storageQuotaExceeded" || reason == "quotaExceeded":
+		return storage.ErrQuota, "Google Drive storage is full: free space (and empty the Drive trash) or buy more storage"
+	case reason == "teamDriveFileLimitExceeded":
+		return storage.ErrQuota, "the Shared Drive holds the most items Google allows (400,000): delete old versions or use another Shared Drive"
+	case reason == "numChildrenInNonRootLimitExceeded":
+		return storage.ErrQuota, "a folder holds the most items Google allows (500,000): spread the files over more folders"
+	case reason == "activeItemCreationLimitExceeded":
+		return storage.ErrQuota, "the account created the most items Google allows: delete old files"
+	case reason == "teamDriveHierarchyTooDeep":
+		return storage.ErrInvalid, "folders are nested deeper than a Shared Drive allows (100 levels)"
+	case ge.Code == http.StatusUnauthorized:
+		return storage.ErrAuth, "Google rejected the sign-in: sign in to Google again"
+	case ge.Code == http.StatusNotFound:
+		return storage.ErrNotFound, "not found in Google Drive"
+	case ge.Code == http.StatusForbidden:
+		return storage.ErrPermission, "Google Drive refused: the account may not do this here"
+	case ge.Code >= 500:
+		return storage.ErrUnavailable, "Google Drive failed temporarily"
+	case ge.Code == http.StatusBadRequest:
+		return storage.ErrInvalid, "Google Drive rejected the request"
+	}
+	return storage.ErrUnavailable, "unexpected answer from Google Drive"
+}

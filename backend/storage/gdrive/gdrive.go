@@ -1,0 +1,279 @@
+// Package gdrive is the Google Drive destination: versions are folders in
+// My Drive or in a Shared Drive, written through the Drive v3 API.
+//
+// Layout under the root folder:
+//
+//	.tmp-NAME/                 pending version (properties avault=pending, owner)
+//	    .avault/owner.json     who began it
+//	    ...files...
+//	NAME/                      committed version (properties avault=version,
+//	    .avault/manifest.json.gz   owner, created, files, bytes)
+//	    ...files...
+//
+// Commit is one files.update that renames .tmp-NAME to NAME and stores the
+// version record in the folder's properties, so a version appears whole or
+// not at all. The record uses public properties, not appProperties, so a
+// version stays recognisable when the person signs in again with another
+// OAuth client.
+//
+// Every request passes a pacer (a steady rate with a burst, slowed further
+// by rate-limit answers) and a retry loop; errors are translated once into
+// the storage package's sentinels. Google's daily upload cap is reported as
+// a *DailyCapError with the time uploads may resume.
+package gdrive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+	"google.golang.org/api/drive/v3"
+	"google.golang.org/api/option"
+
+	"github.com/avault/avault/backend/storage"
+)
+
+// Options configure a Drive destination. Zero values mean the defaults
+// explained on each field.
+type Options struct {
+	// TokenSource authorizes every request (see oauth.Config.TokenSource).
+	// Required.
+	TokenSource oauth2.TokenSource
+	// Endpoint is the API host; empty means https://www.googleapis.com/.
+	// The API is under Endpoint+"drive/v3/", uploads under
+	// Endpoint+"upload/drive/v3/".
+	Endpoint string
+	// Transport carries the requests; nil means a clone of
+	// http.DefaultTransport that gives up on an answer after CallTimeout.
+	Transport http.RoundTripper
+
+	// DriveID selects a Shared Drive; empty means My Drive. It is found by
+	// itself when FolderID lies in a Shared Drive.
+	DriveID string
+	// FolderID is the root folder's id; empty means the drive's top level.
+	FolderID string
+	// FolderPath is a slash-separated path of folders below FolderID that
+	// is the root; missing folders are created by Check and Begin.
+	FolderPath string
+	// Trash makes deletes move folders to the trash instead of deleting
+	// them for good. Trashed files still count against the storage quota
+	// until the trash is emptied (My Drive empties it after 30 days);
+	// deleting for good frees the space at once. In a Shared Drive only
+	// managers and content managers may delete for good: for others the
+	// destination falls back to the trash.
+	Trash bool
+
+	// ChunkSize is the size of a resumable upload's chunks, rounded down to
+	// a multiple of 256 KiB; 0 means 8 MiB. Each upload buffers one chunk.
+	ChunkSize int
+	// MultipartMax is the largest file sent as one multipart request
+	// (buffered whole); 0 means 4 MiB. It is capped at ChunkSize; Google
+	// documents multipart uploads for files up to 5 MB.
+	MultipartMax int64
+	// PageSize is the page size of listings; 0 means 1000 (the most).
+	PageSize int64
+
+	// CallsPerSecond paces requests; 0 means 10, negative means no pacing.
+	CallsPerSecond float64
+	// Burst is how many requests may go at once after a quiet spell; 0
+	// means 10.
+	Burst int
+	// MaxAttempts bounds the attempts of one request; 0 means 5.
+	MaxAttempts int
+	// BaseDelay is the first retry's backoff bound, doubling up to
+	// MaxDelay; 0 means 1 s and 30 s.
+	BaseDelay, MaxDelay time.Duration
+	// CallTimeout bounds one attempt of a metadata request and the wait for
+	// an answer's headers; 0 means 2 minutes.
+	CallTimeout time.Duration
+	// Now is the clock for DailyCapError.ResumeAt; nil means time.Now.
+	Now func() time.Time
+}
+
+const (
+	folderMime   = "application/vnd.google-apps.folder"
+	defaultChunk = 8 << 20
+	chunkUnit    = 256 << 10
+)
+
+// Dest is a Google Drive destination. It is safe for concurrent use.
+type Dest struct {
+	o     Options
+	svc   *drive.Service
+	pacer *pacer
+	calls atomic.Int64
+	base  http.RoundTripper
+
+	mu       sync.Mutex
+	driveID  string
+	rootID   string            // resolved root folder id, "" until known
+	versions map[string]string // committed version name → folder id
+	indexes  map[string]index  // version folder id → its files
+}
+
+var (
+	_ storage.Destination = (*Dest)(nil)
+	_ storage.FileLister  = (*Dest)(nil)
+	_ storage.Chooser     = (*Dest)(nil)
+)
+
+// New returns a Drive destination. It makes no request: Check does.
+func New(ctx context.Context, o Options) (*Dest, error) {
+	if o.TokenSource == nil {
+		return nil, storage.NewError(storage.ErrAuth, "Google Drive: not signed in to Google", nil)
+	}
+	o = o.withDefaults()
+	d := &Dest{o: o, pacer: newPacer(o.CallsPerSecond, o.Burst), driveID: o.DriveID,
+		versions: map[string]string{}, indexes: map[string]index{}}
+	d.base = o.Transport
+	if d.base == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.ResponseHeaderTimeout = o.CallTimeout
+		d.base = t
+	}
+	client := &http.Client{Transport: &oauth2.Transport{
+		Source: o.TokenSource,
+		Base:   &pacedTransport{base: d.base, pacer: d.pacer, calls: &d.calls},
+	}}
+	svc, err := drive.NewService(ctx, option.WithHTTPClient(client),
+		option.WithEndpoint(o.Endpoint+"drive/v3/"), option.WithUserAgent("Avault"))
+	if err != nil {
+		return nil, storage.NewError(storage.ErrInvalid, "Google Drive client", err)
+	}
+	d.svc = svc
+	return d, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.Endpoint == "" {
+		o.Endpoint = "https://www.googleapis.com/"
+	}
+	if !strings.HasSuffix(o.Endpoint, "/") {
+		o.Endpoint += "/"
+	}
+	if o.ChunkSize <= 0 {
+		o.ChunkSize = defaultChunk
+	}
+	o.ChunkSize = max(o.ChunkSize/chunkUnit*chunkUnit, chunkUnit)
+	if o.MultipartMax <= 0 {
+		o.MultipartMax = 4 << 20
+	}
+	o.MultipartMax = min(o.MultipartMax, int64(o.ChunkSize))
+	if o.PageSize <= 0 || o.PageSize > 1000 {
+		o.PageSize = 1000
+	}
+	if o.CallsPerSecond == 0 {
+		o.CallsPerSecond = 10
+	}
+	if o.Burst <= 0 {
+		o.Burst = 10
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = 5
+	}
+	if o.BaseDelay <= 0 {
+		o.BaseDelay = time.Second
+	}
+	if o.MaxDelay <= 0 {
+		o.MaxDelay = 30 * time.Second
+	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = 2 * time.Minute
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}
+
+// Calls returns how many HTTP requests the destination has sent to Google
+// (API calls, upload chunks and downloads, retries included).
+func (d *Dest) Calls() int64 { return d.calls.Load() }
+
+// Close releases idle connections.
+func (d *Dest) Close() error {
+	if t, ok := d.base.(interface{ CloseIdleConnections() }); ok {
+		t.CloseIdleConnections()
+	}
+	return nil
+}
+
+func (d *Dest) now() time.Time { return d.o.Now() }
+
+// callKind says how a request is retried.
+type callKind int
+
+const (
+	metaCall   callKind = iota // small request: per-attempt timeout
+	uploadCall                 // stores content: may hit the daily cap; no overall timeout
+	streamCall                 // the answer is read after the call returns: no timeout
+)
+
+// dailyCapAttempts is how often a request that looks like the daily cap is
+// tried before it is reported: the message is all that tells it from a
+// per-minute rate limit.
+const dailyCapAttempts = 2
+
+// do runs fn, one request, until it succeeds, fails for good, runs out of
+// attempts or ctx ends, pacing and backing off between attempts. fn gets the
+// attempt's context and number (from 1). The error is translated.
+func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx context.Context, attempt int) error) error {
+	for attempt := 1; ; attempt++ {
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if kind == metaCall {
+			actx, cancel = context.WithTimeout(ctx, d.o.CallTimeout)
+		}
+		err := fn(actx, attempt)
+		cancel()
+		if err == nil {
+			d.pacer.succeeded()
+			return nil
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", what, context.Cause(ctx))
+		}
+		var fe final
+		if errors.As(err, &fe) {
+			return d.translate(what, fe.error, kind == uploadCall)
+		}
+		f, after := classify(err, kind == uploadCall)
+		if f == rateLimited || f == dailyCap {
+			d.pacer.limited(after)
+		}
+		limit := d.o.MaxAttempts
+		if f == dailyCap {
+			limit = min(limit, dailyCapAttempts)
+		}
+		if f == permanent || attempt >= limit {
+			return d.translate(what, err, kind == uploadCall)
+		}
+		if sleep(ctx, d.backoff(attempt, after)) != nil {
+			return fmt.Errorf("%s: %w", what, context.Cause(ctx))
+		}
+	}
+}
+
+// backoff is full jitter over an exponential bound, but at least after.
+func (d *Dest) backoff(attempt int, after time.Duration) time.Duration {
+	bound := d.o.BaseDelay << min(attempt-1, 20)
+	bound = min(bound, d.o.MaxDelay)
+	return max(time.Duration(rand.Float64()*float64(bound)), after)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -240,6 +241,8 @@ func (l *list) Set(v string) error { *l = append(*l, v); return nil }
 // DefaultOpen opens the service on the default data folder.
 func DefaultOpen(version string, keyFile bool) func(ctx context.Context) (*service.Service, error) {
 	return func(ctx context.Context) (*service.Service, error) {
-		return service.Open(ctx, service.Options{Version: version, KeyFile: keyFile || os.Getenv("AVAULT_KEY_FILE") == "1"})
+		// Problems reach the person as errors; the log would only repeat them.
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		return service.Open(ctx, service.Options{Version: version, Logger: quiet, KeyFile: keyFile || os.Getenv("AVAULT_KEY_FILE") == "1"})
 	}
 }

@@ -39,6 +39,7 @@ func cmdSettings(ctx context.Context, c *call) error {
 	nasRoot := fs.String("nas-root", "", "absolute path where the NAS share is mounted")
 	conc := fs.Int("concurrency", 0, "how many runs may go at once (1-16)")
 	transfers := fs.Int("transfers", 0, "how many files one run sends in parallel (1-64)")
+	keyStore := fs.String("key-store", "", "where to keep the data key: keyring, or file (a 0600 file in the data folder, for machines without a keyring)")
 	if _, err := c.parse(fs, c.args); err != nil {
 		return err
 	}
@@ -46,13 +47,18 @@ func cmdSettings(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
+	if *keyStore != "" {
+		if _, err := svc.SetKeySource(ctx, job.KeySource(*keyStore)); err != nil {
+			return err
+		}
+	}
 	st, err := svc.Settings()
 	if err != nil {
 		return err
 	}
 	changed := false
 	fs.Visit(func(f *flag.Flag) {
-		changed = changed || f.Name != "json"
+		changed = changed || (f.Name != "json" && f.Name != "key-store")
 	})
 	if changed {
 		if *nasRoot != "" {

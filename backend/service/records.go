@@ -2,10 +2,12 @@ package service
 
 import (
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/job/nasroot"
 	"github.com/avault/avault/backend/store"
 )
 
@@ -189,6 +191,11 @@ func (s *Service) checkJob(j *job.Job) error {
 	if err := j.Validate(); err != nil {
 		return err
 	}
+	clean, err := nasroot.Clean(j.SourcePath)
+	if err != nil {
+		return err
+	}
+	j.SourcePath = clean
 	st, err := s.Settings()
 	if err != nil {
 		return err
@@ -196,8 +203,14 @@ func (s *Service) checkJob(j *job.Job) error {
 	if st.NASRoot == "" {
 		return fmt.Errorf("set the NAS root in Settings before adding a job")
 	}
-	_, err = s.sourceDir(st, j.SourcePath)
-	return err
+	dir, err := s.sourceDir(st, j.SourcePath)
+	if err != nil {
+		return err
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return fmt.Errorf("the source /%s is not a folder", j.SourcePath)
+	}
+	return nil
 }
 
 // Settings returns the settings with defaults filled in.

@@ -64,9 +64,10 @@ type Status struct {
 // %AppData%\avault).
 func DataDir() (string, error) { return store.DefaultDir() }
 
-// Open opens the database in the data folder and loads the data key. A key
-// that cannot be read does not stop Open: the service then reports why in
-// Status and refuses only what needs the key, so nothing is lost.
+// Open opens the database in the data folder. The data key is loaded when
+// first needed; a key that cannot be read does not stop the service: it
+// reports why in Status and refuses only what needs the key, so nothing is
+// lost.
 func Open(ctx context.Context, o Options) (*Service, error) {
 	if o.DataDir == "" {
 		d, err := DataDir()
@@ -88,14 +89,12 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, kinds: newRegistry()}
-	s.loadKey(ctx)
-	return s, nil
+	return &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, kinds: newRegistry()}, nil
 }
 
 // Status reports the version, the data folder, the tray host and the key.
 func (s *Service) Status() Status {
-	k := s.keyInfo()
+	k := s.keyInfo(context.Background())
 	return Status{
 		Version:   s.opts.Version,
 		DataDir:   s.opts.DataDir,

@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/service"
+)
+
+type harness struct {
+	t    *testing.T
+	data string
+	nas  string
+}
+
+func newHarness(t *testing.T) *harness {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("AVAULT_ENCRYPTION_KEY", strings.Repeat("0f", 32))
+	h := &harness{t: t, data: filepath.Join(t.TempDir(), "data"), nas: t.TempDir()}
+	if err := os.MkdirAll(filepath.Join(h.nas, "photos"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// run runs the CLI and returns exit code, stdout and stderr.
+func (h *harness) run(stdin string, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Open: func(ctx context.Context) (*service.Service, error) {
+			return service.Open(ctx, service.Options{DataDir: h.data})
+		},
+	})
+	return code, out.String(), errb.String()
+}
+
+func (h *harness) must(args ...string) string {
+	h.t.Helper()
+	code, out, errs := h.run("", args...)
+	if code != 0 {
+		h.t.Fatalf("avault %v: exit %d: %s", args, code, errs)
+	}
+	return out
+}
+
+func TestRecordsThroughTheCommandLine(t *testing.T) {
+	h := newHarness(t)
+	disk := t.TempDir()
+	h.must("settings", "--nas-root", h.nas)
+	h.must("dest", "add", "--name", "Disk", "--kind", "local", "--remote", disk)
+	h.must("job", "add", "--name", "Photos", "--source", "/photos", "--dest", "disk", "--keep", "3")
+
+	var jobs []job.Job
+	if err := json.Unmarshal([]byte(h.must("job", "list", "--json")), &jobs); err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 1 || jobs[0].Name != "Photos" || jobs[0].RetentionCount != 3 || jobs[0].SourcePath != "photos" {
+		t.Fatalf("jobs = %+v", jobs)
+	}
+	h.must("job", "edit", "Photos", "--schedule", "@daily", "--exclude", "*.tmp")
+	out := h.must("job", "show", "photos")
+	if !strings.Contains(out, "@daily") || !strings.Contains(out, "*.tmp") {
+		t.Fatalf("edit not saved:\n%s", out)
+	}
+
+	code, _, errs := h.run("", "dest", "rm", "Disk")
+	if code != ExitFailed || !strings.Contains(errs, "Photos") {
+		t.Fatalf("removing a used destination: exit %d, %q", code, errs)
+	}
+	h.must("job", "rm", "Photos")
+	h.must("dest", "rm", "Disk")
+	if out := h.must("history"); !strings.Contains(out, "no runs yet") {
+		t.Fatalf("history: %s", out)
+	}
+}
+
+func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
+	h := newHarness(t)
+	disk := t.TempDir()
+	h.must("settings", "--nas-root", h.nas)
+	h.must("dest", "add", "--name", "Disk", "--kind", "local", "--remote", disk)
+	before := h.must("job", "list", "--json")
+
+	cases := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"job", "add", "--name", "X", "--source", "../etc", "--dest", "Disk"}, ExitFailed, ".."},
+		{[]string{"job", "add", "--name", "X", "--source", "photos", "--dest", "Disk", "--schedule", "61 * * * *"}, ExitFailed, "minute"},
+		{[]string{"job", "add", "--name", "X", "--source", "photos", "--dest", "Nowhere"}, ExitFailed, "no destination"},
+		{[]string{"job", "add", "--name", "X", "--source", "photos", "--dest", "Disk", "--keep", "-1"}, ExitFailed, "etention"},
+		{[]string{"job", "add", "--name", "X", "--source", "photos", "--dest", "Disk", "--pattern", "a/{date}"}, ExitFailed, "namePattern"},
+		{[]string{"job", "rm", "ghost"}, ExitFailed, "no job"},
+		{[]string{"cred", "add", "s3", "--name", "S3", "--access-key-id", "AKIA"}, ExitUsage, "secret"},
+		{[]string{"dest", "add", "--name", "Gone", "--kind", "local", "--remote", filepath.Join(disk, "missing")}, ExitFailed, "not saved"},
+		{[]string{"frobnicate"}, ExitUsage, "unknown command"},
+		{[]string{"history", "--status", "nope"}, ExitFailed, "unknown status"},
+	}
+	for _, c := range cases {
+		code, _, errs := h.run("", c.args...)
+		if code != c.code || !strings.Contains(errs, c.want) {
+			t.Errorf("avault %v: exit %d %q; want exit %d mentioning %q", c.args, code, errs, c.code, c.want)
+		}
+	}
+	if after := h.must("job", "list", "--json"); after != before {
+		t.Fatalf("refused commands changed the jobs:\n%s\n%s", before, after)
+	}
+}
+
+func TestSecretsNeverPrinted(t *testing.T) {
+	h := newHarness(t)
+	const secret = "PLANTED-secret-value-9f8e7d"
+	code, out, errs := h.run(secret+"\n", "cred", "add", "s3", "--name", "S3", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--secret-stdin", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	list := h.must("cred", "list", "--json")
+	for _, s := range []string{out, errs, list} {
+		if strings.Contains(s, secret) || strings.Contains(s, "AKIAIOSFODNN7EXAMPLE") {
+			t.Fatalf("a secret was printed:\n%s", s)
+		}
+	}
+}

@@ -115,7 +115,7 @@ func (e *LoadError) Error() string {
 	case e.Cause != nil:
 		fmt.Fprintf(&b, "a new data key could not be stored: %v", e.Cause)
 	default:
-		b.WriteString("no data key could be read, and none was created because a source did not answer")
+		b.WriteString("no data key was found, and none was created because not every source could be read")
 	}
 	fmt.Fprintf(&b, "; tried %s. Nothing was changed", strings.Join(tried, "; "))
 	if e.Sealed || e.Cause == nil {

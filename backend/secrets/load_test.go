@@ -181,7 +181,7 @@ func TestLoadWithoutSealedCredentials(t *testing.T) {
 	kr = &fakeKeyring{getErr: errors.New("failed to unlock correct collection")}
 	_, err = Load(context.Background(), State{}, opts(kr, nil))
 	if !errors.Is(err, ErrKeyUnavailable) || kr.setCall != 0 ||
-		!strings.Contains(err.Error(), "none was created because a source did not answer") {
+		!strings.Contains(err.Error(), "none was created because not every source could be read") {
 		t.Fatalf("locked keyring: %v (set calls %d)", err, kr.setCall)
 	}
 	// A malformed entry is replaced.

@@ -6,11 +6,15 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/service"
+	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/store"
 )
 
 // App is the facade the window calls. Each exported method is bound to the
-// frontend and is a few lines that call the service.
+// frontend (and served by the web mode) and is a few lines that call the
+// service. Errors reject the frontend's promise with their message.
 type App struct {
 	svc *service.Service
 
@@ -22,8 +26,83 @@ type App struct {
 // NewApp wraps the service for the window.
 func NewApp(svc *service.Service) *App { return &App{svc: svc} }
 
-// Status describes this copy of Avault: version, data folder, tray host.
+// Status describes this copy of Avault: version, data folder, tray host, data key.
 func (a *App) Status() (service.Status, error) { return a.svc.Status(), nil }
+
+// GetSettings returns the settings with defaults filled in.
+func (a *App) GetSettings() (job.Settings, error) { return a.svc.Settings() }
+
+// UpdateSettings validates and saves the settings.
+func (a *App) UpdateSettings(st job.Settings) (job.Settings, error) { return a.svc.UpdateSettings(st) }
+
+// SetKeySource moves the data key to "keyring" or "file".
+func (a *App) SetKeySource(to job.KeySource) (service.Status, error) {
+	return a.svc.SetKeySource(a.context(), to)
+}
+
+// ListCredentials returns credential metadata; secrets never leave the backend.
+func (a *App) ListCredentials() ([]job.Credential, error) { return a.svc.ListCredentials() }
+
+// AddS3Credential seals and stores an S3 access key pair.
+func (a *App) AddS3Credential(in service.S3CredentialInput) (job.Credential, error) {
+	return a.svc.AddS3Credential(in)
+}
+
+// RenameCredential renames a credential.
+func (a *App) RenameCredential(id, name string) (job.Credential, error) {
+	return a.svc.RenameCredential(id, name)
+}
+
+// DeleteCredential deletes a credential no destination uses.
+func (a *App) DeleteCredential(id string) error { return a.svc.DeleteCredential(id) }
+
+// DestinationKinds lists the kinds of destination and their fields.
+func (a *App) DestinationKinds() ([]storage.Kind, error) { return a.svc.DestinationKinds(), nil }
+
+// ListDestinations returns every destination.
+func (a *App) ListDestinations() ([]job.Destination, error) { return a.svc.ListDestinations() }
+
+// TestDestination checks that a destination (saved or not) works.
+func (a *App) TestDestination(d job.Destination) error { return a.svc.TestDestination(a.context(), d) }
+
+// CreateDestination saves a new destination.
+func (a *App) CreateDestination(d job.Destination) (job.Destination, error) {
+	return a.svc.CreateDestination(d)
+}
+
+// UpdateDestination saves changes to a destination.
+func (a *App) UpdateDestination(d job.Destination) (job.Destination, error) {
+	return a.svc.UpdateDestination(d)
+}
+
+// DeleteDestination deletes a destination no job uses.
+func (a *App) DeleteDestination(id string) error { return a.svc.DeleteDestination(id) }
+
+// ListJobs returns every job.
+func (a *App) ListJobs() ([]job.Job, error) { return a.svc.ListJobs() }
+
+// GetJob returns one job.
+func (a *App) GetJob(id string) (job.Job, error) { return a.svc.GetJob(id) }
+
+// NewJobDefaults returns the values a new job starts from.
+func (a *App) NewJobDefaults() (job.Job, error) { return a.svc.NewJobDefaults(), nil }
+
+// CreateJob saves a new job.
+func (a *App) CreateJob(j job.Job) (job.Job, error) { return a.svc.CreateJob(j) }
+
+// UpdateJob saves changes to a job.
+func (a *App) UpdateJob(j job.Job) (job.Job, error) { return a.svc.UpdateJob(j) }
+
+// DeleteJob deletes a job, keeping its history unless deleteHistory.
+func (a *App) DeleteJob(id string, deleteHistory bool) error { return a.svc.DeleteJob(id, deleteHistory) }
+
+// ListHistory returns a page of runs, newest first.
+func (a *App) ListHistory(f store.HistoryFilter) (store.HistoryPage, error) {
+	return a.svc.ListHistory(f)
+}
+
+// GetRun returns one run with its details.
+func (a *App) GetRun(id string) (job.Run, error) { return a.svc.GetRun(id) }
 
 func (a *App) startup(ctx context.Context) {
 	a.mu.Lock()
@@ -37,6 +116,14 @@ func (a *App) wailsContext() context.Context {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.ctx
+}
+
+// context is Wails' context, or Background outside the window (web mode).
+func (a *App) context() context.Context {
+	if ctx := a.wailsContext(); ctx != nil {
+		return ctx
+	}
+	return context.Background()
 }
 
 // show brings the window forward (tray "Open Avault", a second launch).

@@ -19,6 +19,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/avault/avault/backend/cli"
+	"github.com/avault/avault/backend/events/wailsemit"
 	"github.com/avault/avault/backend/instance"
 	"github.com/avault/avault/backend/service"
 )
@@ -94,7 +95,8 @@ func runDesktop(hidden bool) error {
 	defer lock.Release()
 
 	trayHost := trayHostAvailable()
-	svc, err := service.Open(context.Background(), service.Options{DataDir: dir, Version: version, TrayHost: trayHost})
+	emitter := &wailsemit.Emitter{}
+	svc, err := service.Open(context.Background(), service.Options{DataDir: dir, Version: version, TrayHost: trayHost, Emitter: emitter})
 	if err != nil {
 		return err
 	}
@@ -119,6 +121,7 @@ func runDesktop(hidden bool) error {
 		AssetServer:       &assetserver.Options{Assets: assets},
 		BackgroundColour:  &options.RGBA{R: 248, G: 250, B: 252, A: 255},
 		OnStartup: func(ctx context.Context) {
+			emitter.SetContext(ctx)
 			app.startup(ctx)
 			if trayHost {
 				app.startTray(trayIdle)

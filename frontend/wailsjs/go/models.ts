@@ -1,10 +1,350 @@
+export namespace job {
+	
+	export class Credential {
+	    id: string;
+	    name: string;
+	    provider: string;
+	    metadata?: Record<string, string>;
+	    status: string;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Credential(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.provider = source["provider"];
+	        this.metadata = source["metadata"];
+	        this.status = source["status"];
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Destination {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    credentialId?: string;
+	    remoteId: string;
+	    folderPath?: string;
+	    options?: Record<string, string>;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Destination(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.credentialId = source["credentialId"];
+	        this.remoteId = source["remoteId"];
+	        this.folderPath = source["folderPath"];
+	        this.options = source["options"];
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class FileFailure {
+	    path: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileFailure(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class Job {
+	    id: string;
+	    name: string;
+	    description?: string;
+	    sourcePath: string;
+	    destinationId: string;
+	    schedule: string;
+	    retentionType: string;
+	    retentionCount?: number;
+	    retentionDays?: number;
+	    namePattern: string;
+	    enabled: boolean;
+	    catchUp: boolean;
+	    incremental: boolean;
+	    verifyUnchangedByHash: boolean;
+	    onNoChange: string;
+	    includes?: string[];
+	    excludes?: string[];
+	    useDefaultExcludes: boolean;
+	    // Go type: time
+	    lastRunAt?: any;
+	    // Go type: time
+	    nextRunAt?: any;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Job(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.sourcePath = source["sourcePath"];
+	        this.destinationId = source["destinationId"];
+	        this.schedule = source["schedule"];
+	        this.retentionType = source["retentionType"];
+	        this.retentionCount = source["retentionCount"];
+	        this.retentionDays = source["retentionDays"];
+	        this.namePattern = source["namePattern"];
+	        this.enabled = source["enabled"];
+	        this.catchUp = source["catchUp"];
+	        this.incremental = source["incremental"];
+	        this.verifyUnchangedByHash = source["verifyUnchangedByHash"];
+	        this.onNoChange = source["onNoChange"];
+	        this.includes = source["includes"];
+	        this.excludes = source["excludes"];
+	        this.useDefaultExcludes = source["useDefaultExcludes"];
+	        this.lastRunAt = this.convertValues(source["lastRunAt"], null);
+	        this.nextRunAt = this.convertValues(source["nextRunAt"], null);
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class VerifyResult {
+	    mode: string;
+	    // Go type: time
+	    checkedAt: any;
+	    filesChecked: number;
+	    missing: number;
+	    mismatched: number;
+	    problems?: FileFailure[];
+	    errorMessage?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new VerifyResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.checkedAt = this.convertValues(source["checkedAt"], null);
+	        this.filesChecked = source["filesChecked"];
+	        this.missing = source["missing"];
+	        this.mismatched = source["mismatched"];
+	        this.problems = this.convertValues(source["problems"], FileFailure);
+	        this.errorMessage = source["errorMessage"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Run {
+	    id: string;
+	    jobId: string;
+	    jobName: string;
+	    jobDeleted?: boolean;
+	    status: string;
+	    trigger: string;
+	    // Go type: time
+	    startedAt: any;
+	    // Go type: time
+	    completedAt?: any;
+	    filesScanned: number;
+	    filesUploaded: number;
+	    filesCopied: number;
+	    filesSkipped: number;
+	    filesFailed: number;
+	    bytesScanned: number;
+	    bytesUploaded: number;
+	    bytesCopied: number;
+	    remotePath?: string;
+	    errorMessage?: string;
+	    failures?: FileFailure[];
+	    verify?: VerifyResult;
+	
+	    static createFrom(source: any = {}) {
+	        return new Run(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.jobId = source["jobId"];
+	        this.jobName = source["jobName"];
+	        this.jobDeleted = source["jobDeleted"];
+	        this.status = source["status"];
+	        this.trigger = source["trigger"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.completedAt = this.convertValues(source["completedAt"], null);
+	        this.filesScanned = source["filesScanned"];
+	        this.filesUploaded = source["filesUploaded"];
+	        this.filesCopied = source["filesCopied"];
+	        this.filesSkipped = source["filesSkipped"];
+	        this.filesFailed = source["filesFailed"];
+	        this.bytesScanned = source["bytesScanned"];
+	        this.bytesUploaded = source["bytesUploaded"];
+	        this.bytesCopied = source["bytesCopied"];
+	        this.remotePath = source["remotePath"];
+	        this.errorMessage = source["errorMessage"];
+	        this.failures = this.convertValues(source["failures"], FileFailure);
+	        this.verify = this.convertValues(source["verify"], VerifyResult);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Settings {
+	    nasRoot: string;
+	    workerConcurrency: number;
+	    transfersPerRun: number;
+	    keySource: string;
+	    notifications: string;
+	    startHidden: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nasRoot = source["nasRoot"];
+	        this.workerConcurrency = source["workerConcurrency"];
+	        this.transfersPerRun = source["transfersPerRun"];
+	        this.keySource = source["keySource"];
+	        this.notifications = source["notifications"];
+	        this.startHidden = source["startHidden"];
+	    }
+	}
+
+}
+
 export namespace service {
 	
+	export class S3CredentialInput {
+	    name: string;
+	    accessKeyId: string;
+	    secretAccessKey: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new S3CredentialInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.accessKeyId = source["accessKeyId"];
+	        this.secretAccessKey = source["secretAccessKey"];
+	    }
+	}
 	export class Status {
 	    version: string;
 	    dataDir: string;
 	    trayHost: boolean;
 	    platform: string;
+	    keySource: string;
+	    keyError?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new Status(source);
@@ -16,7 +356,129 @@ export namespace service {
 	        this.dataDir = source["dataDir"];
 	        this.trayHost = source["trayHost"];
 	        this.platform = source["platform"];
+	        this.keySource = source["keySource"];
+	        this.keyError = source["keyError"];
 	    }
+	}
+
+}
+
+export namespace storage {
+	
+	export class Field {
+	    key: string;
+	    label: string;
+	    help?: string;
+	    required: boolean;
+	    secret: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Field(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.label = source["label"];
+	        this.help = source["help"];
+	        this.required = source["required"];
+	        this.secret = source["secret"];
+	    }
+	}
+	export class Kind {
+	    name: string;
+	    title: string;
+	    description: string;
+	    fields: Field[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Kind(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.fields = this.convertValues(source["fields"], Field);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace store {
+	
+	export class HistoryFilter {
+	    jobId?: string;
+	    status?: string;
+	    limit?: number;
+	    offset?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.jobId = source["jobId"];
+	        this.status = source["status"];
+	        this.limit = source["limit"];
+	        this.offset = source["offset"];
+	    }
+	}
+	export class HistoryPage {
+	    items: job.Run[];
+	    total: number;
+	    limit: number;
+	    offset: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryPage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.items = this.convertValues(source["items"], job.Run);
+	        this.total = source["total"];
+	        this.limit = source["limit"];
+	        this.offset = source["offset"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }

@@ -17,7 +17,7 @@ func wantErr(t *testing.T, what string, err error, sentinel error, text string) 
 	}
 }
 
-func TestCredentials(t *testing.T) {
+func TestCreateCredential(t *testing.T) {
 	s := openTest(t, t.TempDir())
 	c, _, _ := seed(t, s)
 	if len(c.ID) != 26 || c.Status != job.CredentialOK || !c.CreatedAt.Equal(t0) || !c.UpdatedAt.Equal(t0) {
@@ -48,7 +48,13 @@ func TestCredentials(t *testing.T) {
 		t.Errorf("SealedCredential = %q", got)
 	}
 
-	// Update: nil keeps the secret; a new one replaces it; provider is fixed.
+}
+
+func TestUpdateCredential(t *testing.T) {
+	s := openTest(t, t.TempDir())
+	seed(t, s)
+	g := must(s.CreateCredential(job.Credential{Name: "Google", Provider: job.KindGDrive}, []byte("g-sealed")))
+	// nil keeps the secret; a new one replaces it; the provider is fixed.
 	s.now = func() time.Time { return t0.Add(time.Hour) }
 	g.Name, g.Metadata = "Google (work)", map[string]string{"email": "a@example.com"}
 	g = must(s.UpdateCredential(g, nil))
@@ -63,7 +69,7 @@ func TestCredentials(t *testing.T) {
 		t.Errorf("secret not replaced: %q", got)
 	}
 	g.Provider = job.KindS3
-	_, err = s.UpdateCredential(g, nil)
+	_, err := s.UpdateCredential(g, nil)
 	wantErr(t, "provider change", err, nil, "provider: cannot change")
 	if got := must(s.GetCredential(g.ID)); got.Provider != job.KindGDrive {
 		t.Errorf("refused update was stored: %+v", got)

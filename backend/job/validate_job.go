@@ -19,15 +19,13 @@ func (j *Job) Validate() error {
 	var p problems
 	p.addErr("name", checkName(j.Name))
 	p.addErr("description", checkText(j.Description, 1000))
-	if _, err := nasroot.Clean(j.SourcePath); err != nil {
-		p.add("sourcePath", "%s", err.Error())
-	}
+	_, err := nasroot.Clean(j.SourcePath)
+	p.addErr("sourcePath", err)
 	if j.DestinationID == "" {
 		p.add("destinationId", "choose a destination")
 	}
-	if _, err := cron.Parse(j.Schedule); err != nil {
-		p.add("schedule", "%s", err.Error())
-	}
+	_, err = cron.Parse(j.Schedule)
+	p.addErr("schedule", err)
 	p = append(p, j.Retention().problems()...)
 	p.addErr("namePattern", ValidatePattern(j.NamePattern))
 	switch j.OnNoChange {
@@ -40,9 +38,8 @@ func (j *Job) Validate() error {
 	return p.err()
 }
 
-// checkGlobs checks include or exclude patterns: slash-separated globs as
-// path.Match reads them, where "**" in a segment of its own matches any
-// number of folders.
+// checkGlobs checks include or exclude patterns: present, bounded, and
+// well formed as path.Match reads them.
 func checkGlobs(globs []string) error {
 	if len(globs) > MaxPatterns {
 		return fmt.Errorf("has %d patterns; at most %d are allowed", len(globs), MaxPatterns)

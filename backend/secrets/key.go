@@ -69,16 +69,16 @@ func (k *Key) Check() []byte {
 func (k *Key) Matches(check []byte) bool { return hmac.Equal(k.Check(), check) }
 
 // String returns "**redacted**".
-func (*Key) String() string { return Redacted }
+func (Key) String() string { return Redacted }
 
 // GoString returns "**redacted**".
-func (*Key) GoString() string { return Redacted }
+func (Key) GoString() string { return Redacted }
 
 // Format writes "**redacted**" for every verb.
-func (*Key) Format(f fmt.State, verb rune) { writeRedacted(f, verb) }
+func (Key) Format(f fmt.State, verb rune) { writeRedacted(f, verb) }
 
 // LogValue makes slog write "**redacted**".
-func (*Key) LogValue() slog.Value { return slog.StringValue(Redacted) }
+func (Key) LogValue() slog.Value { return slog.StringValue(Redacted) }
 
 // MarshalJSON returns "**redacted**" as a JSON string.
-func (*Key) MarshalJSON() ([]byte, error) { return Secret("").MarshalJSON() }
+func (Key) MarshalJSON() ([]byte, error) { return Secret("").MarshalJSON() }

@@ -60,7 +60,7 @@ func TestKeyNeverPrints(t *testing.T) {
 	var buf bytes.Buffer
 	slog.New(slog.NewTextHandler(&buf, nil)).Info("key", "key", k)
 	raw, _ := json.Marshal(struct{ K *Key }{k})
-	all := fmt.Sprintf("%v %+v %#v %s %x", k, k, k, k, k) + buf.String() + string(raw) + fmt.Sprintf("%+v", struct{ K *Key }{k})
+	all := fmt.Sprintf("%v %+v %#v %s %x %v %#v", k, k, k, k, k, *k, *k) + buf.String() + string(raw) + fmt.Sprintf("%+v", struct{ K *Key }{k})
 	if strings.Contains(all, "abab") || strings.Contains(all, "171") || !strings.Contains(all, Redacted) {
 		t.Errorf("key printed as %s", all)
 	}

@@ -117,10 +117,16 @@ func (s *Store) ListRuns(f HistoryFilter) (HistoryPage, error) {
 			return nil
 		}
 		runs := h.Bucket(bucketRuns)
+		var inMember *bolt.Cursor // one cursor reused: Bucket.Get makes one per call
+		if member != nil {
+			inMember = member.Cursor()
+		}
 		c := keys.Cursor()
 		for k, _ := c.Last(); k != nil; k, _ = c.Prev() {
-			if member != nil && member.Get(k) == nil {
-				continue
+			if inMember != nil {
+				if found, _ := inMember.Seek(k); !bytes.Equal(found, k) {
+					continue
+				}
 			}
 			if page.Total >= f.Offset && len(page.Items) < f.Limit {
 				r, err := decodeRun(k, runs.Get(k))

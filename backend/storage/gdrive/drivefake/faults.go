@@ -1,6 +1,7 @@
 package drivefake
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -34,11 +35,14 @@ const (
 	// Stall holds the request for FaultPlan.Stall before carrying it out;
 	// a client that gives up first leaves it without effect.
 	Stall
+	// Corrupt carries out an upload or copy but stores the content with its
+	// first byte changed, as silent damage on the way would.
+	Corrupt
 )
 
 var faultNames = map[Fault]string{RateLimit: "rate-limit", TooManyRequests: "429",
 	InternalError: "500", Unavailable: "503", ResetBefore: "reset-before",
-	ResetAfter: "reset-after", Stall: "stall"}
+	ResetAfter: "reset-after", Stall: "stall", Corrupt: "corrupt"}
 
 func (f Fault) String() string { return faultNames[f] }
 
@@ -167,8 +171,23 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, method stri
 		reset(w, rec)
 	case Stall:
 		return stall(r, p.Stall)
+	case Corrupt:
+		h(w, r.WithContext(context.WithValue(r.Context(), corruptKey{}, true)))
 	}
 	return true
+}
+
+// corruptKey marks a request whose content is to be damaged.
+type corruptKey struct{}
+
+// damage changes the first byte of data when ctx asks for it.
+func damage(ctx context.Context, data []byte) []byte {
+	if ctx.Value(corruptKey{}) == nil || len(data) == 0 {
+		return data
+	}
+	data = slices.Clone(data)
+	data[0] ^= 0xff
+	return data
 }
 
 // stall waits d (two seconds when zero); it reports true when the client

@@ -447,7 +447,7 @@ func (s *Server) copyFile(w http.ResponseWriter, r *http.Request) {
 	if m.MimeType == "" {
 		m.MimeType = src.MimeType
 	}
-	content := slices.Clone(src.Content)
+	content := damage(r.Context(), slices.Clone(src.Content))
 	if content == nil {
 		content = []byte{}
 	}
@@ -459,6 +459,11 @@ var driveListSchema = schema{"kind": nil, "nextPageToken": nil,
 	"drives": {"kind": nil, "id": nil, "name": nil, "createdTime": nil, "hidden": nil}}
 
 func (s *Server) listDrives(w http.ResponseWriter, r *http.Request) {
+	if s.opts.FileScopeOnly {
+		writeError(w, http.StatusForbidden, "insufficientPermissions",
+			"Request had insufficient authentication scopes.")
+		return
+	}
 	size, offset, ok := pageParams(w, r.URL.Query(), 10, 100)
 	if !ok {
 		return

@@ -56,6 +56,9 @@ type Options struct {
 	FolderChildLimit int
 	// User is the account about.get reports; zero means a made-up one.
 	User User
+	// FileScopeOnly answers as Google does to a token with only the
+	// drive.file scope where it matters here: drives.list is refused.
+	FileScopeOnly bool
 }
 
 // User is the signed-in account as about.get reports it.

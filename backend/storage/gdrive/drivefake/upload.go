@@ -40,7 +40,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusRequestEntityTooLarge, "uploadTooLarge", "Media too large for a simple upload.")
 			return
 		}
-		s.finishCreate(w, r, meta{}, data, q)
+		s.finishCreate(w, r, meta{}, damage(r.Context(), data), q)
 	default:
 		writeParamError(w, "uploadType", "Invalid upload type: "+q.Get("uploadType"))
 	}
@@ -59,7 +59,7 @@ func (s *Server) multipart(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "badContent", "Invalid multipart request: "+err.Error())
 		return
 	}
-	s.finishCreate(w, r, m, data, r.URL.Query())
+	s.finishCreate(w, r, m, damage(r.Context(), data), r.URL.Query())
 }
 
 var errTooLarge = errors.New("media too large")
@@ -139,6 +139,7 @@ func (s *Server) chunk(w http.ResponseWriter, r *http.Request, id string) {
 	if err != nil {
 		return // the client went away mid-chunk; nothing is kept
 	}
+	body = damage(r.Context(), body)
 	if first >= 0 && last-first+1 != int64(len(body)) {
 		writeError(w, http.StatusBadRequest, "badRequest", "The chunk length does not match its Content-Range.")
 		return

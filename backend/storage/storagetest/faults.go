@@ -39,6 +39,14 @@ func (s *suite) testFaults(t *testing.T) {
 	if err := d.DeleteLeftover(context.Background(), "faulty-leftover"); err != nil {
 		t.Fatalf("DeleteLeftover under faults: %v", err)
 	}
+	for range 5 { // reads under faults: a reset mid-body must be retried too
+		if m, err := d.ReadManifest(context.Background(), "faulty"); err != nil || string(m) != string(manifestFor("faulty")) {
+			t.Errorf("ReadManifest under faults: %q, %v", m, err)
+		}
+		if _, err := d.ListVersions(context.Background()); err != nil {
+			t.Errorf("ListVersions under faults: %v", err)
+		}
+	}
 	counts := proxy.Counts()
 	proxy.SetFaults(faultproxy.Faults{})
 	t.Logf("faults injected: %v", counts)

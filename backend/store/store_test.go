@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/avault/avault/backend/job"
 )
 
 func TestOpenCreatesPrivateFiles(t *testing.T) {
@@ -113,21 +116,33 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 }
 
-// TestValuesOutliveTransactions reads values, then makes the database grow
-// and remap; the values read before must be unchanged.
+// TestValuesOutliveTransactions reads values, rewrites them, makes the
+// file grow (so it is mapped again) and closes the store (so it is
+// unmapped); the values read before must be intact. A value that still
+// pointed into the map would now read garbage or crash the test.
 func TestValuesOutliveTransactions(t *testing.T) {
 	s := openTest(t, t.TempDir())
 	c, _, _ := seed(t, s)
+	for i := range 40 { // enough that the sealed bucket has pages of its own, not inline ones
+		must(s.CreateCredential(job.Credential{Name: fmt.Sprint("S3 ", i), Provider: job.KindS3}, bytes.Repeat([]byte{1}, 200)))
+	}
 	ok(t, s.SetKeyCheck([]byte("check-value")))
 	sealed := must(s.SealedCredential(c.ID))
 	check := must(s.KeyCheck())
-	big := bytes.Repeat([]byte("x"), 1<<20)
-	for i := range 40 { // 40 MiB forces several remaps
-		ok(t, s.db.Update(func(tx *bolt.Tx) error {
-			return tx.Bucket(bucketMeta).Put([]byte{'b', byte(i)}, big)
-		}))
+	for i := range 20 {
+		c = must(s.UpdateCredential(c, bytes.Repeat([]byte{'A' + byte(i)}, len("sealed-bytes"))))
 	}
+	big := bytes.Repeat([]byte("x"), 1<<20)
+	ok(t, s.db.Update(func(tx *bolt.Tx) error { // 8 MiB: far past the first 32 KiB mapping
+		for i := range 8 {
+			if err := tx.Bucket(bucketMeta).Put([]byte{'b', byte(i)}, big); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	ok(t, s.Close())
 	if string(sealed) != "sealed-bytes" || string(check) != "check-value" {
-		t.Errorf("values changed after remap: %q %q", sealed, check)
+		t.Errorf("values changed after later writes: %q %q", sealed, check)
 	}
 }

@@ -1,0 +1,250 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/avault/avault/backend/engine/manifest"
+	"github.com/avault/avault/backend/engine/scan"
+	"github.com/avault/avault/backend/job"
+)
+
+// queueLen bounds the files scanned ahead of the transfers, and the
+// outcomes waiting for the collector.
+const queueLen = 256
+
+// task is a file on its way to the destination. prev is its entry in the
+// previous version when it is unchanged since (same size, mtime and mode).
+type task struct {
+	seq  int64
+	item scan.Item
+	prev *manifest.Entry
+}
+
+// outcome is what became of a scanned item. seq is the task's number, or
+// -1 for items that no transfer saw (skipped or failed by the scan).
+type outcome struct {
+	seq   int64
+	entry *manifest.Entry // what was stored; nil when nothing was
+	fail  *job.FileFailure
+	skip  *job.FileFailure
+}
+
+// transfer scans the source and, at the same time, sends or copies every
+// file into the pending version with Transfers workers, writing the
+// manifest in scan order as outcomes arrive. The first error that concerns
+// the whole run (the destination, the source folder, a cancel) stops
+// everything; a file's own failure is listed and the run goes on.
+func (r *runner) transfer(ctx context.Context) error {
+	start := r.o.Now()
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(cctx)
+	tasks := make(chan *task, queueLen)
+	results := make(chan outcome, queueLen)
+	var cur *cursor
+	if r.prev != nil && r.req.Job.Incremental {
+		cur = newCursor(r.prev.manifest, r.log)
+	}
+	g.Go(func() error {
+		defer close(tasks)
+		return r.scanInto(gctx, cur, tasks, results)
+	})
+	for range r.o.Transfers {
+		g.Go(func() error { return r.work(gctx, tasks, results) })
+	}
+	var gerr error
+	done := make(chan struct{})
+	go func() {
+		gerr = g.Wait()
+		close(results)
+		close(done)
+	}()
+	cerr := r.collect(results, cancel)
+	<-done
+	r.res.Timings.Transfer = r.o.Now().Sub(start)
+	r.res.Timings.Scan = r.scanned
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case gerr != nil:
+		return gerr
+	}
+	return cerr
+}
+
+// send hands v to ch unless ctx ends first.
+func send[T any](ctx context.Context, ch chan<- T, v T) error {
+	select {
+	case ch <- v:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// scanInto walks the source, matches each file with the previous
+// manifest, and queues it.
+func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, results chan<- outcome) error {
+	start := r.o.Now()
+	defer func() {
+		r.scanned = r.o.Now().Sub(start)
+		r.c.scanDone.Store(true)
+	}()
+	var seq int64
+	return scan.Walk(ctx, r.src, r.rules, func(it *scan.Item) error {
+		switch it.Kind {
+		case scan.File:
+			r.c.filesScanned.Add(1)
+			r.c.bytesScanned.Add(it.Size)
+			t := &task{seq: seq, item: *it}
+			seq++
+			if cur != nil {
+				t.prev = cur.match(it)
+			}
+			return send(ctx, tasks, t)
+		case scan.Excluded:
+			r.c.filesExcluded.Add(1)
+			return nil
+		case scan.Skipped:
+			r.c.filesSkipped.Add(1)
+			return send(ctx, results, outcome{seq: -1, skip: &job.FileFailure{Path: it.Path, Reason: it.Reason}})
+		}
+		r.c.filesFailed.Add(1)
+		return send(ctx, results, outcome{seq: -1, fail: &job.FileFailure{Path: it.Path, Reason: it.Reason}})
+	})
+}
+
+// work transfers queued files until there are none or the run stops.
+func (r *runner) work(ctx context.Context, tasks <-chan *task, results chan<- outcome) error {
+	for {
+		var t *task
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case next, ok := <-tasks:
+			if !ok {
+				return nil
+			}
+			t = next
+		}
+		o, err := r.handle(ctx, t)
+		if err != nil {
+			return err
+		}
+		if err := send(ctx, results, o); err != nil {
+			return err
+		}
+	}
+}
+
+// collect lists failures and skipped items and writes manifest entries in
+// scan order, holding the ones that finish early. It drains results to the
+// end; a manifest error cancels the transfers.
+func (r *runner) collect(results <-chan outcome, cancel func()) error {
+	held := make(map[int64]*manifest.Entry)
+	var next int64
+	var err error
+	for o := range results {
+		if o.fail != nil && len(r.res.Failures) < job.MaxFailures {
+			r.res.Failures = append(r.res.Failures, *o.fail)
+		}
+		if o.skip != nil && len(r.res.Skipped) < job.MaxFailures {
+			r.res.Skipped = append(r.res.Skipped, *o.skip)
+		}
+		if o.seq < 0 || err != nil {
+			continue
+		}
+		held[o.seq] = o.entry
+		start := r.o.Now()
+		for e, ok := held[next]; ok; e, ok = held[next] {
+			delete(held, next)
+			next++
+			if e == nil {
+				continue
+			}
+			if err = r.mw.Add(*e); err != nil {
+				cancel()
+				break
+			}
+		}
+		r.res.Timings.Manifest += r.o.Now().Sub(start)
+	}
+	return err
+}
+
+// cursor walks the previous manifest alongside the scan: both come in
+// manifest.Compare order, so each file is matched without holding the
+// previous manifest's entries in memory.
+type cursor struct {
+	r       *manifest.Reader
+	cur     *manifest.Entry
+	log     *slog.Logger
+	passed  int64 // entries with no file in the scan: removed files
+	matched int64
+	damaged bool // the manifest could not be read to its end
+}
+
+func newCursor(data []byte, log *slog.Logger) *cursor {
+	c := &cursor{log: log}
+	r, err := manifest.NewReader(bytes.NewReader(data))
+	if err != nil {
+		log.Warn("the previous manifest cannot be read; every file is uploaded", "error", err)
+		c.damaged = true
+		return c
+	}
+	c.r = r
+	c.advance()
+	return c
+}
+
+func (c *cursor) advance() {
+	e, err := c.r.Next()
+	if err != nil {
+		if err != io.EOF {
+			c.log.Warn("the previous manifest is damaged; the rest of the files are uploaded", "error", err)
+			c.damaged = true
+		}
+		c.cur = nil
+		return
+	}
+	c.cur = &e
+}
+
+// find returns the previous entry with path, or nil.
+func (c *cursor) find(path string) *manifest.Entry {
+	for c.cur != nil && manifest.Compare(c.cur.Path, path) < 0 {
+		c.passed++
+		c.advance()
+	}
+	if c.cur == nil || c.cur.Path != path {
+		return nil
+	}
+	e := c.cur
+	c.advance()
+	c.matched++
+	return e
+}
+
+// match returns the previous entry for the file it when it is unchanged:
+// same size, modification time and mode.
+func (c *cursor) match(it *scan.Item) *manifest.Entry {
+	e := c.find(it.Path)
+	if e == nil || e.Size != it.Size || !e.MTime.Equal(it.ModTime) || e.Mode != uint32(it.Mode.Perm()) {
+		return nil
+	}
+	return e
+}
+
+// rest counts the previous entries after the last file scanned.
+func (c *cursor) rest() int64 {
+	for c.cur != nil {
+		c.passed++
+		c.advance()
+	}
+	return c.passed
+}

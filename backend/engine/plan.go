@@ -1,0 +1,82 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/avault/avault/backend/engine/rules"
+	"github.com/avault/avault/backend/engine/scan"
+	"github.com/avault/avault/backend/job"
+)
+
+// PlanSample is how many paths of each kind a DryRun lists.
+const PlanSample = 100
+
+// Excluded is a file or folder the rules remove, with the rule that did.
+type Excluded struct {
+	Path  string `json:"path"`
+	IsDir bool   `json:"isDir"`
+	Rule  string `json:"rule"`
+}
+
+// DryRun is what a job would back up now. Counts cover everything; the
+// lists hold the first PlanSample paths of each kind, in path order.
+type DryRun struct {
+	Files    int64 `json:"files"` // files that would be backed up
+	Bytes    int64 `json:"bytes"`
+	Excluded int64 `json:"excluded"` // files and folders the rules remove (a folder's content is not counted)
+	Skipped  int64 `json:"skipped"`  // symbolic links and reserved names
+	Failed   int64 `json:"failed"`   // what a run would list as failed
+	// Included are the first files that would be backed up.
+	Included      []string          `json:"included,omitempty"`
+	ExcludedPaths []Excluded        `json:"excludedPaths,omitempty"`
+	SkippedPaths  []job.FileFailure `json:"skippedPaths,omitempty"`
+	FailedPaths   []job.FileFailure `json:"failedPaths,omitempty"`
+}
+
+// Plan walks source (an absolute folder the caller confined to the NAS
+// root) with j's rules and reports what a run would back up, without
+// touching any destination or reading any file's content. A missing
+// source is an error; an empty one plans nothing.
+func Plan(ctx context.Context, j job.Job, source string) (DryRun, error) {
+	var d DryRun
+	m, err := rules.New(j.Includes, j.Excludes, j.UseDefaultExcludes)
+	if err != nil {
+		return d, err
+	}
+	root, _, err := openSource(source)
+	if err != nil {
+		return d, err
+	}
+	defer root.Close()
+	err = scan.Walk(ctx, root, m, func(it *scan.Item) error {
+		d.add(it)
+		return nil
+	})
+	return d, err
+}
+
+func (d *DryRun) add(it *scan.Item) {
+	switch it.Kind {
+	case scan.File:
+		d.Files++
+		d.Bytes += it.Size
+		if len(d.Included) < PlanSample {
+			d.Included = append(d.Included, it.Path)
+		}
+	case scan.Excluded:
+		d.Excluded++
+		if len(d.ExcludedPaths) < PlanSample {
+			d.ExcludedPaths = append(d.ExcludedPaths, Excluded{Path: it.Path, IsDir: it.IsDir, Rule: it.Reason})
+		}
+	case scan.Skipped:
+		d.Skipped++
+		if len(d.SkippedPaths) < PlanSample {
+			d.SkippedPaths = append(d.SkippedPaths, job.FileFailure{Path: it.Path, Reason: it.Reason})
+		}
+	default:
+		d.Failed++
+		if len(d.FailedPaths) < PlanSample {
+			d.FailedPaths = append(d.FailedPaths, job.FileFailure{Path: it.Path, Reason: it.Reason})
+		}
+	}
+}

@@ -1,0 +1,315 @@
+package engine
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/avault/avault/backend/engine/manifest"
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/job/nasroot"
+	"github.com/avault/avault/backend/storage"
+)
+
+// ErrWouldOverwrite is wrapped by Restore's error when files to restore
+// already exist and RestoreOptions.Overwrite is not set; nothing was
+// written then.
+var ErrWouldOverwrite = errors.New("files already exist")
+
+// ErrIntoSource is wrapped by Restore's error when the target folder is
+// the job's source or inside it and AllowIntoSource is not set.
+var ErrIntoSource = errors.New("the target folder is inside the job's source")
+
+// RestoreOptions are a restore's safety switches and reports.
+type RestoreOptions struct {
+	// Overwrite allows replacing files that exist in the target folder.
+	Overwrite bool
+	// AllowIntoSource allows restoring into the job's source folder.
+	AllowIntoSource bool
+	// Source is the job's source folder (absolute), to refuse restoring
+	// into it; "" skips the check.
+	Source string
+	// Transfers is how many files are restored at once; 0 means
+	// DefaultTransfers.
+	Transfers int
+	// OnProgress is told after each file; calls never overlap. nil
+	// ignores them.
+	OnProgress func(RestoreProgress)
+}
+
+// RestoreProgress counts a restore's files and bytes.
+type RestoreProgress struct {
+	Files       int64  `json:"files"` // to restore
+	Bytes       int64  `json:"bytes"`
+	FilesDone   int64  `json:"filesDone"` // restored or failed
+	BytesDone   int64  `json:"bytesDone"`
+	FilesFailed int64  `json:"filesFailed"`
+	CurrentFile string `json:"currentFile"`
+}
+
+// RestoreResult is what a restore did.
+type RestoreResult struct {
+	Files       int64             `json:"files"` // restored
+	Bytes       int64             `json:"bytes"`
+	FilesFailed int64             `json:"filesFailed"`
+	Failures    []job.FileFailure `json:"failures,omitempty"` // the first job.MaxFailures
+}
+
+// Restore copies files of a committed version into the local folder toDir
+// (absolute; created when missing). which selects them: "" for all, a
+// folder's path for everything in it, or one file's path, as the manifest
+// names them; files keep their paths relative to the source under toDir.
+//
+// It refuses, writing nothing, a target inside opts.Source (unless
+// AllowIntoSource) and existing files (unless Overwrite). Each file is
+// written to a temporary file beside its target, checked against the
+// manifest's size and SHA-256 as it is written, given its mode and
+// modification time, and only then renamed into place: a damaged file is
+// never left behind. Every write goes through an os.Root on toDir and
+// manifest paths are validated, so nothing is written outside toDir. When
+// some files fail, the result lists them and the error says how many.
+func Restore(ctx context.Context, dest storage.Destination, version, which, toDir string, opts RestoreOptions) (RestoreResult, error) {
+	var res RestoreResult
+	if err := checkTarget(toDir, opts); err != nil {
+		return res, err
+	}
+	entries, err := selectEntries(ctx, dest, version, which)
+	if err != nil {
+		return res, err
+	}
+	if err := os.MkdirAll(toDir, 0o755); err != nil {
+		return res, fmt.Errorf("cannot create the folder %s: %w", toDir, err)
+	}
+	root, err := os.OpenRoot(toDir)
+	if err != nil {
+		return res, fmt.Errorf("cannot open the folder %s: %w", toDir, err)
+	}
+	defer root.Close()
+	if !opts.Overwrite {
+		if err := refuseExisting(root, toDir, entries); err != nil {
+			return res, err
+		}
+	}
+	rs := &restorer{dest: dest, version: version, root: root, opts: opts}
+	for _, e := range entries {
+		rs.prog.Files++
+		rs.prog.Bytes += e.Size
+	}
+	err = forEach(ctx, entries, opts.Transfers, rs.restoreOne)
+	res = rs.res
+	if err == nil && res.FilesFailed > 0 {
+		f := res.Failures[0]
+		err = fmt.Errorf("%d of %d files could not be restored; the first: %s: %s", res.FilesFailed, len(entries), f.Path, f.Reason)
+	}
+	return res, err
+}
+
+// checkTarget refuses a relative target, and one inside the source.
+func checkTarget(toDir string, opts RestoreOptions) error {
+	if !filepath.IsAbs(toDir) {
+		return fmt.Errorf("the target folder %q must be an absolute path", toDir)
+	}
+	if opts.Source == "" || opts.AllowIntoSource {
+		return nil
+	}
+	src, err := realPath(opts.Source)
+	if err != nil {
+		return err
+	}
+	dst, err := realPath(toDir)
+	if err != nil {
+		return err
+	}
+	if nasroot.Within(src, dst) {
+		return fmt.Errorf("%w: restoring into %s would overwrite what is being backed up; choose another folder", ErrIntoSource, toDir)
+	}
+	return nil
+}
+
+// realPath resolves the symbolic links of the longest existing part of p.
+func realPath(p string) (string, error) {
+	p = filepath.Clean(p)
+	var rest []string
+	for {
+		real, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			return filepath.Join(append([]string{real}, rest...)...), nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("cannot resolve %s: %w", p, err)
+		}
+		parent := filepath.Dir(p)
+		if parent == p {
+			return p, nil
+		}
+		rest = append([]string{filepath.Base(p)}, rest...)
+		p = parent
+	}
+}
+
+// selectEntries returns the manifest entries that which names, after
+// checking that every path stays inside the version.
+func selectEntries(ctx context.Context, dest storage.Destination, version, which string) ([]manifest.Entry, error) {
+	which = strings.Trim(which, "/")
+	if which != "" && storage.ValidatePath(which) != nil {
+		return nil, fmt.Errorf("%q is not a path inside a version", which)
+	}
+	data, err := dest.ReadManifest(ctx, version)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the manifest of %s: %w", version, err)
+	}
+	_, all, err := manifest.All(data)
+	if err != nil {
+		return nil, err
+	}
+	var out []manifest.Entry
+	for _, e := range all {
+		if which == "" || e.Path == which || strings.HasPrefix(e.Path, which+"/") {
+			if !filepath.IsLocal(filepath.FromSlash(e.Path)) {
+				return nil, fmt.Errorf("the manifest of %s names %q, which this system cannot restore safely", version, e.Path)
+			}
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s has no file or folder %q", version, which)
+	}
+	return out, nil
+}
+
+// refuseExisting fails when any target file exists, naming a few.
+func refuseExisting(root *os.Root, toDir string, entries []manifest.Entry) error {
+	var found []string
+	n := 0
+	for _, e := range entries {
+		if _, err := root.Lstat(filepath.FromSlash(e.Path)); err == nil {
+			n++
+			if len(found) < 3 {
+				found = append(found, e.Path)
+			}
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %d of the files to restore already exist in %s (%s); choose to overwrite them or restore into an empty folder",
+		ErrWouldOverwrite, n, toDir, strings.Join(found, ", "))
+}
+
+// restorer holds one restore's shared state.
+type restorer struct {
+	dest    storage.Destination
+	version string
+	root    *os.Root
+	opts    RestoreOptions
+	mu      sync.Mutex
+	prog    RestoreProgress
+	res     RestoreResult
+}
+
+// restoreOne restores e; an error other than this file's own ends the
+// restore.
+func (rs *restorer) restoreOne(ctx context.Context, e *manifest.Entry) error {
+	reason, err := rs.write(ctx, e)
+	if err != nil {
+		return err
+	}
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.prog.FilesDone++
+	rs.prog.BytesDone += e.Size
+	rs.prog.CurrentFile = e.Path
+	if reason == "" {
+		rs.res.Files++
+		rs.res.Bytes += e.Size
+	} else {
+		rs.prog.FilesFailed++
+		rs.res.FilesFailed++
+		if len(rs.res.Failures) < job.MaxFailures {
+			rs.res.Failures = append(rs.res.Failures, job.FileFailure{Path: e.Path, Reason: reason})
+		}
+	}
+	if rs.opts.OnProgress != nil {
+		rs.opts.OnProgress(rs.prog)
+	}
+	return nil
+}
+
+// write restores one file through a temporary file. It returns why the
+// file failed, or an error that ends the restore.
+func (rs *restorer) write(ctx context.Context, e *manifest.Entry) (string, error) {
+	target := filepath.FromSlash(e.Path)
+	if dir := path.Dir(e.Path); dir != "." {
+		if err := rs.root.MkdirAll(filepath.FromSlash(dir), 0o755); err != nil {
+			return "cannot create its folder: " + err.Error(), nil
+		}
+	}
+	rc, err := rs.dest.Open(ctx, rs.version, e.Path)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "missing from the destination", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("cannot read %s from %s: %w", e.Path, rs.version, err)
+	}
+	defer rc.Close()
+	tmp := filepath.Join(filepath.Dir(target), ".avault-restore-"+randomHex())
+	reason, err := rs.fill(ctx, tmp, rc, e)
+	if reason == "" && err == nil {
+		if rerr := rs.root.Rename(tmp, target); rerr != nil {
+			reason = "cannot put it in place: " + rerr.Error()
+		}
+	}
+	if reason != "" || err != nil {
+		rs.root.Remove(tmp)
+	}
+	return reason, err
+}
+
+// fill writes r into the new file tmp, checking size and SHA-256, then
+// sets its mode and modification time.
+func (rs *restorer) fill(ctx context.Context, tmp string, r io.Reader, e *manifest.Entry) (string, error) {
+	f, err := rs.root.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "cannot create it: " + err.Error(), nil
+	}
+	h := sha256.New()
+	bp := copyBufs.Get().(*[]byte)
+	n, err := io.CopyBuffer(io.MultiWriter(f, h), io.LimitReader(r, e.Size+1), *bp)
+	copyBufs.Put(bp)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case ctx.Err() != nil:
+		return "", ctx.Err()
+	case err != nil:
+		return "", fmt.Errorf("cannot restore %s: %w", e.Path, err)
+	case n != e.Size:
+		return fmt.Sprintf("the stored file has a different size than the manifest says (%d bytes, not %d): it is damaged", n, e.Size), nil
+	case hex.EncodeToString(h.Sum(nil)) != e.SHA256:
+		return "the stored file's SHA-256 differs from the manifest's: it is damaged", nil
+	}
+	if err := rs.root.Chmod(tmp, fs.FileMode(e.Mode).Perm()); err != nil {
+		return "cannot set its mode: " + err.Error(), nil
+	}
+	if err := rs.root.Chtimes(tmp, e.MTime, e.MTime); err != nil {
+		return "cannot set its modification time: " + err.Error(), nil
+	}
+	return "", nil
+}
+
+func randomHex() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

@@ -1,0 +1,246 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/avault/avault/backend/engine/manifest"
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/storage"
+)
+
+// ErrQuickVerifyUnsupported is returned by a quick Verify on a destination
+// that cannot list a version's files (no storage.FileLister): only a deep
+// verify can check it.
+var ErrQuickVerifyUnsupported = errors.New("this destination cannot list a version's files; run a full verify, which reads them back")
+
+// VerifyOptions chooses how deep Verify looks.
+type VerifyOptions struct {
+	// Deep reads every file back (or Sample of them) and checks its size
+	// and SHA-256 against the manifest. Otherwise the destination's
+	// listing is compared with the manifest: sizes, and the destination's
+	// own hashes where the manifest has one of the same kind.
+	Deep bool
+	// Sample, for a deep verify, is how many files are read, chosen at
+	// random; 0 means all.
+	Sample int
+	// Transfers is how many files a deep verify reads at once; 0 means
+	// DefaultTransfers.
+	Transfers int
+	// Now returns the current time for CheckedAt; nil means time.Now.
+	Now func() time.Time
+	// Rand returns a number in [0, n) for sampling; nil means math/rand/v2.
+	Rand func(n int) int
+}
+
+// VerifyReport is a verification's outcome: job.VerifyResult, plus the
+// files in the version that its manifest does not list (Extra), which are
+// also listed among the problems.
+type VerifyReport struct {
+	job.VerifyResult
+	Extra int64 `json:"extra"`
+}
+
+func (r *VerifyReport) problem(path, reason string) {
+	if len(r.Problems) < job.MaxFailures {
+		r.Problems = append(r.Problems, job.FileFailure{Path: path, Reason: reason})
+	}
+}
+
+// Verify checks the committed version at dest against its manifest and
+// reports missing, damaged and extra files. It fails only when it cannot
+// check: the version or its manifest cannot be read, the destination
+// fails, ctx ends, or a quick verify is not possible
+// (ErrQuickVerifyUnsupported).
+func Verify(ctx context.Context, dest storage.Destination, version string, o VerifyOptions) (VerifyReport, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	data, err := dest.ReadManifest(ctx, version)
+	if err != nil {
+		return VerifyReport{}, fmt.Errorf("cannot read the manifest of %s: %w", version, err)
+	}
+	if o.Deep {
+		return verifyDeep(ctx, dest, version, data, o)
+	}
+	return verifyQuick(ctx, dest, version, data, o)
+}
+
+// verifyQuick compares the destination's listing with the manifest.
+func verifyQuick(ctx context.Context, dest storage.Destination, version string, data []byte, o VerifyOptions) (VerifyReport, error) {
+	rep := VerifyReport{VerifyResult: job.VerifyResult{Mode: "quick", CheckedAt: o.Now()}}
+	lister, ok := dest.(storage.FileLister)
+	if !ok {
+		return rep, ErrQuickVerifyUnsupported
+	}
+	files, err := lister.ListFiles(ctx, version)
+	if err != nil {
+		return rep, fmt.Errorf("cannot list the files of %s: %w", version, err)
+	}
+	listed := make(map[string]storage.FileInfo, len(files))
+	for _, f := range files {
+		listed[f.Path] = f
+	}
+	r, err := manifest.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return rep, err
+	}
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return rep, err
+		}
+		rep.FilesChecked++
+		f, ok := listed[e.Path]
+		delete(listed, e.Path)
+		rep.compareListed(&e, f, ok)
+	}
+	for _, f := range files {
+		if _, extra := listed[f.Path]; extra {
+			rep.Extra++
+			rep.problem(f.Path, "in the version but not in its manifest")
+		}
+	}
+	return rep, nil
+}
+
+// compareListed checks one manifest entry against the listing.
+func (r *VerifyReport) compareListed(e *manifest.Entry, f storage.FileInfo, ok bool) {
+	want := ""
+	switch {
+	case f.Hash.Algo == "sha256":
+		want = e.SHA256
+	case e.DestHash != nil && f.Hash.Algo == e.DestHash.Algo:
+		want = e.DestHash.Value
+	}
+	switch {
+	case !ok:
+		r.Missing++
+		r.problem(e.Path, "missing from the destination")
+	case f.Size != e.Size:
+		r.Mismatched++
+		r.problem(e.Path, fmt.Sprintf("size %d at the destination, %d in the manifest", f.Size, e.Size))
+	case want != "" && f.Hash.Value != want:
+		r.Mismatched++
+		r.problem(e.Path, fmt.Sprintf("the destination's %s differs from the manifest's", f.Hash.Algo))
+	}
+}
+
+// verifyDeep reads files back and checks their SHA-256.
+func verifyDeep(ctx context.Context, dest storage.Destination, version string, data []byte, o VerifyOptions) (VerifyReport, error) {
+	rep := VerifyReport{VerifyResult: job.VerifyResult{Mode: "full", CheckedAt: o.Now()}}
+	entries, err := sampleEntries(data, o.Sample, o.Rand)
+	if err != nil {
+		return rep, err
+	}
+	var mu sync.Mutex
+	err = forEach(ctx, entries, o.Transfers, func(ctx context.Context, e *manifest.Entry) error {
+		reason, err := readBack(ctx, dest, version, e)
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		rep.FilesChecked++
+		switch {
+		case reason == "missing":
+			rep.Missing++
+			rep.problem(e.Path, "missing from the destination")
+		case reason != "":
+			rep.Mismatched++
+			rep.problem(e.Path, reason)
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// readBack reads one file and returns "" when it matches the manifest,
+// "missing", or what differs. An error is a failure to check.
+func readBack(ctx context.Context, dest storage.Destination, version string, e *manifest.Entry) (string, error) {
+	rc, err := dest.Open(ctx, version, e.Path)
+	if errors.Is(err, storage.ErrNotFound) {
+		return "missing", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("cannot read %s back: %w", e.Path, err)
+	}
+	defer rc.Close()
+	h := sha256.New()
+	bp := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(bp)
+	n, err := io.CopyBuffer(h, rc, *bp)
+	if err != nil {
+		return "", fmt.Errorf("cannot read %s back: %w", e.Path, err)
+	}
+	switch {
+	case n != e.Size:
+		return fmt.Sprintf("%d bytes at the destination, %d in the manifest", n, e.Size), nil
+	case hex.EncodeToString(h.Sum(nil)) != e.SHA256:
+		return "its SHA-256 differs from the manifest's: the stored file is damaged", nil
+	}
+	return "", nil
+}
+
+// sampleEntries returns every entry of the manifest, or k of them chosen
+// uniformly at random (reservoir sampling, so the manifest is read once).
+func sampleEntries(data []byte, k int, rnd func(int) int) ([]manifest.Entry, error) {
+	if rnd == nil {
+		rnd = rand.IntN
+	}
+	r, err := manifest.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	var out []manifest.Entry
+	for seen := 0; ; seen++ {
+		e, err := r.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case k <= 0 || len(out) < k:
+			out = append(out, e)
+		default:
+			if j := rnd(seen + 1); j < k {
+				out[j] = e
+			}
+		}
+	}
+}
+
+// forEach calls fn for every entry with up to n at a time, stopping at the
+// first error.
+func forEach(ctx context.Context, entries []manifest.Entry, n int, fn func(context.Context, *manifest.Entry) error) error {
+	if n <= 0 {
+		n = DefaultTransfers
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(n)
+	for i := range entries {
+		if gctx.Err() != nil {
+			break
+		}
+		g.Go(func() error { return fn(gctx, &entries[i]) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}

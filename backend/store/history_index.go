@@ -47,7 +47,7 @@ func putRun(h *bolt.Bucket, key []byte, old, r *job.Run) error {
 	if old.Status == r.Status {
 		return nil
 	}
-	if err := h.Bucket(bucketByStatus).Bucket([]byte(old.Status)).Delete(key); err != nil {
+	if err := indexDelete(h.Bucket(bucketByStatus), []byte(old.Status), key); err != nil {
 		return err
 	}
 	return indexPut(h.Bucket(bucketByStatus), []byte(r.Status), key)
@@ -70,6 +70,13 @@ func indexPut(parent *bolt.Bucket, name, key []byte) error {
 	}
 	b.FillPercent = 0.9
 	return b.Put(key, indexMark)
+}
+
+func indexDelete(parent *bolt.Bucket, name, key []byte) error {
+	if b := parent.Bucket(name); b != nil {
+		return b.Delete(key)
+	}
+	return nil
 }
 
 // keysOf returns copies of the keys of b (nil b has none), oldest first.
@@ -177,7 +184,7 @@ func deleteJobHistory(h *bolt.Bucket, jobID string) error {
 		if err != nil {
 			return err
 		}
-		if err := h.Bucket(bucketByStatus).Bucket([]byte(r.Status)).Delete(key); err != nil {
+		if err := indexDelete(h.Bucket(bucketByStatus), []byte(r.Status), key); err != nil {
 			return err
 		}
 		if err := h.Bucket(bucketRunIDs).Delete([]byte(r.ID)); err != nil {

@@ -25,6 +25,7 @@ var codeKinds = map[string]error{
 	"InvalidToken":                 storage.ErrAuth,
 	"TokenRefreshRequired":         storage.ErrAuth,
 	"AuthorizationHeaderMalformed": storage.ErrAuth,
+	"XAdminUserNotFound":           storage.ErrAuth, // versitygw's unknown access key, with status 404
 	"AccessDenied":                 storage.ErrPermission,
 	"AllAccessDisabled":            storage.ErrPermission,
 	"AccountProblem":               storage.ErrPermission,

@@ -94,7 +94,10 @@ func (d *Dest) Check(ctx context.Context) error {
 	if d.o.Bucket == "" {
 		return storage.NewError(storage.ErrInvalid, "S3: no bucket chosen", nil)
 	}
-	if _, err := d.c.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &d.o.Bucket}); err != nil {
+	// A listing, unlike HeadBucket, answers with an error code (wrong key,
+	// bad signature, no such bucket) a person can act on.
+	in := &s3.ListObjectsV2Input{Bucket: &d.o.Bucket, Prefix: aws.String(d.base()), MaxKeys: aws.Int32(1)}
+	if _, err := d.c.ListObjectsV2(ctx, in); err != nil {
 		err = translate(err, "S3: bucket "+d.o.Bucket)
 		if errors.Is(err, storage.ErrNotFound) {
 			return storage.NewError(storage.ErrNotFound, fmt.Sprintf("S3: bucket %s does not exist", d.o.Bucket), err)

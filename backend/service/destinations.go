@@ -6,14 +6,21 @@ import (
 
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/storage/gdrive"
 	"github.com/avault/avault/backend/storage/local"
+	"github.com/avault/avault/backend/storage/s3"
 )
+
+// credentialOption carries a destination's credential id to the Drive
+// kind's token-saving callback.
+const credentialOption = "credentialId"
 
 // newRegistry wires every destination kind Avault knows, in the order a
 // person picks them.
-func newRegistry() *storage.Registry {
+func (s *Service) newRegistry() *storage.Registry {
 	r := storage.NewRegistry()
-	for _, k := range []storage.Kind{local.Kind()} {
+	drive := gdrive.KindOptions{OAuth: s.opts.GoogleOAuth, Base: s.opts.DriveBase, Save: s.saveRefreshedToken}
+	for _, k := range []storage.Kind{local.Kind(), s3.Kind(), gdrive.Kind(drive)} {
 		if err := r.Register(k); err != nil {
 			panic(err) // a wiring mistake, caught by every test
 		}
@@ -35,8 +42,9 @@ func storageConfig(d job.Destination, secret storage.Secret) storage.Config {
 		cfg.Bucket, cfg.Prefix = d.RemoteID, d.FolderPath
 	default:
 		cfg.Root = d.RemoteID
+		cfg.Options = withOption(d.Options, credentialOption, d.CredentialID)
 		if d.FolderPath != "" {
-			cfg.Options = withOption(d.Options, "folderPath", d.FolderPath)
+			cfg.Options[gdrive.OptionFolderPath] = d.FolderPath
 		}
 	}
 	return cfg

@@ -12,11 +12,14 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/job/nasroot"
+	"github.com/avault/avault/backend/oauth"
 	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/storage/gdrive"
 	"github.com/avault/avault/backend/store"
 )
 
@@ -32,6 +35,17 @@ type Options struct {
 	Emitter events.Emitter
 	// Logger receives the service's log; slog.Default() when nil.
 	Logger *slog.Logger
+	// OnRunFinished, when set, is told of every run that reached a final
+	// status (notifications, the tray).
+	OnRunFinished func(job.Run)
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// GoogleOAuth overrides Google's OAuth endpoints (tests); the client id
+	// and secret come from Settings or GOOGLE_CLIENT_ID/GOOGLE_CLIENT_SECRET.
+	GoogleOAuth oauth.Config
+	// DriveBase holds options every Drive destination starts from (tests
+	// point its endpoint at a local fake).
+	DriveBase gdrive.Options
 	// KeyFile makes the service keep its data key in a 0600 file in the data
 	// folder instead of the OS keyring (the CLI's --key-file).
 	KeyFile bool
@@ -44,6 +58,8 @@ type Service struct {
 	emit  events.Emitter
 	log   *slog.Logger
 	kinds *storage.Registry
+	runs  *runner
+	now   func() time.Time
 
 	keyMu sync.Mutex
 	key   keyState
@@ -89,7 +105,13 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, kinds: newRegistry()}, nil
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, now: o.Now}
+	s.kinds = s.newRegistry()
+	s.runs = newRunner(s)
+	return s, nil
 }
 
 // Status reports the version, the data folder, the tray host and the key.
@@ -105,8 +127,10 @@ func (s *Service) Status() Status {
 	}
 }
 
-// Close stops everything the service started and closes the database.
+// Close cancels queued and running runs (they are recorded CANCELLED),
+// waits a few seconds for them, and closes the database.
 func (s *Service) Close() error {
+	s.runs.stop(10 * time.Second)
 	return s.store.Close()
 }
 

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -211,15 +212,16 @@ func (retryAfterBackoff) BackoffDelay(attempt int, err error) (time.Duration, er
 	return d, nil
 }
 
-// FromConfig turns a registry Config into Options: Bucket and Prefix, the
-// secret "secretAccessKey" (and "sessionToken"), and Options keys
-// accessKeyId, endpoint, region, pathStyle, checksum ("whenRequired"),
+// FromConfig turns a registry Config into Options: Bucket and Prefix; from
+// the Secret "accessKeyId" (or from Options, for a key id kept in the
+// clear), "secretAccessKey" and "sessionToken"; and the Options keys
+// endpoint, region, pathStyle ("true"), checksum ("whenRequired"),
 // storageClass, sse, sseKmsKeyId, caPem and partSizeMiB.
 func FromConfig(cfg storage.Config) (Options, error) {
 	o := Options{
 		Bucket:               cfg.Bucket,
 		Prefix:               cfg.Prefix,
-		AccessKeyID:          cfg.Option("accessKeyId"),
+		AccessKeyID:          cmp.Or(cfg.Secret.Get("accessKeyId"), cfg.Option("accessKeyId")),
 		SecretAccessKey:      cfg.Secret.Get("secretAccessKey"),
 		SessionToken:         cfg.Secret.Get("sessionToken"),
 		Endpoint:             cfg.Option("endpoint"),
@@ -250,7 +252,7 @@ func Kind() storage.Kind {
 		Fields: []storage.Field{
 			{Key: "bucket", Label: "Bucket", Help: "Needed to back up; a destination without one can only list buckets"},
 			{Key: "prefix", Label: "Folder in the bucket", Help: "Optional, e.g. backups/nas"},
-			{Key: "accessKeyId", Label: "Access key ID", Required: true},
+			{Key: "accessKeyId", Label: "Access key ID", Required: true, Secret: true},
 			{Key: "secretAccessKey", Label: "Secret access key", Required: true, Secret: true},
 			{Key: "endpoint", Label: "Endpoint URL", Help: "Only for S3-compatible stores, e.g. https://s3.wasabisys.com"},
 			{Key: "region", Label: "Region", Help: "Default us-east-1"},

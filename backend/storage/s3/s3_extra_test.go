@@ -277,3 +277,31 @@ func TestCopySource(t *testing.T) {
 		t.Errorf("copySource = %q, want %q", got, want)
 	}
 }
+
+func TestOpenThroughRegistry(t *testing.T) {
+	srv := s3test.Start(t, s3test.Options{TLS: true})
+	r := storage.NewRegistry()
+	if err := r.Register(Kind()); err != nil {
+		t.Fatal(err)
+	}
+	cfg := storage.Config{
+		Kind: "s3", Bucket: srv.Bucket, Prefix: "/via/registry/",
+		Options: map[string]string{"endpoint": srv.Endpoint, "pathStyle": "true", "caPem": string(srv.Cert.PEM), "partSizeMiB": "8"},
+		Secret:  storage.NewSecret(map[string]string{"accessKeyId": srv.AccessKey, "secretAccessKey": srv.SecretKey}),
+	}
+	d, err := r.Open(bg, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Check(bg); err != nil {
+		t.Fatal(err)
+	}
+	if got := d.(*Dest); got.Prefix() != "via/registry" || got.o.PartSize != 8<<20 {
+		t.Errorf("prefix %q, part size %d", got.Prefix(), got.o.PartSize)
+	}
+	cfg.Options["partSizeMiB"] = "4"
+	if _, err := r.Open(bg, cfg); !errors.Is(err, storage.ErrInvalid) {
+		t.Errorf("a 4 MiB part size: %v, want ErrInvalid", err)
+	}
+}

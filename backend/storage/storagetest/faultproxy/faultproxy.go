@@ -249,8 +249,8 @@ func underlyingTCP(c net.Conn) (*net.TCPConn, bool) {
 }
 
 // halfWriter passes on the headers and the first half of the body (by
-// Content-Length), then swallows the rest; the handler then aborts the
-// connection.
+// Content-Length, else 512 bytes), flushes them to the client, then fails
+// the rest; the handler then aborts the connection.
 type halfWriter struct {
 	http.ResponseWriter
 	left    int64
@@ -262,6 +262,9 @@ func (h *halfWriter) WriteHeader(status int) {
 		h.started = true
 		cl, _ := strconv.ParseInt(h.Header().Get("Content-Length"), 10, 64)
 		h.left = cl / 2
+		if cl <= 0 {
+			h.left = 512
+		}
 	}
 	h.ResponseWriter.WriteHeader(status)
 }
@@ -279,6 +282,7 @@ func (h *halfWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	if int(n) < len(b) {
+		http.NewResponseController(h.ResponseWriter).Flush()
 		return int(n), fmt.Errorf("faultproxy: response cut")
 	}
 	return len(b), nil

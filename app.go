@@ -6,6 +6,8 @@ import (
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
+	"github.com/avault/avault/backend/engine"
+	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/service"
 	"github.com/avault/avault/backend/storage"
@@ -103,6 +105,45 @@ func (a *App) ListHistory(f store.HistoryFilter) (store.HistoryPage, error) {
 
 // GetRun returns one run with its details.
 func (a *App) GetRun(id string) (job.Run, error) { return a.svc.GetRun(id) }
+
+// RunJob queues a run of a job now and returns its history entry.
+func (a *App) RunJob(jobID string) (job.Run, error) { return a.svc.RunJob(jobID, job.TriggerManual) }
+
+// CancelRun cancels a queued or running run.
+func (a *App) CancelRun(runID string) error { return a.svc.CancelRun(runID) }
+
+// ActiveRuns returns the progress of every queued or running run.
+func (a *App) ActiveRuns() ([]events.Progress, error) { return a.svc.ActiveRuns(), nil }
+
+// QueueStats counts waiting, active, completed and failed runs.
+func (a *App) QueueStats() (events.Queue, error) { return a.svc.QueueStats(), nil }
+
+// BrowseNAS lists a folder under the NAS root.
+func (a *App) BrowseNAS(path string) (service.BrowseResult, error) { return a.svc.BrowseNAS(path) }
+
+// PreviewJob is a dry run of a job (saved or a draft): what it would back up.
+func (a *App) PreviewJob(j job.Job) (engine.DryRun, error) { return a.svc.PreviewJob(a.context(), j) }
+
+// ListVersions returns a job's committed versions, newest first.
+func (a *App) ListVersions(jobID string) ([]storage.VersionInfo, error) {
+	return a.svc.ListVersions(a.context(), jobID)
+}
+
+// ListVersionFiles lists one folder of a version from its manifest.
+func (a *App) ListVersionFiles(jobID, version, dir string) ([]service.TreeEntry, error) {
+	return a.svc.ListVersionFiles(a.context(), jobID, version, dir)
+}
+
+// VerifyVersion checks a version against its manifest (deep: downloads
+// sample files, 0 = all) and records the result in history.
+func (a *App) VerifyVersion(jobID, version string, deep bool, sample int) (engine.VerifyReport, error) {
+	return a.svc.VerifyVersion(a.context(), jobID, version, deep, sample)
+}
+
+// RestoreVersion restores a version, folder or file into a local folder.
+func (a *App) RestoreVersion(req service.RestoreRequest) (engine.RestoreResult, error) {
+	return a.svc.RestoreVersion(a.context(), req)
+}
 
 func (a *App) startup(ctx context.Context) {
 	a.mu.Lock()

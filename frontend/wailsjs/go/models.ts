@@ -1,3 +1,217 @@
+export namespace engine {
+	
+	export class Excluded {
+	    path: string;
+	    isDir: boolean;
+	    rule: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Excluded(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.isDir = source["isDir"];
+	        this.rule = source["rule"];
+	    }
+	}
+	export class DryRun {
+	    files: number;
+	    bytes: number;
+	    excluded: number;
+	    skipped: number;
+	    failed: number;
+	    included?: string[];
+	    excludedPaths?: Excluded[];
+	    skippedPaths?: job.FileFailure[];
+	    failedPaths?: job.FileFailure[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DryRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.files = source["files"];
+	        this.bytes = source["bytes"];
+	        this.excluded = source["excluded"];
+	        this.skipped = source["skipped"];
+	        this.failed = source["failed"];
+	        this.included = source["included"];
+	        this.excludedPaths = this.convertValues(source["excludedPaths"], Excluded);
+	        this.skippedPaths = this.convertValues(source["skippedPaths"], job.FileFailure);
+	        this.failedPaths = this.convertValues(source["failedPaths"], job.FileFailure);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class RestoreResult {
+	    files: number;
+	    bytes: number;
+	    filesFailed: number;
+	    failures?: job.FileFailure[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.files = source["files"];
+	        this.bytes = source["bytes"];
+	        this.filesFailed = source["filesFailed"];
+	        this.failures = this.convertValues(source["failures"], job.FileFailure);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class VerifyReport {
+	    mode: string;
+	    // Go type: time
+	    checkedAt: any;
+	    filesChecked: number;
+	    missing: number;
+	    mismatched: number;
+	    problems?: job.FileFailure[];
+	    errorMessage?: string;
+	    extra: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new VerifyReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.checkedAt = this.convertValues(source["checkedAt"], null);
+	        this.filesChecked = source["filesChecked"];
+	        this.missing = source["missing"];
+	        this.mismatched = source["mismatched"];
+	        this.problems = this.convertValues(source["problems"], job.FileFailure);
+	        this.errorMessage = source["errorMessage"];
+	        this.extra = source["extra"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
+export namespace events {
+	
+	export class Progress {
+	    jobId: string;
+	    historyId: string;
+	    status: string;
+	    filesScanned: number;
+	    bytesScanned: number;
+	    scanDone: boolean;
+	    filesUploaded: number;
+	    filesCopied: number;
+	    filesFailed: number;
+	    bytesUploaded: number;
+	    bytesDone: number;
+	    currentFile: string;
+	    uploadSpeed: number;
+	    estimatedTimeRemaining: number;
+	    timestamp: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Progress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.jobId = source["jobId"];
+	        this.historyId = source["historyId"];
+	        this.status = source["status"];
+	        this.filesScanned = source["filesScanned"];
+	        this.bytesScanned = source["bytesScanned"];
+	        this.scanDone = source["scanDone"];
+	        this.filesUploaded = source["filesUploaded"];
+	        this.filesCopied = source["filesCopied"];
+	        this.filesFailed = source["filesFailed"];
+	        this.bytesUploaded = source["bytesUploaded"];
+	        this.bytesDone = source["bytesDone"];
+	        this.currentFile = source["currentFile"];
+	        this.uploadSpeed = source["uploadSpeed"];
+	        this.estimatedTimeRemaining = source["estimatedTimeRemaining"];
+	        this.timestamp = source["timestamp"];
+	    }
+	}
+	export class Queue {
+	    waiting: number;
+	    active: number;
+	    completed: number;
+	    failed: number;
+	    timestamp: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Queue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.waiting = source["waiting"];
+	        this.active = source["active"];
+	        this.completed = source["completed"];
+	        this.failed = source["failed"];
+	        this.timestamp = source["timestamp"];
+	    }
+	}
+
+}
+
 export namespace job {
 	
 	export class Credential {
@@ -322,6 +536,103 @@ export namespace job {
 
 export namespace service {
 	
+	export class BrowseItem {
+	    name: string;
+	    path: string;
+	    type: string;
+	    size?: number;
+	    // Go type: time
+	    modified: any;
+	    error?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new BrowseItem(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.path = source["path"];
+	        this.type = source["type"];
+	        this.size = source["size"];
+	        this.modified = this.convertValues(source["modified"], null);
+	        this.error = source["error"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class BrowseResult {
+	    path: string;
+	    root: string;
+	    items: BrowseItem[];
+	
+	    static createFrom(source: any = {}) {
+	        return new BrowseResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.root = source["root"];
+	        this.items = this.convertValues(source["items"], BrowseItem);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RestoreRequest {
+	    jobId: string;
+	    version: string;
+	    path: string;
+	    toDir: string;
+	    overwrite: boolean;
+	    intoSource: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreRequest(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.jobId = source["jobId"];
+	        this.version = source["version"];
+	        this.path = source["path"];
+	        this.toDir = source["toDir"];
+	        this.overwrite = source["overwrite"];
+	        this.intoSource = source["intoSource"];
+	    }
+	}
 	export class S3CredentialInput {
 	    name: string;
 	    accessKeyId: string;
@@ -359,6 +670,47 @@ export namespace service {
 	        this.keySource = source["keySource"];
 	        this.keyError = source["keyError"];
 	    }
+	}
+	export class TreeEntry {
+	    name: string;
+	    path: string;
+	    type: string;
+	    size: number;
+	    files?: number;
+	    // Go type: time
+	    modified?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new TreeEntry(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.path = source["path"];
+	        this.type = source["type"];
+	        this.size = source["size"];
+	        this.files = source["files"];
+	        this.modified = this.convertValues(source["modified"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }
@@ -401,6 +753,59 @@ export namespace storage {
 	        this.title = source["title"];
 	        this.description = source["description"];
 	        this.fields = this.convertValues(source["fields"], Field);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Owner {
+	    jobId: string;
+	    runId: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Owner(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.jobId = source["jobId"];
+	        this.runId = source["runId"];
+	    }
+	}
+	export class VersionInfo {
+	    name: string;
+	    owner: Owner;
+	    // Go type: time
+	    created: any;
+	    files: number;
+	    bytes: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionInfo(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.owner = this.convertValues(source["owner"], Owner);
+	        this.created = this.convertValues(source["created"], null);
+	        this.files = source["files"];
+	        this.bytes = source["bytes"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -1,0 +1,219 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/avault/avault/backend/engine"
+	"github.com/avault/avault/backend/engine/manifest"
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/store"
+)
+
+// withJobDestination opens the destination of a job for f.
+func (s *Service) withJobDestination(ctx context.Context, jobID string, f func(j job.Job, d storage.Destination) error) error {
+	j, err := s.store.GetJob(jobID)
+	if err != nil {
+		return err
+	}
+	rec, err := s.store.GetDestination(j.DestinationID)
+	if err != nil {
+		return err
+	}
+	dest, err := s.openDestination(ctx, rec)
+	if err != nil {
+		return err
+	}
+	defer dest.Close()
+	return f(j, dest)
+}
+
+// ListVersions returns a job's committed versions, newest first.
+func (s *Service) ListVersions(ctx context.Context, jobID string) ([]storage.VersionInfo, error) {
+	var out []storage.VersionInfo
+	err := s.withJobDestination(ctx, jobID, func(_ job.Job, d storage.Destination) error {
+		var err error
+		out, err = engine.Versions(ctx, d, jobID)
+		return err
+	})
+	return out, err
+}
+
+// TreeEntry is one file or folder of a version, as its manifest lists it.
+type TreeEntry struct {
+	Name     string    `json:"name"`
+	Path     string    `json:"path"`
+	Type     string    `json:"type"` // "directory" or "file"
+	Size     int64     `json:"size"` // a folder's: everything under it
+	Files    int64     `json:"files,omitempty"`
+	Modified time.Time `json:"modified,omitempty"`
+}
+
+// ListVersionFiles lists the folder dir ("" for the top) of a version from
+// its manifest: folders first, then files, each sorted by name.
+func (s *Service) ListVersionFiles(ctx context.Context, jobID, version, dir string) ([]TreeEntry, error) {
+	dir = strings.Trim(dir, "/")
+	var data []byte
+	err := s.withJobDestination(ctx, jobID, func(_ job.Job, d storage.Destination) error {
+		if err := s.ownedVersion(ctx, d, jobID, version); err != nil {
+			return err
+		}
+		var err error
+		data, err = d.ReadManifest(ctx, version)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	_, entries, err := manifest.All(data)
+	if err != nil {
+		return nil, fmt.Errorf("the manifest of %s cannot be read: %w", version, err)
+	}
+	return treeLevel(entries, dir), nil
+}
+
+func treeLevel(entries []manifest.Entry, dir string) []TreeEntry {
+	prefix := ""
+	if dir != "" {
+		prefix = dir + "/"
+	}
+	folders := map[string]*TreeEntry{}
+	var files []TreeEntry
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Path, prefix) {
+			continue
+		}
+		rest := e.Path[len(prefix):]
+		if name, _, isDir := strings.Cut(rest, "/"); isDir {
+			f := folders[name]
+			if f == nil {
+				f = &TreeEntry{Name: name, Path: prefix + name, Type: "directory"}
+				folders[name] = f
+			}
+			f.Size += e.Size
+			f.Files++
+			continue
+		}
+		files = append(files, TreeEntry{Name: rest, Path: e.Path, Type: "file", Size: e.Size, Modified: e.MTime})
+	}
+	out := make([]TreeEntry, 0, len(folders)+len(files))
+	for _, f := range folders {
+		out = append(out, *f)
+	}
+	sort.Slice(out, func(i, j int) bool { return naturalLess(out[i].Name, out[j].Name) })
+	sort.Slice(files, func(i, j int) bool { return naturalLess(files[i].Name, files[j].Name) })
+	return append(out, files...)
+}
+
+// ownedVersion checks that version is a committed version of jobID.
+func (s *Service) ownedVersion(ctx context.Context, d storage.Destination, jobID, version string) error {
+	versions, err := engine.Versions(ctx, d, jobID)
+	if err != nil {
+		return err
+	}
+	for _, v := range versions {
+		if v.Name == version {
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is not a version of this job", version)
+}
+
+// VerifyVersion checks a version against its manifest (quick: listing and
+// hashes the destination keeps; deep: downloads sample files, 0 = all)
+// and records the result in the history of the run that made it.
+func (s *Service) VerifyVersion(ctx context.Context, jobID, version string, deep bool, sample int) (engine.VerifyReport, error) {
+	var rep engine.VerifyReport
+	err := s.withJobDestination(ctx, jobID, func(_ job.Job, d storage.Destination) error {
+		if err := s.ownedVersion(ctx, d, jobID, version); err != nil {
+			return err
+		}
+		st, _ := s.Settings()
+		var err error
+		rep, err = engine.Verify(ctx, d, version, engine.VerifyOptions{Deep: deep, Sample: sample, Transfers: st.TransfersPerRun, Now: s.now})
+		return err
+	})
+	if err != nil {
+		return rep, err
+	}
+	if run, ok := s.runOfVersion(jobID, version); ok {
+		v := rep.VerifyResult
+		run.Verify = &v
+		if err := s.store.UpdateRun(run); err != nil {
+			s.log.Warn("record verify result", "run", run.ID, "err", err)
+		}
+		s.changed("history")
+	}
+	return rep, nil
+}
+
+// runOfVersion finds the history entry of the run that made a version.
+func (s *Service) runOfVersion(jobID, version string) (job.Run, bool) {
+	for off := 0; off < 10000; off += store.MaxHistoryLimit {
+		page, err := s.store.ListRuns(store.HistoryFilter{JobID: jobID, Limit: store.MaxHistoryLimit, Offset: off})
+		if err != nil || len(page.Items) == 0 {
+			return job.Run{}, false
+		}
+		for _, r := range page.Items {
+			if r.RemotePath == version {
+				return r, true
+			}
+		}
+	}
+	return job.Run{}, false
+}
+
+// RestoreRequest says what to restore and where.
+type RestoreRequest struct {
+	JobID   string `json:"jobId"`
+	Version string `json:"version"`
+	// Path is a file or folder of the version; "" restores everything.
+	Path string `json:"path"`
+	// ToDir is an absolute local folder; created when missing.
+	ToDir string `json:"toDir"`
+	// Overwrite replaces existing files; without it they are refused.
+	Overwrite bool `json:"overwrite"`
+	// IntoSource allows restoring into the job's own source folder.
+	IntoSource bool `json:"intoSource"`
+}
+
+// RestoreVersion restores a version, a folder or a file into a local
+// folder, checking every file's SHA-256 as it is written.
+func (s *Service) RestoreVersion(ctx context.Context, req RestoreRequest) (engine.RestoreResult, error) {
+	if !pathIsAbs(req.ToDir) {
+		return engine.RestoreResult{}, fmt.Errorf("restore needs an absolute target folder, not %q", req.ToDir)
+	}
+	var res engine.RestoreResult
+	err := s.withJobDestination(ctx, req.JobID, func(j job.Job, d storage.Destination) error {
+		if err := s.ownedVersion(ctx, d, req.JobID, req.Version); err != nil {
+			return err
+		}
+		st, _ := s.Settings()
+		src, _ := s.sourceDir(st, j.SourcePath) // "" when the NAS is not there: nothing to protect then
+		var err error
+		res, err = engine.Restore(ctx, d, req.Version, path.Clean("/" + req.Path)[1:], req.ToDir, engine.RestoreOptions{
+			Overwrite: req.Overwrite, AllowIntoSource: req.IntoSource, Source: src, Transfers: st.TransfersPerRun,
+		})
+		return err
+	})
+	return res, err
+}
+
+// PreviewJob reports what a job (saved or a draft) would back up now: a dry
+// run that reads no file's content and touches no destination.
+func (s *Service) PreviewJob(ctx context.Context, j job.Job) (engine.DryRun, error) {
+	st, err := s.Settings()
+	if err != nil {
+		return engine.DryRun{}, err
+	}
+	src, err := s.sourceDir(st, j.SourcePath)
+	if err != nil {
+		return engine.DryRun{}, err
+	}
+	return engine.Plan(ctx, j, src)
+}

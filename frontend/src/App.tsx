@@ -1,40 +1,60 @@
-import { useEffect, useState } from 'react'
-import { pages, type PageId } from './pages'
+import { useEffect, useRef } from 'react'
+import { pages } from './pages'
+import { session } from './api'
+import { AuthGate } from './components/AuthGate'
+import { Notices } from './components/Notices'
+import { focusRing } from './components/ui'
+import { href, useRoute } from './lib/route'
 
-function currentPage(): PageId {
-  const id = window.location.hash.replace(/^#\/?/, '')
-  return pages.some((p) => p.id === id) ? (id as PageId) : pages[0].id
+// App is the shell: a navigation rail and the page the address names.
+export default function App() {
+  return (
+    <AuthGate>
+      <Shell />
+      <Notices />
+    </AuthGate>
+  )
 }
 
-// App is the shell: a navigation rail and the page the hash names.
-export default function App() {
-  const [page, setPage] = useState<PageId>(currentPage)
-
-  useEffect(() => {
-    const onHash = () => setPage(currentPage())
-    window.addEventListener('hashchange', onHash)
-    return () => window.removeEventListener('hashchange', onHash)
-  }, [])
-
-  const active = pages.find((p) => p.id === page) ?? pages[0]
+function Shell() {
+  const route = useRoute()
+  const active = pages.find((p) => p.id === route.page) ?? pages[0]
   const Page = active.component
+  const heading = useRef<HTMLHeadingElement>(null)
+  const first = useRef(true)
+
+  // Moving to another page moves focus to its heading, so keyboard and
+  // screen reader users land at the top of what changed.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    heading.current?.focus()
+    document.title = `${active.label} · Avault`
+  }, [active])
 
   return (
     <div className="flex h-screen">
-      <nav aria-label="Main" className="w-52 shrink-0 border-r border-slate-200 bg-white p-3 dark:border-slate-700 dark:bg-slate-800">
+      <a href="#main" onClick={(e) => { e.preventDefault(); heading.current?.focus() }} className={`sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 ${focusRing}`}>
+        Skip to content
+      </a>
+      <nav aria-label="Main" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white p-3 dark:border-slate-700 dark:bg-slate-800">
         <div className="mb-6 flex items-center gap-2 px-2 pt-2">
-          <span aria-hidden className="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 font-bold text-white">A</span>
+          <span aria-hidden className="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 font-bold text-white">
+            A
+          </span>
           <span className="text-lg font-semibold">Avault</span>
         </div>
         <ul className="space-y-1">
           {pages.map((p) => (
             <li key={p.id}>
               <a
-                href={`#/${p.id}`}
-                aria-current={p.id === page ? 'page' : undefined}
+                href={href(p.id)}
+                aria-current={p.id === active.id ? 'page' : undefined}
                 className={
-                  'block rounded-md px-3 py-2 text-sm font-medium focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 ' +
-                  (p.id === page
+                  `block rounded-md px-3 py-2 text-sm font-medium ${focusRing} ` +
+                  (p.id === active.id
                     ? 'bg-indigo-50 text-indigo-700 dark:bg-indigo-500/20 dark:text-indigo-200'
                     : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-700')
                 }
@@ -44,10 +64,21 @@ export default function App() {
             </li>
           ))}
         </ul>
+        {session.mode === 'web' && (
+          <button
+            type="button"
+            onClick={() => void session.logout()}
+            className={`mt-auto rounded-md px-3 py-2 text-left text-sm text-slate-500 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-700 ${focusRing}`}
+          >
+            Sign out
+          </button>
+        )}
       </nav>
-      <main className="flex-1 overflow-y-auto p-8">
-        <h1 className="mb-6 text-2xl font-semibold">{active.label}</h1>
-        <Page />
+      <main id="main" className="flex-1 overflow-y-auto p-8">
+        <h1 ref={heading} tabIndex={-1} className="mb-6 text-2xl font-semibold focus:outline-none">
+          {active.label}
+        </h1>
+        <Page arg={route.page === active.id ? route.arg : ''} />
       </main>
     </div>
   )

@@ -2,11 +2,10 @@ import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './index.css'
 import App from './App'
+import { applyTheme, watchSystemTheme } from './lib/theme'
 
-const prefersDark = window.matchMedia?.('(prefers-color-scheme: dark)')
-const applyTheme = () => document.documentElement.classList.toggle('dark', !!prefersDark?.matches)
 applyTheme()
-prefersDark?.addEventListener?.('change', applyTheme)
+watchSystemTheme()
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

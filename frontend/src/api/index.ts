@@ -1,10 +1,163 @@
 // The api module is the only place that knows how the frontend reaches the Go
-// side. In the desktop app that is the Wails bindings.
-import { Status as wailsStatus } from '../../wailsjs/go/main/App'
-import type { service } from '../../wailsjs/go/models'
+// side: the generated Wails bindings, over Wails' IPC in the desktop window or
+// over HTTP when `avault serve` serves the page to a browser (see transport.ts).
+import * as App from '../../wailsjs/go/main/App'
+import { EventsOn } from '../../wailsjs/runtime/runtime'
+import type { job, service, storage, store } from '../../wailsjs/go/models'
+import { browserDeps, installWebTransport, isDesktop, type AuthState, type WebTransport } from './transport'
 
-export type Status = service.Status
+// Plain<T> is a generated model without its helper methods: the JSON the Go
+// side sends and accepts.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type Plain<T> = T extends Function
+  ? never
+  : T extends (infer E)[]
+    ? Plain<E>[]
+    : T extends object
+      ? { [K in keyof T as T[K] extends (...a: never[]) => unknown ? never : K]: Plain<T[K]> }
+      : T
+
+export type Status = Plain<service.Status>
+export type Settings = Plain<job.Settings>
+export type Credential = Plain<job.Credential>
+export type S3CredentialInput = Plain<service.S3CredentialInput>
+export type Destination = Plain<job.Destination>
+export type DestinationKind = Plain<storage.Kind>
+export type KindField = Plain<storage.Field>
+export type Job = Plain<job.Job>
+export type Run = Plain<job.Run>
+export type FileFailure = Plain<job.FileFailure>
+export type HistoryFilter = Plain<store.HistoryFilter>
+export type HistoryPage = Plain<store.HistoryPage>
+
+export type RunStatus =
+  | 'PENDING'
+  | 'RUNNING'
+  | 'UPLOADING'
+  | 'ROTATING'
+  | 'SUCCESS'
+  | 'PARTIAL_SUCCESS'
+  | 'FAILED'
+  | 'CANCELLED'
+
+export const runStatuses: RunStatus[] = [
+  'PENDING',
+  'RUNNING',
+  'UPLOADING',
+  'ROTATING',
+  'SUCCESS',
+  'PARTIAL_SUCCESS',
+  'FAILED',
+  'CANCELLED',
+]
+
+// Event payloads (backend/events).
+export interface Progress {
+  jobId: string
+  historyId: string
+  status: RunStatus
+  filesScanned: number
+  bytesScanned: number
+  scanDone: boolean
+  filesUploaded: number
+  filesCopied: number
+  filesFailed: number
+  bytesUploaded: number
+  bytesDone: number
+  currentFile: string
+  uploadSpeed: number
+  estimatedTimeRemaining: number
+  timestamp: number
+}
+
+export interface StatusEvent {
+  jobId: string
+  historyId: string
+  status: RunStatus
+  message: string
+  timestamp: number
+}
+
+export interface QueueStats {
+  waiting: number
+  active: number
+  completed: number
+  failed: number
+  timestamp: number
+}
+
+export interface DataChanged {
+  what: string
+}
+
+export interface EventMap {
+  'backup:progress': Progress
+  'backup:status': StatusEvent
+  'queue:stats': QueueStats
+  'data:changed': DataChanged
+}
+
+// The browser transport, when this page is not inside the desktop window.
+// It must be installed before anything calls a binding: this module runs
+// before any component renders.
+const web: WebTransport | null = typeof window !== 'undefined' && !isDesktop() ? installWebTransport(browserDeps()) : null
+
+// session tells the shell whether the page may call the API yet.
+export const session = {
+  mode: (web ? 'web' : 'desktop') as 'web' | 'desktop',
+  state: (): AuthState => (web ? web.authState() : 'ok'),
+  check: (): Promise<AuthState> => (web ? web.checkSession() : Promise.resolve('ok')),
+  subscribe: (fn: (s: AuthState) => void): (() => void) => (web ? web.onAuthState(fn) : () => {}),
+  login: (password: string): Promise<void> => (web ? web.login(password) : Promise.resolve()),
+  logout: (): Promise<void> => (web ? web.logout() : Promise.resolve()),
+}
+
+// onEvent listens to one of Avault's events and returns the function that stops listening.
+export function onEvent<K extends keyof EventMap>(name: K, handler: (payload: EventMap[K]) => void): () => void {
+  return EventsOn(name, (payload: EventMap[K]) => handler(payload))
+}
+
+// errorMessage turns whatever a failed call rejected with into words.
+export function errorMessage(e: unknown): string {
+  if (typeof e === 'string') return e
+  if (e instanceof Error) return e.message
+  if (e && typeof e === 'object' && 'error' in e) return String((e as { error: unknown }).error)
+  return String(e)
+}
+
+// wire hands a plain object to a generated binding, which is typed with the
+// generated classes; both travel as the same JSON.
+const wire = <T>(v: Plain<T>): T => v as unknown as T
+const plain = <T>(p: Promise<T>): Promise<Plain<T>> => p as unknown as Promise<Plain<T>>
 
 export const api = {
-  status: (): Promise<Status> => wailsStatus(),
+  status: () => plain(App.Status()),
+  getSettings: () => plain(App.GetSettings()),
+  updateSettings: (s: Settings) => plain(App.UpdateSettings(wire<job.Settings>(s))),
+  setKeySource: (to: 'keyring' | 'file') => plain(App.SetKeySource(to)),
+
+  listCredentials: () => plain(App.ListCredentials()),
+  addS3Credential: (c: S3CredentialInput) => plain(App.AddS3Credential(wire<service.S3CredentialInput>(c))),
+  renameCredential: (id: string, name: string) => plain(App.RenameCredential(id, name)),
+  deleteCredential: (id: string) => App.DeleteCredential(id),
+
+  destinationKinds: () => plain(App.DestinationKinds()),
+  listDestinations: () => plain(App.ListDestinations()),
+  testDestination: (d: Destination) => App.TestDestination(wire<job.Destination>(d)),
+  createDestination: (d: Destination) => plain(App.CreateDestination(wire<job.Destination>(d))),
+  updateDestination: (d: Destination) => plain(App.UpdateDestination(wire<job.Destination>(d))),
+  deleteDestination: (id: string) => App.DeleteDestination(id),
+
+  listJobs: () => plain(App.ListJobs()),
+  getJob: (id: string) => plain(App.GetJob(id)),
+  newJobDefaults: () => plain(App.NewJobDefaults()),
+  createJob: (j: Job) => plain(App.CreateJob(wire<job.Job>(j))),
+  updateJob: (j: Job) => plain(App.UpdateJob(wire<job.Job>(j))),
+  deleteJob: (id: string, deleteHistory: boolean) => App.DeleteJob(id, deleteHistory),
+
+  listHistory: (f: HistoryFilter) => plain(App.ListHistory(wire<store.HistoryFilter>(f))),
+  getRun: (id: string) => plain(App.GetRun(id)),
 }
+
+export type Api = typeof api
+export type { AuthState }

@@ -1,11 +1,20 @@
 import type { ComponentType } from 'react'
+import DestinationsPage from './DestinationsPage'
+import HistoryPage from './HistoryPage'
+import JobsPage from './JobsPage'
+import SettingsPage from './SettingsPage'
 import StatusPage from './StatusPage'
 
-// pages lists the screens in the navigation. Only screens that show real data belong here.
-export const pages = [{ id: 'status', label: 'Status', component: StatusPage }] as const satisfies readonly {
-  id: string
-  label: string
-  component: ComponentType
-}[]
+export interface PageProps {
+  // arg is the rest of the route, e.g. a run id in "#/history/<id>".
+  arg: string
+}
 
-export type PageId = (typeof pages)[number]['id']
+// pages lists the screens in the navigation. Only screens that show real data belong here.
+export const pages: readonly { id: string; label: string; component: ComponentType<PageProps> }[] = [
+  { id: 'jobs', label: 'Jobs', component: JobsPage },
+  { id: 'history', label: 'History', component: HistoryPage },
+  { id: 'destinations', label: 'Destinations', component: DestinationsPage },
+  { id: 'settings', label: 'Settings', component: SettingsPage },
+  { id: 'status', label: 'About', component: StatusPage },
+]

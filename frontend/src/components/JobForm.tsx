@@ -1,0 +1,240 @@
+import { useState, type FormEvent, type ReactNode } from 'react'
+import { api, type Destination, type Job } from '../api'
+import { useAction } from '../api/hooks'
+import { renderPattern } from '../lib/pattern'
+import { presetLabel, schedulePresets } from '../lib/schedule'
+import { href } from '../lib/route'
+import { ErrorBox } from './ErrorBox'
+import { notify } from './Notices'
+import { Button, Checkbox, Field, inputClass } from './ui'
+
+const lines = (v: string[] | undefined) => (v ?? []).join('\n')
+const unlines = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+
+// JobForm creates or edits a backup job.
+export function JobForm({ initial, destinations, onDone }: { initial: Job; destinations: Destination[]; onDone: () => void }) {
+  const [j, setJ] = useState<Job>(initial)
+  const [includes, setIncludes] = useState(lines(initial.includes))
+  const [excludes, setExcludes] = useState(lines(initial.excludes))
+  const [customSchedule, setCustomSchedule] = useState(() => !presetLabel(initial.schedule))
+  const save = useAction((x: Job) => (x.id ? api.updateJob(x) : api.createJob(x)))
+  const set = (patch: Partial<Job>) => setJ((old) => ({ ...old, ...patch }))
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const usesCount = j.retentionType !== 'DAYS'
+    const usesDays = j.retentionType !== 'VERSION_COUNT'
+    const out: Job = {
+      ...j,
+      includes: unlines(includes),
+      excludes: unlines(excludes),
+      retentionCount: usesCount ? j.retentionCount || 7 : 0,
+      retentionDays: usesDays ? j.retentionDays || 30 : 0,
+    }
+    const r = await save.run(out)
+    if (r.ok) {
+      notify(`Saved the job "${r.value.name}".`, 'success')
+      onDone()
+    }
+  }
+
+  let example = ''
+  try {
+    example = renderPattern(j.namePattern, j.name || 'job', new Date())
+  } catch {
+    example = ''
+  }
+  const reading = presetLabel(j.schedule)
+
+  return (
+    <form onSubmit={submit} className="space-y-6" aria-label="Job">
+      <Section title="What to back up">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label="Name">{(p) => <input {...p} value={j.name} onChange={(e) => set({ name: e.target.value })} placeholder="Photos" className={inputClass} />}</Field>
+          <Field label="Description (optional)">
+            {(p) => <input {...p} value={j.description ?? ''} onChange={(e) => set({ description: e.target.value })} className={inputClass} />}
+          </Field>
+        </div>
+        <Field label="NAS folder" hint="A folder inside the NAS root (Settings), e.g. photos/2024. / is the whole share.">
+          {(p) => <input {...p} value={j.sourcePath} onChange={(e) => set({ sourcePath: e.target.value })} placeholder="photos/2024" spellCheck={false} className={inputClass} />}
+        </Field>
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label="Only include (optional)" hint="One pattern per line, e.g. *.jpg or docs/**. Empty: everything.">
+            {(p) => <textarea {...p} rows={3} value={includes} onChange={(e) => setIncludes(e.target.value)} spellCheck={false} className={inputClass} />}
+          </Field>
+          <Field label="Exclude (optional)" hint="One pattern per line, e.g. *.tmp or cache/. Exclusions win over inclusions.">
+            {(p) => <textarea {...p} rows={3} value={excludes} onChange={(e) => setExcludes(e.target.value)} spellCheck={false} className={inputClass} />}
+          </Field>
+        </div>
+        <Checkbox
+          label="Skip system clutter"
+          checked={j.useDefaultExcludes}
+          onChange={(v) => set({ useDefaultExcludes: v })}
+          hint="Leaves out files NAS and desktop systems make for themselves: .DS_Store, Thumbs.db, @eaDir, #recycle and the like."
+        />
+      </Section>
+
+      <Section title="Where">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field
+            label="Destination"
+            hint={
+              destinations.length === 0 ? (
+                <>
+                  No destinations yet: <a className="underline" href={href('destinations')}>add one first</a>.
+                </>
+              ) : undefined
+            }
+          >
+            {(p) => (
+              <select {...p} value={j.destinationId} onChange={(e) => set({ destinationId: e.target.value })} className={inputClass}>
+                <option value="">Choose…</option>
+                {destinations.map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field
+            label="Version name"
+            hint={
+              <>
+                {'{date}'}, {'{time}'}, {'{datetime}'} and {'{job}'} are filled in. Example: <output className="font-mono">{example || '—'}</output>
+              </>
+            }
+          >
+            {(p) => <input {...p} value={j.namePattern} onChange={(e) => set({ namePattern: e.target.value })} spellCheck={false} className={`${inputClass} font-mono`} />}
+          </Field>
+        </div>
+      </Section>
+
+      <Section title="When">
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label="Schedule">
+            {(p) => (
+              <select
+                {...p}
+                value={customSchedule ? 'custom' : j.schedule}
+                onChange={(e) => {
+                  if (e.target.value === 'custom') setCustomSchedule(true)
+                  else {
+                    setCustomSchedule(false)
+                    set({ schedule: e.target.value })
+                  }
+                }}
+                className={inputClass}
+              >
+                {schedulePresets.map((s) => (
+                  <option key={s.cron} value={s.cron}>
+                    {s.label}
+                  </option>
+                ))}
+                <option value="custom">Custom (cron expression)…</option>
+              </select>
+            )}
+          </Field>
+          <Field label="Cron expression" hint={reading ? `Reads: ${reading.toLowerCase()}.` : 'minute hour day-of-month month day-of-week, in local time; checked when you save.'}>
+            {(p) => (
+              <input
+                {...p}
+                value={j.schedule}
+                onChange={(e) => {
+                  setCustomSchedule(true)
+                  set({ schedule: e.target.value })
+                }}
+                spellCheck={false}
+                className={`${inputClass} font-mono`}
+              />
+            )}
+          </Field>
+        </div>
+        <Checkbox
+          label="Catch up on missed backups"
+          checked={j.catchUp}
+          onChange={(v) => set({ catchUp: v })}
+          hint="When the computer was asleep or Avault was closed at the scheduled time, run once as soon as it can."
+        />
+        <Checkbox label="Enabled" checked={j.enabled} onChange={(v) => set({ enabled: v })} hint="A disabled job keeps its settings and history but does not run on its schedule." />
+      </Section>
+
+      <Section title="Which versions to keep">
+        <fieldset className="space-y-2">
+          <legend className="sr-only">Retention</legend>
+          {(
+            [
+              ['VERSION_COUNT', 'The newest versions', 'Keep a fixed number of versions.'],
+              ['DAYS', 'Versions from the last days', 'Keep every version younger than a number of days.'],
+              ['HYBRID', 'Both', 'Keep a version when it is one of the newest, or young enough.'],
+            ] as const
+          ).map(([value, label, hint]) => (
+            <label key={value} className="flex items-start gap-2 text-sm">
+              <input type="radio" name="retention" value={value} checked={j.retentionType === value} onChange={() => set({ retentionType: value })} className="mt-1 accent-indigo-600" />
+              <span>
+                <span className="font-medium">{label}</span> <span className="text-slate-500 dark:text-slate-400">— {hint}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <div className="grid gap-4 sm:grid-cols-2">
+          {j.retentionType !== 'DAYS' && (
+            <Field label="Versions to keep">
+              {(p) => <input {...p} type="number" min={1} max={1000} value={j.retentionCount || ''} onChange={(e) => set({ retentionCount: Number(e.target.value) })} className={inputClass} />}
+            </Field>
+          )}
+          {j.retentionType !== 'VERSION_COUNT' && (
+            <Field label="Days to keep versions">
+              {(p) => <input {...p} type="number" min={1} max={36500} value={j.retentionDays || ''} onChange={(e) => set({ retentionDays: Number(e.target.value) })} className={inputClass} />}
+            </Field>
+          )}
+        </div>
+        <p className="text-xs text-slate-500 dark:text-slate-400">Whatever the rule, the newest version without failed files is never deleted, and nothing but this job's complete versions is touched.</p>
+      </Section>
+
+      <Section title="How">
+        <Checkbox
+          label="Copy unchanged files inside the destination"
+          checked={j.incremental}
+          onChange={(v) => set({ incremental: v })}
+          hint="A file with the same path, size and modification time as in the last complete version is copied there, not uploaded again: far less upload. On Google Drive each copy is still one more file created, at a few files per second, so a version of 100,000 files takes hours even when little changed."
+        />
+        <Checkbox
+          label="Check unchanged files by their content"
+          checked={j.verifyUnchangedByHash}
+          onChange={(v) => set({ verifyUnchangedByHash: v })}
+          hint="Reads every unchanged-looking file on the NAS and compares its SHA-256 before copying it, to catch changes that kept size and time. Costs a full read of the folder on every run."
+        />
+        <Field label="When nothing changed since the last version">
+          {(p) => (
+            <select {...p} value={j.onNoChange} onChange={(e) => set({ onNoChange: e.target.value })} className={inputClass}>
+              <option value="newVersion">Make a new dated version anyway (every file copied again inside the destination)</option>
+              <option value="skip">Skip: write nothing, record the run as succeeded</option>
+            </select>
+          )}
+        </Field>
+      </Section>
+
+      {save.error && <ErrorBox title="The job was not saved" message={save.error} />}
+      <div className="flex gap-2">
+        <Button type="submit" variant="primary" busy={save.busy}>
+          {j.id ? 'Save changes' : 'Create job'}
+        </Button>
+        <Button onClick={onDone}>Cancel</Button>
+      </div>
+    </form>
+  )
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <fieldset className="space-y-4 border-t border-slate-200 pt-4 first:border-t-0 first:pt-0 dark:border-slate-700">
+      <legend className="float-left mb-2 w-full text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{title}</legend>
+      {children}
+    </fieldset>
+  )
+}

@@ -1,0 +1,155 @@
+import { useState, type FormEvent } from 'react'
+import { api, type Settings, type Status } from '../api'
+import { useAction, useQuery } from '../api/hooks'
+import { ErrorBox } from '../components/ErrorBox'
+import { notify } from '../components/Notices'
+import { Button, Card, Checkbox, Field, inputClass, Loading } from '../components/ui'
+import { getTheme, setTheme, type Theme } from '../lib/theme'
+
+// SettingsPage edits the application-wide settings, where the data key
+// lives, and this window's theme.
+export default function SettingsPage() {
+  const settings = useQuery('settings', api.getSettings, ['settings'])
+  const status = useQuery('status', api.status, ['settings'])
+  return (
+    <div className="max-w-3xl space-y-6">
+      {settings.error && <ErrorBox title="Could not read the settings" message={settings.error} onRetry={settings.reload} />}
+      {settings.loading && !settings.data && <Loading what="Loading the settings" />}
+      {settings.data && <SettingsForm key={JSON.stringify(settings.data)} initial={settings.data} />}
+      {status.error && <ErrorBox title="Could not read where the data key is" message={status.error} onRetry={status.reload} />}
+      {status.data && <KeyCard status={status.data} />}
+      <ThemeCard />
+    </div>
+  )
+}
+
+function SettingsForm({ initial }: { initial: Settings }) {
+  const [s, setS] = useState(initial)
+  const save = useAction(api.updateSettings)
+  const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setS((old) => ({ ...old, [k]: v }))
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if ((await save.run(s)).ok) notify('Settings saved.', 'success')
+  }
+  const dirty = JSON.stringify(s) !== JSON.stringify(initial)
+  return (
+    <form onSubmit={submit} aria-label="Settings">
+      <Card title="Backups">
+        <div className="space-y-4">
+          <Field
+            label="NAS root"
+            hint="The folder where the NAS share is mounted, e.g. /mnt/nas or Z:\. Every job's source lies inside it. Avault checks that it exists and is readable when you save."
+          >
+            {(p) => <input {...p} value={s.nasRoot} onChange={(e) => set('nasRoot', e.target.value)} placeholder="/mnt/nas" className={inputClass} />}
+          </Field>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Backups at the same time" hint="How many jobs may run at once (1–16). Default 2.">
+              {(p) => <input {...p} type="number" min={1} max={16} value={s.workerConcurrency} onChange={(e) => set('workerConcurrency', Number(e.target.value))} className={inputClass} />}
+            </Field>
+            <Field label="Files in parallel per backup" hint="How many files one backup sends at once (1–64). Default 4; Google Drive gains little above 4.">
+              {(p) => <input {...p} type="number" min={1} max={64} value={s.transfersPerRun} onChange={(e) => set('transfersPerRun', Number(e.target.value))} className={inputClass} />}
+            </Field>
+          </div>
+          <Field label="Notifications" hint="When a desktop notification tells you how a backup ended.">
+            {(p) => (
+              <select {...p} value={s.notifications} onChange={(e) => set('notifications', e.target.value)} className={inputClass}>
+                <option value="failures">When a backup fails or some files fail</option>
+                <option value="all">After every backup</option>
+                <option value="never">Never</option>
+              </select>
+            )}
+          </Field>
+          <Checkbox
+            label="Start in the tray"
+            checked={s.startHidden}
+            onChange={(v) => set('startHidden', v)}
+            hint="When Avault starts, keep its window closed (only where a tray icon can be shown)."
+          />
+          {save.error && <ErrorBox title="The settings were not saved" message={save.error} />}
+          <div className="flex gap-2">
+            <Button type="submit" variant="primary" busy={save.busy} disabled={!dirty}>
+              Save settings
+            </Button>
+            {dirty && (
+              <Button onClick={() => setS(initial)} disabled={save.busy}>
+                Undo changes
+              </Button>
+            )}
+          </div>
+        </div>
+      </Card>
+    </form>
+  )
+}
+
+const sourceText: Record<string, string> = {
+  keyring: "in this computer's keyring (login keychain, Secret Service or Credential Manager)",
+  file: 'in a file in the data folder (readable only by you)',
+  environment: 'in the AVAULT_ENCRYPTION_KEY environment variable',
+}
+
+function KeyCard({ status }: { status: Status }) {
+  const move = useAction(api.setKeySource)
+  const to = async (where: 'keyring' | 'file') => {
+    if ((await move.run(where)).ok) notify(where === 'file' ? 'The data key is now kept in a file.' : "The data key is now kept in the keyring.", 'success')
+  }
+  return (
+    <Card title="Data key">
+      <p className="text-sm text-slate-600 dark:text-slate-300">
+        Avault encrypts stored passwords and access keys with a data key.{' '}
+        {status.keySource ? <>It is kept {sourceText[status.keySource] ?? status.keySource}.</> : <>The data key cannot be used right now.</>}
+      </p>
+      {status.keyError && (
+        <div className="mt-3">
+          <ErrorBox title="The data key is not available" message={status.keyError} />
+        </div>
+      )}
+      {status.keySource === 'environment' ? (
+        <p className="mt-3 text-sm text-slate-500 dark:text-slate-400">While that variable is set, Avault uses it whatever is chosen here.</p>
+      ) : (
+        <div className="mt-4 flex flex-wrap gap-2">
+          <Button onClick={() => void to('keyring')} busy={move.busy} disabled={status.keySource === 'keyring'}>
+            Keep it in the keyring
+          </Button>
+          <Button onClick={() => void to('file')} busy={move.busy} disabled={status.keySource === 'file'}>
+            Keep it in a file
+          </Button>
+        </div>
+      )}
+      {move.error && (
+        <div className="mt-3">
+          <ErrorBox title="The data key was not moved" message={move.error} />
+        </div>
+      )}
+    </Card>
+  )
+}
+
+function ThemeCard() {
+  const [theme, set] = useState<Theme>(getTheme)
+  const choose = (t: Theme) => {
+    set(t)
+    setTheme(t)
+  }
+  return (
+    <Card title="Appearance">
+      <fieldset>
+        <legend className="mb-2 text-sm text-slate-600 dark:text-slate-300">Theme of this window</legend>
+        <div className="flex flex-wrap gap-4">
+          {(
+            [
+              ['system', 'Same as the system'],
+              ['light', 'Light'],
+              ['dark', 'Dark'],
+            ] as [Theme, string][]
+          ).map(([value, label]) => (
+            <label key={value} className="flex items-center gap-2 text-sm">
+              <input type="radio" name="theme" value={value} checked={theme === value} onChange={() => choose(value)} className="accent-indigo-600" />
+              {label}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </Card>
+  )
+}

@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/bits"
@@ -62,14 +63,14 @@ func readFull(ctx context.Context, r io.Reader, buf []byte) error {
 	return nil
 }
 
-// copyExactly copies size bytes from r to w in 1 MiB steps, checking ctx
-// between them.
-func copyExactly(ctx context.Context, w io.Writer, r io.Reader, size int64) error {
-	buf := make([]byte, min(size, 1<<20))
+// copyExactly copies size bytes from r to w through buf, checking ctx
+// between reads.
+func copyExactly(ctx context.Context, w io.Writer, r io.Reader, size int64, buf []byte) error {
 	for done := int64(0); done < size; {
 		chunk := buf[:min(int64(len(buf)), size-done)]
 		if err := readFull(ctx, r, chunk); err != nil {
-			if e, ok := err.(*storage.Error); ok && e.Kind == storage.ErrInvalid {
+			var short *storage.Error
+			if errors.As(err, &short) && short.Kind == storage.ErrInvalid {
 				return shortSource(done, size)
 			}
 			return err

@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -75,6 +76,17 @@ func translate(err error, what string) error {
 	}
 	after, _ := retryAfter(err) // 429 and 503 answers may say when to come back
 	return &storage.Error{Kind: kind, Msg: what, Err: err, After: after}
+}
+
+// translateDigest is translate for uploads whose Content-MD5 came from an
+// earlier reading of the file: the server's BadDigest then means the file
+// changed in between, which no retry of this upload fixes.
+func translateDigest(err error, key, what string) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) && ae.ErrorCode() == "BadDigest" {
+		return storage.NewError(storage.ErrInvalid, fmt.Sprintf("S3: %s changed while it was read", key), err)
+	}
+	return translate(err, what)
 }
 
 // errorKind returns the sentinel for an S3 error, or nil.

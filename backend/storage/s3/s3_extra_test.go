@@ -86,6 +86,9 @@ func TestCheckErrors(t *testing.T) {
 // seekless hides every method but Read.
 type seekless struct{ io.Reader }
 
+// seekOnly hides ReadAt.
+type seekOnly struct{ io.ReadSeeker }
+
 func TestMD5Metadata(t *testing.T) {
 	srv := s3test.Start(t, s3test.Options{TLS: true})
 	d := openTest(t, srv, srv.Endpoint, freshPrefix(srv))
@@ -103,6 +106,8 @@ func TestMD5Metadata(t *testing.T) {
 		{"single part", []byte("small"), seekless{strings.NewReader("small")}, true},
 		{"multipart seekable", big, bytes.NewReader(big), true},
 		{"multipart not seekable", big, seekless{bytes.NewReader(big)}, false},
+		{"multipart seeker without ReadAt", big, seekOnly{bytes.NewReader(big)}, true},
+		{"one part streamed", big[:2<<20], bytes.NewReader(big[:2<<20]), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,9 +163,11 @@ func TestFailedMultipartLeavesNoUpload(t *testing.T) {
 		t.Fatal(err)
 	}
 	data := make([]byte, 3*testPartSize)
-	_, err = p.Put(bg, "changing.bin", &changingFile{Reader: bytes.NewReader(data)}, int64(len(data)), nil)
-	if !errors.Is(err, storage.ErrInvalid) || !strings.Contains(err.Error(), "changed while it was read") {
-		t.Errorf("Put of a file that changed: %v", err)
+	for _, r := range []io.Reader{&changingFile{Reader: bytes.NewReader(data)}, seekOnly{&changingFile{Reader: bytes.NewReader(data)}}} {
+		_, err = p.Put(bg, "changing.bin", r, int64(len(data)), nil)
+		if !errors.Is(err, storage.ErrInvalid) || !strings.Contains(err.Error(), "changed while it was read") {
+			t.Errorf("Put of a file that changed (%T): %v", r, err)
+		}
 	}
 	ctx, cancel := context.WithTimeout(bg, 50*time.Millisecond)
 	defer cancel()
@@ -171,6 +178,9 @@ func TestFailedMultipartLeavesNoUpload(t *testing.T) {
 	ups, err := d.c.ListMultipartUploads(bg, &s3.ListMultipartUploadsInput{Bucket: &d.o.Bucket})
 	if err != nil || len(ups.Uploads) != 0 {
 		t.Errorf("unfinished uploads left: %d (%v)", len(ups.Uploads), err)
+		for _, u := range ups.Uploads {
+			t.Logf("left: %s", aws.ToString(u.Key))
+		}
 	}
 	for _, name := range []string{"changing.bin", "slow.bin"} {
 		if _, err := d.c.HeadObject(bg, &s3.HeadObjectInput{Bucket: &d.o.Bucket, Key: aws.String(d.dir("v") + name)}); !isNotFound(err) {

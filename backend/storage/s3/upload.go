@@ -9,15 +9,17 @@ import (
 	"fmt"
 	"io"
 	"sync"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/avault/avault/backend/storage"
 )
+
+// bufferLimit is the largest file always read into memory before its
+// upload: for small files one read beats two.
+const bufferLimit = 1 << 20
 
 // pending is a version being written under <prefix>/<name>/.
 type pending struct {
@@ -28,26 +30,31 @@ type pending struct {
 
 func (p *pending) Name() string { return p.name }
 
-// Put uploads size bytes from r to <name>/<path>.
+// Put uploads size bytes from r to <name>/<path>. Every object gets its
+// whole-file MD5 as x-amz-meta-md5chksum (rclone reads it to check
+// multipart objects) and every request a checksum the server verifies.
 //
-// A file up to the part size is read into memory and sent in one PutObject
-// with its Content-MD5 and the whole-file MD5 as x-amz-meta-md5chksum.
-// A larger file goes as a multipart upload: parts are read one after the
-// other into buffers and up to Options.Concurrency of them are sent at once,
-// each with a CRC32 (or Content-MD5, see sendPart); the buffers of all Puts together stay within
-// Options.MemoryLimit.
+// How r is read depends on what it can do, so that memory stays bounded:
 //
-// The MD5 of a multipart object must be known when the upload starts to be
-// stored as metadata. When r is an io.Seeker (a file), Put therefore reads
-// it once to hash it, seeks back and reads it again to upload; the second
-// read must give the same MD5 or the upload is abandoned (the file changed).
-// Reading twice costs local bandwidth, which is far cheaper than the
-// alternatives: copying the object onto itself afterwards would double the
-// stored bytes on versioned buckets and stores that bill deleted data for a
-// minimum time. A reader that cannot seek is read once; its multipart
-// object has no md5chksum, and the returned MD5 is then Avault's only record.
+//   - a file up to 1 MiB, or up to the part size when r cannot seek, is
+//     read into memory and sent in one PutObject with its Content-MD5;
+//   - when r is an io.ReaderAt and io.Seeker (an open file), a larger file
+//     is read twice: once in order to learn the MD5 of the whole and of each
+//     part, then, after seeking back, in parts straight from r (up to
+//     Options.Concurrency at once), each sent with the Content-MD5 from the
+//     first pass, so that the server rejects a file that changed in between
+//     and no part is ever buffered;
+//   - any other reader is read once, part by part, into buffers that all
+//     Puts together keep within Options.MemoryLimit; its multipart object has
+//     no md5chksum (the MD5 is known only at the end).
 //
-// progress is called once per part and never concurrently.
+// Reading twice costs local bandwidth, which is far cheaper than the other
+// ways to learn the MD5 up front: copying the object onto itself afterwards
+// doubles the stored bytes on versioned buckets and on stores that bill
+// deleted data for a minimum time. Options.NoMultipartMD5 turns the first
+// pass off; parts then carry the SDK's CRC32 and the Hash is zero.
+//
+// progress is called after each part (or the whole file), never concurrently.
 func (p *pending) Put(ctx context.Context, path string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
 	key, err := p.d.fileKey(p.name, path)
 	if err != nil {
@@ -56,11 +63,54 @@ func (p *pending) Put(ctx context.Context, path string, r io.Reader, size int64,
 	if size < 0 {
 		return storage.PutResult{}, storage.NewError(storage.ErrInvalid, fmt.Sprintf("S3: negative size for %s", path), nil)
 	}
+	src := newSource(r, size)
 	progress = serialised(progress)
-	if size <= p.d.o.PartSize {
-		return p.putOne(ctx, key, r, size, progress)
+	switch {
+	case size <= bufferLimit || (size <= p.d.o.PartSize && src.ra == nil):
+		return p.putBuffered(ctx, key, src, progress)
+	case size <= p.d.o.PartSize:
+		return p.putStreamed(ctx, key, src, progress)
 	}
-	return p.putMultipart(ctx, key, r, size, progress)
+	return p.putMultipart(ctx, key, src, progress)
+}
+
+// source is Put's reader with what it can do.
+type source struct {
+	r     io.Reader
+	size  int64
+	s     io.Seeker   // nil when r cannot seek
+	ra    io.ReaderAt // nil unless r can seek and read at offsets
+	start int64       // where r stood when Put was called
+}
+
+func newSource(r io.Reader, size int64) source {
+	src := source{r: r, size: size}
+	s, ok := r.(io.Seeker)
+	if !ok {
+		return src
+	}
+	start, err := s.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return src
+	}
+	src.s, src.start = s, start
+	if ra, ok := r.(io.ReaderAt); ok {
+		src.ra = ra
+	}
+	return src
+}
+
+// section returns n bytes of the source from off (relative to its start).
+func (s source) section(off, n int64) *io.SectionReader {
+	return io.NewSectionReader(s.ra, s.start+off, n)
+}
+
+// rewind seeks the source back to where it stood.
+func (s source) rewind() error {
+	if _, err := s.s.Seek(s.start, io.SeekStart); err != nil {
+		return &sourceError{err}
+	}
+	return nil
 }
 
 // serialised returns fn guarded by a mutex, or a no-op for nil.
@@ -76,22 +126,35 @@ func serialised(fn func(int64)) func(int64) {
 	}
 }
 
-// putOne uploads a file that fits in one part with a single PutObject.
-func (p *pending) putOne(ctx context.Context, key string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
-	buf, release, err := p.d.buffer(ctx, size)
+// putBuffered reads the whole file into memory and sends it in one request.
+func (p *pending) putBuffered(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
+	buf, release, err := p.d.buffer(ctx, src.size)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
 	defer release()
-	if err := readFull(ctx, r, buf); err != nil {
+	if err := readFull(ctx, src.r, buf); err != nil {
 		return storage.PutResult{}, err
 	}
-	sum := md5.Sum(buf)
+	return p.putObject(ctx, key, bytes.NewReader(buf), src.size, md5.Sum(buf), progress)
+}
+
+// putStreamed hashes the file, then sends it from the source in one request.
+func (p *pending) putStreamed(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
+	sums, err := hashParts(ctx, src, src.size)
+	if err != nil {
+		return storage.PutResult{}, err
+	}
+	return p.putObject(ctx, key, src.section(0, src.size), src.size, sums.whole, progress)
+}
+
+// putObject sends body with its MD5 as Content-MD5 and md5chksum.
+func (p *pending) putObject(ctx context.Context, key string, body io.ReadSeeker, size int64, sum [md5.Size]byte, progress func(int64)) (storage.PutResult, error) {
 	b64 := base64.StdEncoding.EncodeToString(sum[:])
 	in := &s3.PutObjectInput{
 		Bucket:        &p.d.o.Bucket,
 		Key:           &key,
-		Body:          bytes.NewReader(buf),
+		Body:          body,
 		ContentLength: aws.Int64(size),
 		ContentMD5:    &b64,
 		Metadata:      map[string]string{md5Meta: b64},
@@ -99,161 +162,41 @@ func (p *pending) putOne(ctx context.Context, key string, r io.Reader, size int6
 	}
 	p.d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
 	if _, err := p.d.c.PutObject(ctx, in); err != nil {
-		return storage.PutResult{}, translate(err, "S3: uploading "+key)
+		return storage.PutResult{}, translateDigest(err, key, "S3: uploading "+key)
 	}
 	progress(size)
-	return storage.PutResult{Size: size, Hash: storage.Hash{Algo: "md5", Value: hex.EncodeToString(sum[:])}}, nil
+	return storage.PutResult{Size: size, Hash: md5Hash(sum[:])}, nil
 }
 
-// putMultipart uploads a file larger than one part; see Put.
-func (p *pending) putMultipart(ctx context.Context, key string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
-	var want []byte
-	if s, ok := r.(io.Seeker); ok && !p.d.o.NoMultipartMD5 {
-		var err error
-		if want, err = md5First(ctx, r, s, size); err != nil {
-			return storage.PutResult{}, err
+func md5Hash(sum []byte) storage.Hash {
+	if sum == nil {
+		return storage.Hash{}
+	}
+	return storage.Hash{Algo: "md5", Value: hex.EncodeToString(sum)}
+}
+
+// sums are the MD5s of a whole file and of each of its parts.
+type sums struct {
+	whole [md5.Size]byte
+	parts [][md5.Size]byte
+}
+
+// hashParts reads the source once, in order, for the MD5 of the whole and
+// of each partSize part, then seeks back.
+func hashParts(ctx context.Context, src source, partSize int64) (*sums, error) {
+	s := &sums{}
+	whole := md5.New()
+	buf := make([]byte, min(src.size, 1<<20))
+	for off := int64(0); off < src.size; off += partSize {
+		part := md5.New()
+		w := io.MultiWriter(whole, part)
+		if err := copyExactly(ctx, w, src.r, min(partSize, src.size-off), buf); err != nil {
+			return nil, err
 		}
+		s.parts = append(s.parts, [md5.Size]byte(part.Sum(nil)))
 	}
-	in := &s3.CreateMultipartUploadInput{Bucket: &p.d.o.Bucket, Key: &key, StorageClass: types.StorageClass(p.d.o.StorageClass)}
-	if want != nil {
-		in.Metadata = map[string]string{md5Meta: base64.StdEncoding.EncodeToString(want)}
-	}
-	if !p.d.o.ChecksumWhenRequired {
-		in.ChecksumAlgorithm = types.ChecksumAlgorithmCrc32
-	}
-	p.d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
-	up, err := p.d.c.CreateMultipartUpload(ctx, in)
-	if err != nil {
-		return storage.PutResult{}, translate(err, "S3: starting the upload of "+key)
-	}
-	mu := &multipart{d: p.d, key: key, id: up.UploadId}
-	got, err := mu.upload(ctx, r, size, progress)
-	if err == nil && want != nil && !bytes.Equal(got, want) {
-		err = storage.NewError(storage.ErrInvalid, fmt.Sprintf("S3: %s changed while it was read", key), nil)
-	}
-	if err == nil {
-		err = mu.complete(ctx)
-	}
-	if err != nil {
-		mu.abort(ctx)
-		return storage.PutResult{}, err
-	}
-	return storage.PutResult{Size: size, Hash: storage.Hash{Algo: "md5", Value: hex.EncodeToString(got)}}, nil
-}
-
-// multipart is one multipart upload in progress.
-type multipart struct {
-	d     *Dest
-	key   string
-	id    *string
-	parts []types.CompletedPart
-}
-
-// upload reads r part by part and sends the parts, a few at a time. It
-// returns the MD5 of all that it read.
-func (m *multipart) upload(ctx context.Context, r io.Reader, size int64, progress func(int64)) ([]byte, error) {
-	partSize := m.d.partSize(size)
-	n := int((size + partSize - 1) / partSize)
-	m.parts = make([]types.CompletedPart, n)
-	h := md5.New()
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(m.d.o.Concurrency)
-	var readErr error
-	for i := range n {
-		length := min(partSize, size-int64(i)*partSize)
-		buf, release, err := m.d.buffer(gctx, length)
-		if err == nil {
-			if err = readFull(gctx, r, buf); err != nil {
-				release()
-			}
-		}
-		if err != nil {
-			readErr = err
-			break
-		}
-		h.Write(buf)
-		g.Go(func() error {
-			defer release()
-			if err := m.sendPart(gctx, i, buf); err != nil {
-				return err
-			}
-			progress(length)
-			return nil
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return nil, err // a failed part cancelled gctx: readErr says only that
-	}
-	return h.Sum(nil), readErr
-}
-
-// sendPart uploads part i (0-based) with a checksum the server verifies:
-// the SDK's CRC32, or its Content-MD5 where the CRC checksums are off (the
-// SDK sends no CRC trailer when both are set).
-func (m *multipart) sendPart(ctx context.Context, i int, buf []byte) error {
-	in := &s3.UploadPartInput{
-		Bucket:        &m.d.o.Bucket,
-		Key:           &m.key,
-		UploadId:      m.id,
-		PartNumber:    aws.Int32(int32(i + 1)),
-		Body:          bytes.NewReader(buf),
-		ContentLength: aws.Int64(int64(len(buf))),
-	}
-	if m.d.o.ChecksumWhenRequired {
-		sum := md5.Sum(buf)
-		in.ContentMD5 = aws.String(base64.StdEncoding.EncodeToString(sum[:]))
-	} else {
-		in.ChecksumAlgorithm = types.ChecksumAlgorithmCrc32
-	}
-	out, err := m.d.c.UploadPart(ctx, in)
-	if err != nil {
-		return translate(err, fmt.Sprintf("S3: uploading part %d of %s", i+1, m.key))
-	}
-	m.parts[i] = types.CompletedPart{PartNumber: in.PartNumber, ETag: out.ETag, ChecksumCRC32: out.ChecksumCRC32}
-	return nil
-}
-
-func (m *multipart) complete(ctx context.Context) error {
-	_, err := m.d.c.CompleteMultipartUpload(ctx, &s3.CompleteMultipartUploadInput{
-		Bucket: &m.d.o.Bucket, Key: &m.key, UploadId: m.id,
-		MultipartUpload: &types.CompletedMultipartUpload{Parts: m.parts},
-	})
-	return translate(err, "S3: completing the upload of "+m.key)
-}
-
-// abort abandons the upload so its parts are not kept (and billed), even
-// when ctx was cancelled.
-func (m *multipart) abort(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	m.d.c.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: &m.d.o.Bucket, Key: &m.key, UploadId: m.id})
-}
-
-// partSize returns the part size for a file of size bytes: the configured
-// one, grown to whole MiB so the file needs at most 10,000 parts.
-func (d *Dest) partSize(size int64) int64 {
-	ps := d.o.PartSize
-	if size > ps*maxParts {
-		ps = (size + maxParts - 1) / maxParts
-		ps = (ps + 1<<20 - 1) &^ (1<<20 - 1)
-	}
-	return ps
-}
-
-// md5First hashes size bytes of r, then seeks back to where r stood.
-func md5First(ctx context.Context, r io.Reader, s io.Seeker, size int64) ([]byte, error) {
-	start, err := s.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return nil, &sourceError{err}
-	}
-	h := md5.New()
-	if err := copyExactly(ctx, h, r, size); err != nil {
-		return nil, err
-	}
-	if _, err := s.Seek(start, io.SeekStart); err != nil {
-		return nil, &sourceError{err}
-	}
-	return h.Sum(nil), nil
+	s.whole = [md5.Size]byte(whole.Sum(nil))
+	return s, src.rewind()
 }
 
 // Commit writes the manifest last, with the version's info as metadata.

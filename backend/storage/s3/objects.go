@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 )
 
 // putSmall stores data at key in one request with its Content-MD5, using
@@ -107,7 +108,7 @@ func (d *Dest) deleteKeys(ctx context.Context, keys []string) error {
 		out, err := d.c.DeleteObjects(ctx, &s3.DeleteObjectsInput{
 			Bucket: &d.o.Bucket,
 			Delete: &types.Delete{Objects: objs, Quiet: aws.Bool(true)},
-		})
+		}, withContentMD5)
 		if err != nil {
 			return translate(err, fmt.Sprintf("S3: deleting %d objects", n))
 		}
@@ -118,6 +119,13 @@ func (d *Dest) deleteKeys(ctx context.Context, keys []string) error {
 		keys = keys[n:]
 	}
 	return nil
+}
+
+// withContentMD5 adds a Content-MD5 header to a request. Many
+// S3-compatible stores still require it on DeleteObjects, where the SDK
+// now sends only its newer CRC checksum.
+func withContentMD5(o *s3.Options) {
+	o.APIOptions = append(o.APIOptions, smithyhttp.AddContentChecksumMiddleware)
 }
 
 // deleteError is one key's failure inside a DeleteObjects answer; it

@@ -315,3 +315,38 @@ func TestOpenThroughRegistry(t *testing.T) {
 		t.Errorf("a 4 MiB part size: %v, want ErrInvalid", err)
 	}
 }
+
+// recorder remembers the headers of DeleteObjects requests.
+type recorder struct {
+	next    http.RoundTripper
+	deletes []http.Header
+}
+
+func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method == http.MethodPost && req.URL.Query().Has("delete") {
+		r.deletes = append(r.deletes, req.Header.Clone())
+	}
+	return r.next.RoundTrip(req)
+}
+
+func TestDeleteObjectsSendsContentMD5(t *testing.T) {
+	srv := s3test.Start(t, s3test.Options{})
+	rec := &recorder{next: srv.HTTPClient().Transport}
+	o := testOptions(srv, srv.Endpoint, freshPrefix(srv))
+	o.HTTPClient = &http.Client{Transport: rec}
+	o.ChecksumWhenRequired = true
+	d := open(t, o)
+	p, err := d.Begin(bg, "v", owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Put(bg, "a.txt", strings.NewReader("a"), 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Abort(bg); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.deletes) == 0 || rec.deletes[0].Get("Content-Md5") == "" {
+		t.Errorf("DeleteObjects headers: %v", rec.deletes)
+	}
+}

@@ -81,22 +81,9 @@ func upload(ctx context.Context, d *s3.Dest, cfg config) (int, int64, error) {
 		}
 		rel, _ := filepath.Rel(cfg.Dir, path)
 		g.Go(func() error {
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			fi, err := f.Stat()
-			if err != nil {
-				return err
-			}
-			if up != nil { // the baseline: the SDK's transfer manager
-				_, err = up.Upload(gctx, &awss3.PutObjectInput{Bucket: aws.String(cfg.Bucket), Key: aws.String("baseline/" + filepath.ToSlash(rel)), Body: f})
-			} else {
-				_, err = p.Put(gctx, filepath.ToSlash(rel), f, fi.Size(), nil)
-			}
+			size, err := putFile(gctx, p, up, cfg.Bucket, path, filepath.ToSlash(rel))
 			files.Add(1)
-			total.Add(fi.Size())
+			total.Add(size)
 			return err
 		})
 		return gctx.Err()
@@ -109,6 +96,26 @@ func upload(ctx context.Context, d *s3.Dest, cfg config) (int, int64, error) {
 	}
 	info := storage.VersionInfo{Owner: storage.Owner{JobID: "bench"}, Created: time.Now(), Files: files.Load(), Bytes: total.Load()}
 	return int(files.Load()), total.Load(), p.Commit(ctx, []byte("manifest"), info)
+}
+
+// putFile uploads one file with Put, or with the transfer manager up when
+// it is not nil.
+func putFile(ctx context.Context, p storage.Pending, up *manager.Uploader, bucket, path, rel string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return 0, err
+	}
+	if up != nil {
+		_, err = up.Upload(ctx, &awss3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String("baseline/" + rel), Body: f})
+	} else {
+		_, err = p.Put(ctx, rel, f, fi.Size(), nil)
+	}
+	return fi.Size(), err
 }
 
 // vmHWM returns the process's peak resident memory from /proc (Linux), or

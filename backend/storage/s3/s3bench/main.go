@@ -90,20 +90,11 @@ func run(sets string, largeSize int64, files, fileSize int, cfg config, useTLS, 
 	}
 	fmt.Printf("versitygw at %s, %d parallel transfers\n", srv.Endpoint, cfg.Transfers)
 	for _, set := range strings.Split(sets, ",") {
-		dir := filepath.Join(work, "data-"+set)
-		var label string
-		switch set {
-		case "large":
-			label, err = fmt.Sprintf("1 × %d MiB", largeSize>>20), writeFiles(dir, 1, largeSize)
-		case "small":
-			label, err = fmt.Sprintf("%d × %d B", files, fileSize), writeFiles(dir, files, int64(fileSize))
-		default:
-			err = fmt.Errorf("unknown data set %q", set)
-		}
+		cfg.Dir = filepath.Join(work, "data-"+set)
+		label, err := writeSet(set, cfg.Dir, largeSize, files, fileSize)
 		if err != nil {
 			return err
 		}
-		cfg.Dir = dir
 		if err := measure("avault "+label, cfg); err != nil {
 			return err
 		}
@@ -114,9 +105,20 @@ func run(sets string, largeSize int64, files, fileSize int, cfg config, useTLS, 
 				return err
 			}
 		}
-		os.RemoveAll(dir)
+		os.RemoveAll(cfg.Dir)
 	}
 	return nil
+}
+
+// writeSet writes the data set called set into dir and returns its label.
+func writeSet(set, dir string, largeSize int64, files, fileSize int) (string, error) {
+	switch set {
+	case "large":
+		return fmt.Sprintf("1 × %d MiB", largeSize>>20), writeFiles(dir, 1, largeSize)
+	case "small":
+		return fmt.Sprintf("%d × %d B", files, fileSize), writeFiles(dir, files, int64(fileSize))
+	}
+	return "", fmt.Errorf("unknown data set %q", set)
 }
 
 // writeFiles writes n files of size random bytes into dir, spread over

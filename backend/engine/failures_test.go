@@ -1,3 +1,5 @@
+//go:build unix
+
 package engine
 
 import (
@@ -6,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -15,15 +18,6 @@ import (
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
 )
-
-func reasonOf(list []job.FileFailure, path string) string {
-	for _, f := range list {
-		if f.Path == path {
-			return f.Reason
-		}
-	}
-	return ""
-}
 
 func TestProblemFilesArePartialSuccess(t *testing.T) {
 	e := newEnv(t, map[string]string{"ok.txt": "ok", "dir/inner.txt": "in"})
@@ -275,5 +269,27 @@ func TestPauseIsCancellable(t *testing.T) {
 	res := e.runCtx(ctx, Options{Now: time.Now})
 	if res.Status != job.StatusCancelled {
 		t.Errorf("%s %q", res.Status, res.ErrorMessage)
+	}
+}
+
+func TestRetentionKeepsNewestCleanVersion(t *testing.T) {
+	e := newEnv(t, map[string]string{"a": "a"})
+	e.job.RetentionCount = 1
+	clean := e.mustRun(job.StatusSuccess).Version
+	if err := syscall.Mkfifo(filepath.Join(e.src, "pipe"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p1 := e.mustRun(job.StatusPartialSuccess)
+	p2 := e.mustRun(job.StatusPartialSuccess)
+	if got := e.versionNames(); !slices.Equal(got, []string{clean, p2.Version}) {
+		t.Errorf("versions %v, want the clean %s and the newest %s", got, clean, p2.Version)
+	}
+	if !slices.Equal(p2.Deleted, []string{p1.Version}) {
+		t.Errorf("deleted %v", p2.Deleted)
+	}
+	os.Remove(filepath.Join(e.src, "pipe"))
+	ok := e.mustRun(job.StatusSuccess)
+	if got := e.versionNames(); !slices.Equal(got, []string{ok.Version}) {
+		t.Errorf("after a clean run: versions %v", got)
 	}
 }

@@ -224,3 +224,12 @@ func equalTrees(a, b map[string]string) bool {
 	}
 	return true
 }
+
+func reasonOf(list []job.FileFailure, path string) string {
+	for _, f := range list {
+		if f.Path == path {
+			return f.Reason
+		}
+	}
+	return ""
+}

@@ -48,6 +48,7 @@ func (r *runner) openSource() error {
 		return err
 	}
 	r.src = root
+	r.fast = newBeneath(r.req.Source)
 	if empty {
 		return failf(nil, "the source folder %s is empty (is the NAS share mounted?); nothing was backed up", r.req.Source)
 	}

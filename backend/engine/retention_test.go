@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -47,28 +46,6 @@ func TestRetentionPolicies(t *testing.T) {
 				t.Errorf("last run deleted %v, want %v", last.Deleted, tc.lastDeleted)
 			}
 		})
-	}
-}
-
-func TestRetentionKeepsNewestCleanVersion(t *testing.T) {
-	e := newEnv(t, map[string]string{"a": "a"})
-	e.job.RetentionCount = 1
-	clean := e.mustRun(job.StatusSuccess).Version
-	if err := syscall.Mkfifo(filepath.Join(e.src, "pipe"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p1 := e.mustRun(job.StatusPartialSuccess)
-	p2 := e.mustRun(job.StatusPartialSuccess)
-	if got := e.versionNames(); !slices.Equal(got, []string{clean, p2.Version}) {
-		t.Errorf("versions %v, want the clean %s and the newest %s", got, clean, p2.Version)
-	}
-	if !slices.Equal(p2.Deleted, []string{p1.Version}) {
-		t.Errorf("deleted %v", p2.Deleted)
-	}
-	os.Remove(filepath.Join(e.src, "pipe"))
-	ok := e.mustRun(job.StatusSuccess)
-	if got := e.versionNames(); !slices.Equal(got, []string{ok.Version}) {
-		t.Errorf("after a clean run: versions %v", got)
 	}
 }
 

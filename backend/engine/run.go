@@ -53,6 +53,7 @@ type runner struct {
 	gate  gate
 
 	src     *os.Root
+	fast    *beneath // opens source files in one call where the kernel can
 	rules   *rules.Matcher
 	prev    *previous // the job's newest committed version, nil when none
 	pending storage.Pending
@@ -100,6 +101,7 @@ func (r *runner) run(ctx context.Context) Result {
 		if r.src != nil {
 			r.src.Close()
 		}
+		r.fast.close()
 	}()
 	err := r.steps(ctx)
 	r.res.Timings.Total = r.o.Now().Sub(start)
@@ -240,4 +242,13 @@ func isEmptyDir(f *os.File) (bool, error) {
 		return true, nil
 	}
 	return false, err
+}
+
+// open opens a source file for reading, never through a symbolic link nor
+// outside the source.
+func (r *runner) open(rel string) (*os.File, error) {
+	if f, ok, err := r.fast.open(rel); ok {
+		return f, err
+	}
+	return r.src.Open(rel)
 }

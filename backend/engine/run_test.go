@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -64,15 +63,6 @@ func TestFirstRunUploadsEverything(t *testing.T) {
 			t.Errorf("entry %+v", en)
 		}
 	}
-}
-
-func inode(t *testing.T, p string) uint64 {
-	t.Helper()
-	fi, err := os.Stat(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fi.Sys().(*syscall.Stat_t).Ino
 }
 
 func TestIncrementalCopiesUnchangedAndUploadsChanged(t *testing.T) {

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/avault/avault/backend/engine"
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/storage/s3"
+)
+
+// childConfig is one Avault run, handed to a child process on stdin so
+// that its peak memory is its own.
+type childConfig struct {
+	Endpoint  string    `json:"endpoint"`
+	Bucket    string    `json:"bucket"`
+	Prefix    string    `json:"prefix"`
+	Region    string    `json:"region"`
+	AccessKey string    `json:"accessKey"`
+	SecretKey string    `json:"secretKey"`
+	CAPEM     []byte    `json:"caPem"`
+	Source    string    `json:"source"`
+	JobID     string    `json:"jobId"`
+	Started   time.Time `json:"started"`
+	Transfers int       `json:"transfers"`
+}
+
+// childReport is what the child prints on stdout.
+type childReport struct {
+	Result   engine.Result `json:"result"`
+	PeakKiB  int64         `json:"peakKiB"` // VmHWM
+	ErrorMsg string        `json:"error,omitempty"`
+}
+
+// runChild runs one backup as configured on stdin and prints a childReport.
+func runChild() int {
+	var cfg childConfig
+	if err := json.NewDecoder(os.Stdin).Decode(&cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench child:", err)
+		return 2
+	}
+	rep := childReport{}
+	res, err := backup(cfg)
+	rep.Result = res
+	if err != nil {
+		rep.ErrorMsg = err.Error()
+	}
+	rep.PeakKiB = vmHWM()
+	json.NewEncoder(os.Stdout).Encode(rep)
+	return 0
+}
+
+func backup(cfg childConfig) (engine.Result, error) {
+	ctx := context.Background()
+	d, err := s3.New(ctx, s3.Options{
+		Bucket: cfg.Bucket, Prefix: cfg.Prefix, Endpoint: cfg.Endpoint, Region: cfg.Region, PathStyle: true,
+		AccessKeyID: cfg.AccessKey, SecretAccessKey: cfg.SecretKey, CAPEM: cfg.CAPEM,
+	})
+	if err != nil {
+		return engine.Result{}, err
+	}
+	defer d.Close()
+	j := job.NewJob()
+	j.ID, j.Name = cfg.JobID, "bench"
+	j.RetentionCount = 100
+	req := engine.Request{Job: j, RunID: cfg.Started.Format("150405"), Source: cfg.Source,
+		Dest: storage.WithRetry(d, storage.RetryOptions{}), Started: cfg.Started}
+	return engine.Run(ctx, req, engine.Options{Transfers: cfg.Transfers}), nil
+}
+
+// vmHWM returns this process's peak resident set size in KiB.
+func vmHWM() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return 0
+}

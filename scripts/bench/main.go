@@ -1,0 +1,169 @@
+// Command bench measures Avault's backup engine against rclone on a real
+// S3 server (versitygw over HTTPS on 127.0.0.1), with the same number of
+// parallel transfers, on three generated datasets: many small files, a
+// few large files, and a mixed tree. For each it times a first backup, a
+// new version with nothing changed (rclone: --copy-dest), and a new
+// version with 1 % of the files changed, on a plain loopback link and
+// behind a bandwidth-limited proxy; plus `cp -r` and `sync` on the same
+// disk as the physical limit. Every byte to the server goes through a
+// counting proxy. Each Avault run is a child process, so that its peak
+// memory is measured alone.
+//
+// scripts/bench.sh builds rclone and versitygw into .cache/bin and runs it.
+// It is not a test: it prints a table.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/avault/avault/backend/storage/s3/s3test"
+)
+
+type config struct {
+	scale     float64
+	work      string
+	rclone    string
+	versitygw string
+	transfers int
+	limitMbit float64
+	datasets  map[string]bool
+	limited   map[string]bool
+	keep      bool
+}
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "-child" {
+		os.Exit(runChild())
+	}
+	cfg := parseFlags()
+	if err := run(cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func parseFlags() config {
+	var cfg config
+	var datasets, limited string
+	flag.Float64Var(&cfg.scale, "scale", 1, "dataset size factor: 1 is 10,000 small files, 4 × 256 MiB, 50,000 mixed; 0.1 for a quick run")
+	flag.StringVar(&cfg.work, "work", "", "folder for datasets and the server's data (default: a new temporary folder)")
+	flag.StringVar(&cfg.rclone, "rclone", "", "rclone binary (default: .cache/bin/rclone, then $PATH)")
+	flag.StringVar(&cfg.versitygw, "versitygw", "", "versitygw binary (default: as the S3 tests find it)")
+	flag.IntVar(&cfg.transfers, "transfers", 4, "parallel transfers for both tools")
+	flag.Float64Var(&cfg.limitMbit, "limit-mbit", 50, "bandwidth of the limited link, Mbit/s each way; 0 skips the limited runs")
+	flag.StringVar(&datasets, "datasets", "small,large,mixed", "datasets to run")
+	flag.StringVar(&limited, "limited", "small,large", "datasets to run on the limited link too")
+	flag.BoolVar(&cfg.keep, "keep", false, "keep the work folder")
+	flag.Parse()
+	cfg.datasets, cfg.limited = set(datasets), set(limited)
+	return cfg
+}
+
+func set(list string) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			m[s] = true
+		}
+	}
+	return m
+}
+
+// run prepares the tools, the server and the proxy, then measures every
+// dataset and prints the tables.
+func run(cfg config) error {
+	if err := findTools(&cfg); err != nil {
+		return err
+	}
+	if cfg.work == "" {
+		dir, err := os.MkdirTemp("", "avault-bench-")
+		if err != nil {
+			return err
+		}
+		cfg.work = dir
+	}
+	if !cfg.keep {
+		defer os.RemoveAll(cfg.work)
+	}
+	srv, err := s3test.StartServer(cfg.versitygw, cfg.work, s3test.Options{TLS: true})
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	px, err := startProxy(strings.TrimPrefix(srv.Endpoint, "https://"))
+	if err != nil {
+		return err
+	}
+	b := &bench{cfg: cfg, srv: srv, px: px, endpoint: "https://" + px.addr(), started: time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC)}
+	fmt.Printf("Avault vs rclone %s, %d transfers, versitygw over HTTPS on 127.0.0.1, scale %.2f, work %s\n\n",
+		rcloneVersion(cfg.rclone), cfg.transfers, cfg.scale, cfg.work)
+	for _, s := range specs(cfg.scale) {
+		if cfg.datasets[s.name] {
+			if err := b.dataset(s); err != nil {
+				return err
+			}
+		}
+	}
+	b.print(os.Stdout)
+	return nil
+}
+
+func findTools(cfg *config) error {
+	if cfg.rclone == "" {
+		if root, err := repoRoot(); err == nil {
+			if p := filepath.Join(root, ".cache", "bin", "rclone"); fileExists(p) {
+				cfg.rclone = p
+			}
+		}
+	}
+	if cfg.rclone == "" {
+		p, err := exec.LookPath("rclone")
+		if err != nil {
+			return fmt.Errorf("rclone not found: run scripts/bench.sh, which builds it into .cache/bin")
+		}
+		cfg.rclone = p
+	}
+	if cfg.versitygw == "" {
+		p, err := s3test.Binary()
+		if err != nil {
+			return err
+		}
+		cfg.versitygw = p
+	}
+	return nil
+}
+
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for !fileExists(filepath.Join(dir, "go.mod")) {
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above %s", dir)
+		}
+		dir = parent
+	}
+	return dir, nil
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func rcloneVersion(bin string) string {
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil {
+		return "(unknown version)"
+	}
+	first, _, _ := strings.Cut(string(out), "\n")
+	return strings.TrimSpace(first)
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/avault/avault/backend/engine"
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/storage/s3/s3test"
+)
+
+// The cases measured for each dataset and link.
+const (
+	caseFirst   = "first backup"
+	caseSame    = "new version, nothing changed"
+	caseChanged = "new version, 1 % changed"
+	caseCopy    = "cp -r + sync (same disk)"
+)
+
+// measurement is one timed run of one tool.
+type measurement struct {
+	dataset, link, kind, tool string
+	files                     int
+	bytes                     int64
+	wall                      time.Duration
+	sent                      int64 // bytes from client to server, TLS included
+	peakKiB                   int64
+	timings                   *engine.Timings
+	note                      string
+}
+
+type bench struct {
+	cfg      config
+	srv      *s3test.Server
+	px       *proxy
+	endpoint string
+	started  time.Time
+	runs     int
+	results  []measurement
+}
+
+// dataset generates one dataset and measures it on each link.
+func (b *bench) dataset(s spec) error {
+	fmt.Fprintf(os.Stderr, "generating %s...\n", s.name)
+	ds, err := generate(b.cfg.work, s)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(ds.dir)
+	fmt.Fprintf(os.Stderr, "%s: %d files, %.1f MiB\n", ds.name, len(ds.files), mib(ds.bytes))
+	if err := b.copyLimit(ds); err != nil {
+		return err
+	}
+	links := []string{"loopback"}
+	if b.cfg.limitMbit > 0 && b.cfg.limited[ds.name] {
+		links = append(links, fmt.Sprintf("%.0f Mbit/s", b.cfg.limitMbit))
+	}
+	for i, link := range links {
+		rate := 0.0
+		if i > 0 {
+			rate = b.cfg.limitMbit * 1e6 / 8
+		}
+		b.px.setLimit(rate)
+		if err := b.link(ds, link, i); err != nil {
+			return err
+		}
+	}
+	b.px.setLimit(0)
+	return nil
+}
+
+// link runs the three cases on one link, Avault then rclone for each.
+func (b *bench) link(ds *dataset, link string, n int) error {
+	av := fmt.Sprintf("av-%d-%s", n, ds.name)
+	rc := fmt.Sprintf("rc-%d-%s", n, ds.name)
+	defer os.RemoveAll(filepath.Join(b.srv.Dir, b.srv.Bucket, av))
+	defer os.RemoveAll(filepath.Join(b.srv.Dir, b.srv.Bucket, rc))
+	for i, kind := range []string{caseFirst, caseSame, caseChanged} {
+		if kind == caseChanged {
+			if _, err := ds.change(uint64(b.runs + 1)); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(os.Stderr, "%s, %s, %s...\n", ds.name, link, kind)
+		m, err := b.avault(ds, av)
+		if err != nil {
+			return err
+		}
+		b.add(m, ds, link, kind)
+		args := []string{"copy", "--transfers", fmt.Sprint(b.cfg.transfers), "--no-check-certificate",
+			ds.dir, fmt.Sprintf("T:%s/%s/v%d", b.srv.Bucket, rc, i+1)}
+		if i > 0 {
+			args = append(args, "--copy-dest", fmt.Sprintf("T:%s/%s/v%d", b.srv.Bucket, rc, i))
+		}
+		m, err = b.rclone(args)
+		if err != nil {
+			return err
+		}
+		b.add(m, ds, link, kind)
+	}
+	return nil
+}
+
+func (b *bench) add(m measurement, ds *dataset, link, kind string) {
+	m.dataset, m.link, m.kind, m.files, m.bytes = ds.name, link, kind, len(ds.files), ds.bytes
+	b.results = append(b.results, m)
+}
+
+// avault runs one backup in a child process.
+func (b *bench) avault(ds *dataset, prefix string) (measurement, error) {
+	b.runs++
+	cfg := childConfig{Endpoint: b.endpoint, Bucket: b.srv.Bucket, Prefix: prefix, Region: b.srv.Region,
+		AccessKey: b.srv.AccessKey, SecretKey: b.srv.SecretKey, CAPEM: b.srv.Cert.PEM, Source: ds.dir,
+		JobID: prefix, Started: b.started.Add(time.Duration(b.runs) * time.Hour), Transfers: b.cfg.transfers}
+	in, _ := json.Marshal(cfg)
+	self, err := os.Executable()
+	if err != nil {
+		return measurement{}, err
+	}
+	cmd := exec.Command(self, "-child")
+	cmd.Stdin = bytes.NewReader(in)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	m, err := b.timed(cmd)
+	if err != nil {
+		return m, fmt.Errorf("avault child: %v: %s", err, errOut.String())
+	}
+	var rep childReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		return m, fmt.Errorf("avault child printed %q: %v", out.String(), err)
+	}
+	m.tool, m.peakKiB, m.timings = "Avault", rep.PeakKiB, &rep.Result.Timings
+	r := rep.Result
+	if rep.ErrorMsg != "" || r.Status != job.StatusSuccess {
+		m.note = fmt.Sprintf("%s %s %s", r.Status, r.ErrorMessage, rep.ErrorMsg)
+	} else {
+		m.note = fmt.Sprintf("%d sent, %d copied", r.FilesUploaded, r.FilesCopied)
+	}
+	return m, nil
+}
+
+// rclone runs rclone with its S3 remote T: configured from the environment.
+func (b *bench) rclone(args []string) (measurement, error) {
+	cmd := exec.Command(b.cfg.rclone, args...)
+	cmd.Env = append(os.Environ(),
+		"RCLONE_CONFIG_T_TYPE=s3", "RCLONE_CONFIG_T_PROVIDER=Other",
+		"RCLONE_CONFIG_T_ENDPOINT="+b.endpoint,
+		"RCLONE_CONFIG_T_ACCESS_KEY_ID="+b.srv.AccessKey,
+		"RCLONE_CONFIG_T_SECRET_ACCESS_KEY="+b.srv.SecretKey,
+		"RCLONE_CONFIG_T_FORCE_PATH_STYLE=true", "RCLONE_CONFIG=/dev/null")
+	var errOut bytes.Buffer
+	cmd.Stderr = &errOut
+	m, err := b.timed(cmd)
+	if err != nil {
+		return m, fmt.Errorf("rclone %v: %v: %s", args, err, errOut.String())
+	}
+	m.tool = "rclone"
+	return m, nil
+}
+
+// timed runs cmd, measuring its wall time, its peak memory and the bytes
+// it sent through the proxy.
+func (b *bench) timed(cmd *exec.Cmd) (measurement, error) {
+	b.px.reset()
+	start := time.Now()
+	err := cmd.Run()
+	m := measurement{wall: time.Since(start)}
+	time.Sleep(50 * time.Millisecond) // let the proxy count the last bytes
+	m.sent, _ = b.px.reset()
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru != nil {
+		m.peakKiB = ru.Maxrss
+	}
+	return m, err
+}
+
+// copyLimit measures cp -r and sync of the dataset on the same disk.
+func (b *bench) copyLimit(ds *dataset) error {
+	dst := filepath.Join(b.cfg.work, "cp-"+ds.name)
+	defer os.RemoveAll(dst)
+	exec.Command("sync").Run()
+	start := time.Now()
+	if out, err := exec.Command("cp", "-r", ds.dir, dst).CombinedOutput(); err != nil {
+		return fmt.Errorf("cp: %v: %s", err, out)
+	}
+	if err := exec.Command("sync").Run(); err != nil {
+		return err
+	}
+	b.add(measurement{tool: "cp", wall: time.Since(start)}, ds, "same disk", caseCopy)
+	return nil
+}
+
+func mib(n int64) float64 { return float64(n) / (1 << 20) }

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// print writes the results table, Avault's phase split and the targets.
+func (b *bench) print(w io.Writer) {
+	fmt.Fprintln(w, "| dataset | link | case | tool | wall s | files/s | MiB/s | sent MiB | peak RSS MB | Avault/rclone | note |")
+	fmt.Fprintln(w, "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|")
+	for i, m := range b.results {
+		ratio := ""
+		if m.tool == "rclone" && i > 0 && b.results[i-1].tool == "Avault" {
+			ratio = fmt.Sprintf("%.2f×", m.wall.Seconds()/b.results[i-1].wall.Seconds())
+		}
+		sent, rss := "", ""
+		if m.tool != "cp" {
+			sent = fmt.Sprintf("%.1f", mib(m.sent))
+			rss = fmt.Sprintf("%.0f", float64(m.peakKiB)/1024)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f | %.0f | %.1f | %s | %s | %s | %s |\n",
+			m.dataset, m.link, m.kind, m.tool, m.wall.Seconds(), float64(m.files)/m.wall.Seconds(),
+			mib(m.bytes)/m.wall.Seconds(), sent, rss, ratio, m.note)
+	}
+	fmt.Fprintln(w, "\nAvault/rclone is rclone's wall time over Avault's: above 1 Avault is faster.")
+	fmt.Fprintln(w, "\nAvault's phases (seconds; scan and transfer overlap; hash is summed over transfers):")
+	fmt.Fprintln(w, "| dataset | link | case | prepare | scan | hash | transfer | manifest | commit | retention | total |")
+	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	for _, m := range b.results {
+		if t := m.timings; t != nil {
+			fmt.Fprintf(w, "| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.2f |\n",
+				m.dataset, m.link, m.kind, t.Prepare.Seconds(), t.Scan.Seconds(), t.Hash.Seconds(), t.Transfer.Seconds(),
+				t.Manifest.Seconds(), t.Commit.Seconds(), t.Retention.Seconds(), t.Total.Seconds())
+		}
+	}
+	fmt.Fprintln(w)
+	b.targets(w)
+}
+
+// find returns the measurement of a tool in a case, or nil.
+func (b *bench) find(dataset, linkPrefix, kind, tool string) *measurement {
+	for i := range b.results {
+		m := &b.results[i]
+		if m.dataset == dataset && strings.HasPrefix(m.link, linkPrefix) && m.kind == kind && m.tool == tool {
+			return m
+		}
+	}
+	return nil
+}
+
+// targets checks the goals set for the engine.
+func (b *bench) targets(w io.Writer) {
+	fmt.Fprintln(w, "Targets:")
+	check := func(name string, ok bool, detail string) {
+		mark := "MET   "
+		if !ok {
+			mark = "MISSED"
+		}
+		fmt.Fprintf(w, "  %s %s: %s\n", mark, name, detail)
+	}
+	ratio := func(ds, kind string) (float64, bool) {
+		a, r := b.find(ds, "loopback", kind, "Avault"), b.find(ds, "loopback", kind, "rclone")
+		if a == nil || r == nil {
+			return 0, false
+		}
+		return r.wall.Seconds() / a.wall.Seconds(), true
+	}
+	if x, ok := ratio("small", caseFirst); ok {
+		check("first backup of small files ≥ 2× rclone's files/s", x >= 2, fmt.Sprintf("%.2f×", x))
+	}
+	if x, ok := ratio("large", caseFirst); ok {
+		check("first backup of large files ≥ 1.8× rclone's MiB/s", x >= 1.8, fmt.Sprintf("%.2f×", x))
+	}
+	for _, ds := range []string{"small", "large", "mixed"} {
+		for _, kind := range []string{caseSame, caseChanged} {
+			if x, ok := ratio(ds, kind); ok {
+				check(fmt.Sprintf("%s, %s, at least as fast as rclone --copy-dest", ds, kind), x >= 1, fmt.Sprintf("%.2f×", x))
+			}
+		}
+		if a := b.find(ds, "loopback", caseSame, "Avault"); a != nil {
+			check(fmt.Sprintf("%s, nothing changed: no file bytes sent", ds), a.sent < a.bytes/20+(4<<20),
+				fmt.Sprintf("%.2f MiB sent for %.1f MiB of files (requests only)", mib(a.sent), mib(a.bytes)))
+		}
+	}
+	first, same := b.find("large", "", caseFirst, "Avault"), b.find("large", "", caseSame, "Avault")
+	for i := range b.results { // the limited link's rows come after the loopback ones
+		m := &b.results[i]
+		if m.dataset == "large" && m.tool == "Avault" && m.link != "loopback" {
+			switch m.kind {
+			case caseFirst:
+				first = m
+			case caseSame:
+				same = m
+			}
+		}
+	}
+	if first != nil && same != nil && first.link != "loopback" {
+		check("limited link: large, nothing changed < 10 % of its first backup's time",
+			same.wall < first.wall/10, fmt.Sprintf("%.2f s vs %.2f s (%.1f %%)", same.wall.Seconds(), first.wall.Seconds(),
+				100*same.wall.Seconds()/first.wall.Seconds()))
+	}
+	var peak int64
+	for _, m := range b.results {
+		if m.tool == "Avault" {
+			peak = max(peak, m.peakKiB)
+		}
+	}
+	check("Avault's peak RSS < 100 MB", peak*1024 < 100e6, fmt.Sprintf("%.1f MB", float64(peak)*1024/1e6))
+}

@@ -68,6 +68,7 @@ export type Outcome<R> = { ok: true; value: R } | { ok: false; error: string }
 export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [lastValue, setLastValue] = useState<R>()
   const ref = useRef(fn)
   useEffect(() => {
     ref.current = fn
@@ -76,7 +77,9 @@ export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>
     setBusy(true)
     setError(null)
     try {
-      return { ok: true, value: await ref.current(...args) }
+      const value = await ref.current(...args)
+      setLastValue(value)
+      return { ok: true, value }
     } catch (e) {
       const msg = errorMessage(e)
       setError(msg)
@@ -85,5 +88,5 @@ export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>
       setBusy(false)
     }
   }, [])
-  return { run, busy, error, setError }
+  return { run, busy, error, setError, lastValue }
 }

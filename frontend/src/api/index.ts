@@ -3,7 +3,7 @@
 // over HTTP when `avault serve` serves the page to a browser (see transport.ts).
 import * as App from '../../wailsjs/go/main/App'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
-import type { job, service, storage, store } from '../../wailsjs/go/models'
+import type { engine, job, service, storage, store } from '../../wailsjs/go/models'
 import { browserDeps, installWebTransport, isDesktop, type AuthState, type WebTransport } from './transport'
 
 // Plain<T> is a generated model without its helper methods: the JSON the Go
@@ -29,6 +29,14 @@ export type Run = Plain<job.Run>
 export type FileFailure = Plain<job.FileFailure>
 export type HistoryFilter = Plain<store.HistoryFilter>
 export type HistoryPage = Plain<store.HistoryPage>
+export type BrowseResult = Plain<service.BrowseResult>
+export type BrowseItem = Plain<service.BrowseItem>
+export type DryRun = Plain<engine.DryRun>
+export type VersionInfo = Plain<storage.VersionInfo>
+export type TreeEntry = Plain<service.TreeEntry>
+export type RestoreRequest = Plain<service.RestoreRequest>
+export type RestoreResult = Plain<engine.RestoreResult>
+export type VerifyReport = Plain<engine.VerifyReport>
 
 export type RunStatus =
   | 'PENDING'
@@ -157,7 +165,21 @@ export const api = {
 
   listHistory: (f: HistoryFilter) => plain(App.ListHistory(wire<store.HistoryFilter>(f))),
   getRun: (id: string) => plain(App.GetRun(id)),
+
+  runJob: (jobId: string) => plain(App.RunJob(jobId)),
+  cancelRun: (runId: string) => App.CancelRun(runId),
+  activeRuns: () => App.ActiveRuns() as unknown as Promise<Progress[]>,
+  queueStats: () => App.QueueStats() as unknown as Promise<QueueStats>,
+
+  browseNAS: (path: string) => plain(App.BrowseNAS(path)),
+  previewJob: (j: Job) => plain(App.PreviewJob(wire<job.Job>(j))),
+
+  listVersions: (jobId: string) => plain(App.ListVersions(jobId)),
+  listVersionFiles: (jobId: string, version: string, dir: string) => plain(App.ListVersionFiles(jobId, version, dir)),
+  verifyVersion: (jobId: string, version: string, deep: boolean, sample: number) => plain(App.VerifyVersion(jobId, version, deep, sample)),
+  restoreVersion: (r: RestoreRequest) => plain(App.RestoreVersion(wire<service.RestoreRequest>(r))),
 }
+
 
 export type Api = typeof api
 export type { AuthState }

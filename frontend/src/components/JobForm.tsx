@@ -1,12 +1,14 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
-import { api, type Destination, type Job } from '../api'
+import { api, type Destination, type DryRun, type Job } from '../api'
 import { useAction } from '../api/hooks'
 import { renderPattern } from '../lib/pattern'
 import { presetLabel, schedulePresets } from '../lib/schedule'
 import { href } from '../lib/route'
 import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
-import { Button, Checkbox, Field, inputClass } from './ui'
+import { bytes, plural } from '../lib/format'
+import { FolderPicker } from './FolderPicker'
+import { Button, Checkbox, Field, inputClass, Modal } from './ui'
 
 const lines = (v: string[] | undefined) => (v ?? []).join('\n')
 const unlines = (s: string) =>
@@ -23,31 +25,36 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
   const [customSchedule, setCustomSchedule] = useState(() => !presetLabel(initial.schedule))
   const save = useAction((x: Job) => (x.id ? api.updateJob(x) : api.createJob(x)))
   const set = (patch: Partial<Job>) => setJ((old) => ({ ...old, ...patch }))
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault()
+  const [picking, setPicking] = useState(false)
+  const preview = useAction(api.previewJob)
+  const [dry, setDry] = useState<DryRun | null>(null)
+  const draft = (): Job => {
     const usesCount = j.retentionType !== 'DAYS'
     const usesDays = j.retentionType !== 'VERSION_COUNT'
-    const out: Job = {
+    return {
       ...j,
       includes: unlines(includes),
       excludes: unlines(excludes),
       retentionCount: usesCount ? j.retentionCount || 7 : 0,
       retentionDays: usesDays ? j.retentionDays || 30 : 0,
     }
-    const r = await save.run(out)
+  }
+  const runPreview = async () => {
+    setDry(null)
+    const r = await preview.run(draft())
+    if (r.ok) setDry(r.value)
+  }
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const r = await save.run(draft())
     if (r.ok) {
       notify(`Saved the job "${r.value.name}".`, 'success')
       onDone()
     }
   }
 
-  let example = ''
-  try {
-    example = renderPattern(j.namePattern, j.name || 'job', new Date())
-  } catch {
-    example = ''
-  }
+  const example = renderPattern(j.namePattern, j.name || 'job', new Date())
   const reading = presetLabel(j.schedule)
 
   return (
@@ -59,8 +66,13 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
             {(p) => <input {...p} value={j.description ?? ''} onChange={(e) => set({ description: e.target.value })} className={inputClass} />}
           </Field>
         </div>
-        <Field label="NAS folder" hint="A folder inside the NAS root (Settings), e.g. photos/2024. / is the whole share.">
-          {(p) => <input {...p} value={j.sourcePath} onChange={(e) => set({ sourcePath: e.target.value })} placeholder="photos/2024" spellCheck={false} className={inputClass} />}
+        <Field label="NAS folder" hint="A folder inside the NAS root (Settings), e.g. photos/2024. Empty or / is the whole share.">
+          {(p) => (
+            <div className="flex gap-2">
+              <input {...p} value={j.sourcePath} onChange={(e) => set({ sourcePath: e.target.value })} placeholder="photos/2024" spellCheck={false} className={inputClass} />
+              <Button onClick={() => setPicking(true)}>Choose…</Button>
+            </div>
+          )}
         </Field>
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label="Only include (optional)" hint="One pattern per line, e.g. *.jpg or docs/**. Empty: everything.">
@@ -76,6 +88,17 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
           onChange={(v) => set({ useDefaultExcludes: v })}
           hint="Leaves out files NAS and desktop systems make for themselves: .DS_Store, Thumbs.db, @eaDir, #recycle and the like."
         />
+        <div>
+          <Button onClick={() => void runPreview()} busy={preview.busy}>
+            Preview what would be backed up
+          </Button>
+          {preview.error && (
+            <div className="mt-2">
+              <ErrorBox title="The preview failed" message={preview.error} />
+            </div>
+          )}
+          {dry && <DryRunSummary dry={dry} />}
+        </div>
       </Section>
 
       <Section title="Where">
@@ -220,6 +243,18 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
       </Section>
 
       {save.error && <ErrorBox title="The job was not saved" message={save.error} />}
+      {picking && (
+        <Modal title="Choose the NAS folder" onClose={() => setPicking(false)}>
+          <FolderPicker
+            start={j.sourcePath}
+            onPick={(path) => {
+              set({ sourcePath: path, name: j.name || path.split('/').pop() || '' })
+              setPicking(false)
+            }}
+            onCancel={() => setPicking(false)}
+          />
+        </Modal>
+      )}
       <div className="flex gap-2">
         <Button type="submit" variant="primary" busy={save.busy}>
           {j.id ? 'Save changes' : 'Create job'}
@@ -227,6 +262,40 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
         <Button onClick={onDone}>Cancel</Button>
       </div>
     </form>
+  )
+}
+
+function DryRunSummary({ dry }: { dry: DryRun }) {
+  return (
+    <div role="status" className="mt-2 space-y-2 rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-900">
+      <p>
+        A backup now would take <strong>{plural(dry.files, 'file')}</strong> ({bytes(dry.bytes)}), leave out {plural(dry.excluded, 'path')} by the rules
+        {dry.skipped > 0 && <>, skip {plural(dry.skipped, 'file')} it cannot back up</>}
+        {dry.failed > 0 && <>, and fail to read {plural(dry.failed, 'file')}</>}.
+      </p>
+      {!!dry.excludedPaths?.length && (
+        <details>
+          <summary className="cursor-pointer">First paths left out</summary>
+          <ul className="mt-1 space-y-0.5 font-mono text-xs">
+            {dry.excludedPaths.map((x) => (
+              <li key={x.path}>
+                {x.path}
+                {x.isDir ? '/' : ''} <span className="text-slate-500">({x.rule})</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {!!dry.failedPaths?.length && (
+        <ul className="text-xs text-red-700 dark:text-red-300">
+          {dry.failedPaths.map((f) => (
+            <li key={f.path}>
+              {f.path}: {f.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   )
 }
 

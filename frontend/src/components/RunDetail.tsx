@@ -4,6 +4,7 @@ import { useQuery } from '../api/hooks'
 import { bytes, count, dateTime, duration, runSeconds } from '../lib/format'
 import { ErrorBox } from './ErrorBox'
 import { Loading, StatusBadge } from './ui'
+import { VerifyButtons } from './VerifyButtons'
 
 const triggerText: Record<string, string> = {
   schedule: 'its schedule',
@@ -56,6 +57,12 @@ export function RunFacts({ run: r }: { run: Run }) {
               </li>
             ))}
           </ul>
+        </section>
+      )}
+      {r.remotePath && (r.status === 'SUCCESS' || r.status === 'PARTIAL_SUCCESS') && !r.jobDeleted && (
+        <section>
+          <h3 className="mb-2 text-sm font-semibold">Check this version</h3>
+          <VerifyButtons jobId={r.jobId} version={r.remotePath} />
         </section>
       )}
       {r.verify && (

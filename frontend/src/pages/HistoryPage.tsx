@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react'
 import { api, runStatuses, type HistoryFilter, type Run } from '../api'
-import { useQuery } from '../api/hooks'
+import { useEvent, useQuery } from '../api/hooks'
+import { isFinal } from '../lib/live'
 import { ErrorBox } from '../components/ErrorBox'
 import { RunDetail } from '../components/RunDetail'
 import { Sparkline } from '../components/Sparkline'
@@ -17,6 +18,9 @@ export default function HistoryPage({ arg }: PageProps) {
   const [filter, setFilter] = useState<HistoryFilter>({ jobId: '', status: '', limit: pageSize, offset: 0 })
   const jobs = useQuery('jobs', api.listJobs, ['jobs'])
   const page = useQuery(`history:${JSON.stringify(filter)}`, () => api.listHistory(filter), ['jobs', 'history'])
+  useEvent('backup:status', (s) => {
+    if (isFinal(s.status)) page.reload()
+  })
   const set = (patch: Partial<HistoryFilter>) => setFilter((f) => ({ ...f, offset: 0, ...patch }))
 
   const total = page.data?.total ?? 0

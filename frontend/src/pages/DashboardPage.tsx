@@ -1,0 +1,164 @@
+import { useMemo, useState } from 'react'
+import { api, type Job, type Run } from '../api'
+import { useAction, useQuery } from '../api/hooks'
+import { ErrorBox } from '../components/ErrorBox'
+import { notify } from '../components/Notices'
+import { ProgressCard } from '../components/ProgressCard'
+import { Badge, Button, Card, Empty, Loading, StatusBadge } from '../components/ui'
+import { ago, count, dateTime } from '../lib/format'
+import { isFinal, useActiveRuns, useQueue } from '../lib/live'
+import { href } from '../lib/route'
+
+// recentRuns is how many of the newest runs the dashboard reads to find
+// each job's last result.
+const recentRuns = 100
+
+// DashboardPage shows what needs attention first, then what runs now,
+// then every job with its last result and next run.
+export default function DashboardPage() {
+  const jobs = useQuery('jobs', api.listJobs, ['jobs'])
+  const history = useQuery('recent', () => api.listHistory({ jobId: '', status: '', limit: recentRuns, offset: 0 }), ['jobs', 'history'])
+  const active = useActiveRuns((_, status) => {
+    history.reload()
+    jobs.reload()
+    if (status === 'FAILED') notify('A backup failed. See the dashboard for why.', 'error')
+  })
+  const { queue, error: queueError } = useQueue()
+  const [cancelling, setCancelling] = useState<string | null>(null)
+  const cancel = useAction(api.cancelRun)
+  const run = useAction(api.runJob)
+
+  const names = useMemo(() => new Map((jobs.data ?? []).map((j) => [j.id, j.name])), [jobs.data])
+  const last = useMemo(() => {
+    const m = new Map<string, Run>()
+    for (const r of history.data?.items ?? []) if (isFinal(r.status) && !m.has(r.jobId)) m.set(r.jobId, r)
+    return m
+  }, [history.data])
+  const failing = useMemo(() => [...last.values()].filter((r) => (r.status === 'FAILED' || r.status === 'PARTIAL_SUCCESS') && !r.jobDeleted), [last])
+  const missed = useMemo(() => (jobs.data ?? []).filter((j) => isMissed(j)), [jobs.data])
+  const runningJobs = useMemo(() => new Set([...active.runs.values()].map((p) => p.jobId)), [active.runs])
+
+  const startRun = async (j: Job) => {
+    const r = await run.run(j.id)
+    if (r.ok) notify(`Backup of "${j.name}" ${r.value.status === 'PENDING' ? 'queued' : 'started'}.`, 'success')
+  }
+  const stop = async (runId: string) => {
+    setCancelling(runId)
+    await cancel.run(runId)
+    setCancelling(null)
+  }
+  return (
+    <div className="space-y-6">
+      {(failing.length > 0 || missed.length > 0) && (
+        <section aria-labelledby="attention" className="space-y-2">
+          <h2 id="attention" className="text-base font-semibold">
+            Needs attention
+          </h2>
+          {failing.map((r) => (
+            <div key={r.id} role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
+              <a href={href('history', r.id)} className="font-semibold underline">
+                {r.jobName}
+              </a>
+              : {r.status === 'FAILED' ? 'the last backup failed' : `the last backup missed ${count(r.filesFailed)} files`} ({ago(r.completedAt)}).{' '}
+              {r.errorMessage && <span className="block">{r.errorMessage}</span>}
+            </div>
+          ))}
+          {missed.map((j) => (
+            <div key={j.id} role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+              <span className="font-semibold">{j.name}</span>: it was due {ago(j.nextRunAt)} and has not run. Is Avault kept from running (asleep, closed, NAS missing)?
+            </div>
+          ))}
+        </section>
+      )}
+
+      {active.error && <ErrorBox title="Could not read the backups in progress" message={active.error} />}
+      {cancel.error && <ErrorBox title="The backup was not cancelled" message={cancel.error} />}
+      {run.error && <ErrorBox title="The backup did not start" message={run.error} />}
+      {active.runs.size > 0 && (
+        <section aria-labelledby="running" className="space-y-3">
+          <h2 id="running" className="text-base font-semibold">
+            Running now
+          </h2>
+          <div className="grid gap-3 lg:grid-cols-2">
+            {[...active.runs.values()].map((p) => (
+              <ProgressCard key={p.historyId} p={p} jobName={names.get(p.jobId) ?? 'a job'} onCancel={() => void stop(p.historyId)} cancelling={cancelling === p.historyId} />
+            ))}
+          </div>
+        </section>
+      )}
+
+      {queueError && <ErrorBox title="Could not read the queue" message={queueError} />}
+      {queue && (
+        <dl aria-label="Queue" className="grid grid-cols-2 gap-3 sm:grid-cols-4" data-testid="queue">
+          {(
+            [
+              ['Waiting', queue.waiting],
+              ['Running', queue.active],
+              ['Finished', queue.completed],
+              ['Failed', queue.failed],
+            ] as const
+          ).map(([k, v]) => (
+            <div key={k} className="rounded-xl border border-slate-200 bg-white p-3 dark:border-slate-700 dark:bg-slate-800">
+              <dt className="text-xs text-slate-500 dark:text-slate-400">{k}</dt>
+              <dd className="text-xl font-semibold tabular-nums">{count(v)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+
+      <Card title="Jobs">
+        {jobs.error && <ErrorBox title="Could not list the jobs" message={jobs.error} onRetry={jobs.reload} />}
+        {history.error && <ErrorBox title="Could not read the recent runs" message={history.error} onRetry={history.reload} />}
+        {jobs.loading && !jobs.data && <Loading what="Loading the jobs" />}
+        {jobs.data?.length === 0 && (
+          <Empty>
+            Nothing is backed up yet. <a className="underline" href={href('jobs')}>Create a job</a> to copy a NAS folder to a destination on a schedule.
+          </Empty>
+        )}
+        {!!jobs.data?.length && (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="dashboard-jobs">
+              <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
+                <tr>
+                  <th scope="col" className="py-2 pr-3">Job</th>
+                  <th scope="col" className="py-2 pr-3">Last result</th>
+                  <th scope="col" className="py-2 pr-3">Last run</th>
+                  <th scope="col" className="py-2 pr-3">Next run</th>
+                  <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
+                {jobs.data.map((j) => {
+                  const r = last.get(j.id)
+                  return (
+                    <tr key={j.id}>
+                      <td className="py-2 pr-3 font-medium">{j.name}</td>
+                      <td className="py-2 pr-3">
+                        {runningJobs.has(j.id) ? <Badge>Running</Badge> : r ? <a href={href('history', r.id)}><StatusBadge status={r.status} /></a> : j.lastRunAt ? <span className="text-slate-500">see History</span> : <span className="text-slate-500">never run</span>}
+                      </td>
+                      <td className="py-2 pr-3" title={dateTime(j.lastRunAt)}>
+                        {j.lastRunAt ? ago(j.lastRunAt) : '—'}
+                      </td>
+                      <td className="py-2 pr-3">{j.enabled ? dateTime(j.nextRunAt) : <Badge tone="amber">Paused</Badge>}</td>
+                      <td className="py-2 text-right">
+                        <Button onClick={() => void startRun(j)} disabled={runningJobs.has(j.id)} aria-label={`Run ${j.name} now`}>
+                          Run now
+                        </Button>
+                      </td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+    </div>
+  )
+}
+
+// isMissed reports whether an enabled job's next scheduled run is more
+// than an hour overdue.
+function isMissed(j: Job, now = Date.now()): boolean {
+  return j.enabled && !!j.nextRunAt && now - Date.parse(j.nextRunAt) > 3600_000
+}

@@ -1,0 +1,203 @@
+import { useState, type FormEvent } from 'react'
+import { api, type RestoreResult, type TreeEntry, type VersionInfo } from '../api'
+import { useAction, useQuery } from '../api/hooks'
+import { ErrorBox } from '../components/ErrorBox'
+import { VerifyButtons } from '../components/VerifyButtons'
+import { Button, Card, Checkbox, Empty, Field, inputClass, Loading, Modal } from '../components/ui'
+import { bytes, count, dateTime, plural } from '../lib/format'
+
+// RestorePage brings files back: pick a job, one of its versions, a file
+// or folder in it, and a folder to restore into.
+export default function RestorePage() {
+  const jobs = useQuery('jobs', api.listJobs, ['jobs'])
+  const [jobId, setJobId] = useState('')
+  const [version, setVersion] = useState<VersionInfo | null>(null)
+  return (
+    <div className="max-w-5xl space-y-4">
+      <Card>
+        {jobs.error && <ErrorBox title="Could not list the jobs" message={jobs.error} onRetry={jobs.reload} />}
+        <Field label="Job" className="max-w-sm">
+          {(p) => (
+            <select
+              {...p}
+              value={jobId}
+              onChange={(e) => {
+                setJobId(e.target.value)
+                setVersion(null)
+              }}
+              className={inputClass}
+            >
+              <option value="">Choose the job to restore from…</option>
+              {(jobs.data ?? []).map((j) => (
+                <option key={j.id} value={j.id}>
+                  {j.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </Card>
+      {jobId && !version && <Versions jobId={jobId} onPick={setVersion} />}
+      {jobId && version && <Browser jobId={jobId} version={version} onBack={() => setVersion(null)} />}
+    </div>
+  )
+}
+
+function Versions({ jobId, onPick }: { jobId: string; onPick: (v: VersionInfo) => void }) {
+  const q = useQuery(`versions:${jobId}`, () => api.listVersions(jobId), ['history'])
+  return (
+    <Card title="Versions">
+      {q.error && <ErrorBox title="Could not list the versions at the destination" message={q.error} onRetry={q.reload} />}
+      {q.loading && <Loading what="Asking the destination for the versions" />}
+      {q.data?.length === 0 && <Empty>This job has no complete versions at its destination yet.</Empty>}
+      {!!q.data?.length && (
+        <ul className="divide-y divide-slate-200 dark:divide-slate-700">
+          {q.data.map((v) => (
+            <li key={v.name} className="flex flex-wrap items-center gap-3 py-2">
+              <div className="flex-1">
+                <p className="font-mono text-sm">{v.name}</p>
+                <p className="text-xs text-slate-500 dark:text-slate-400">
+                  {dateTime(v.created)} · {plural(v.files, 'file')} · {bytes(v.bytes)}
+                </p>
+              </div>
+              <Button onClick={() => onPick(v)} aria-label={`Open ${v.name}`}>
+                Open
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  )
+}
+
+function Browser({ jobId, version, onBack }: { jobId: string; version: VersionInfo; onBack: () => void }) {
+  const [dir, setDir] = useState('')
+  const [target, setTarget] = useState<TreeEntry | 'all' | null>(null)
+  const q = useQuery(`tree:${jobId}:${version.name}:${dir}`, () => api.listVersionFiles(jobId, version.name, dir))
+  const parts = dir.split('/').filter(Boolean)
+  return (
+    <Card
+      title={<span className="font-mono">{version.name}</span>}
+      actions={
+        <>
+          <Button onClick={onBack}>← Versions</Button>
+          <Button variant="primary" onClick={() => setTarget('all')}>
+            Restore everything…
+          </Button>
+        </>
+      }
+    >
+      <nav aria-label="Folder in the version" className="mb-2 flex flex-wrap items-center gap-1 text-sm">
+        <Button variant="ghost" onClick={() => setDir('')}>
+          (top)
+        </Button>
+        {parts.map((p, i) => (
+          <span key={i} className="flex items-center gap-1">
+            <span aria-hidden>/</span>
+            <Button variant="ghost" onClick={() => setDir(parts.slice(0, i + 1).join('/'))}>
+              {p}
+            </Button>
+          </span>
+        ))}
+      </nav>
+      {q.error && <ErrorBox title="Could not read the version's file list" message={q.error} onRetry={q.reload} />}
+      {q.loading && <Loading what="Reading the file list" />}
+      {q.data?.length === 0 && <Empty>This folder is empty.</Empty>}
+      {!!q.data?.length && (
+        <table className="w-full text-left text-sm">
+          <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
+            <tr>
+              <th scope="col" className="py-2 pr-3">Name</th>
+              <th scope="col" className="py-2 pr-3 text-right">Size</th>
+              <th scope="col" className="py-2 pr-3">Modified</th>
+              <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
+            {q.data.map((e) => (
+              <tr key={e.path}>
+                <td className="py-1.5 pr-3">
+                  {e.type === 'directory' ? (
+                    <button type="button" onClick={() => setDir(e.path.replace(/^\/+/, ''))} className="text-indigo-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-300">
+                      📁 {e.name}
+                    </button>
+                  ) : (
+                    <span>📄 {e.name}</span>
+                  )}
+                </td>
+                <td className="py-1.5 pr-3 text-right tabular-nums">
+                  {bytes(e.size)}
+                  {e.type === 'directory' && e.files ? <span className="text-xs text-slate-500"> · {count(e.files)} files</span> : null}
+                </td>
+                <td className="py-1.5 pr-3">{e.type === 'file' ? dateTime(e.modified) : ''}</td>
+                <td className="py-1.5 text-right">
+                  <Button onClick={() => setTarget(e)} aria-label={`Restore ${e.name}`}>
+                    Restore…
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <div className="mt-6 border-t border-slate-200 pt-4 dark:border-slate-700">
+        <h3 className="mb-2 text-sm font-semibold">Check this version</h3>
+        <VerifyButtons jobId={jobId} version={version.name} />
+      </div>
+      {target && <RestoreDialog jobId={jobId} version={version.name} entry={target === 'all' ? null : target} onClose={() => setTarget(null)} />}
+    </Card>
+  )
+}
+
+function RestoreDialog({ jobId, version, entry, onClose }: { jobId: string; version: string; entry: TreeEntry | null; onClose: () => void }) {
+  const [toDir, setToDir] = useState('')
+  const [overwrite, setOverwrite] = useState(false)
+  const [intoSource, setIntoSource] = useState(false)
+  const restore = useAction(api.restoreVersion)
+  const [result, setResult] = useState<RestoreResult | null>(null)
+  const what = entry ? `"${entry.name}"` : 'the whole version'
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    const r = await restore.run({ jobId, version, path: entry ? entry.path.replace(/^\/+/, '') : '', toDir, overwrite, intoSource })
+    if (r.ok) setResult(r.value)
+  }
+  return (
+    <Modal title={`Restore ${what}`} onClose={onClose}>
+      {result ? (
+        <div className="space-y-3">
+          <p role="status" className={`rounded-md p-3 text-sm ${result.filesFailed ? 'bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-100' : 'bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100'}`}>
+            Restored {plural(result.files, 'file')} ({bytes(result.bytes)}) into <code>{toDir}</code>
+            {result.filesFailed ? `; ${plural(result.filesFailed, 'file')} could not be restored` : ''}. Every file was checked against its recorded SHA-256.
+          </p>
+          {!!result.failures?.length && (
+            <ul className="text-sm text-red-700 dark:text-red-300">
+              {result.failures.map((f, i) => (
+                <li key={i}>
+                  <code>{f.path}</code>: {f.reason}
+                </li>
+              ))}
+            </ul>
+          )}
+          <Button onClick={onClose}>Close</Button>
+        </div>
+      ) : (
+        <form onSubmit={submit} className="space-y-4" aria-label="Restore">
+          <Field label="Restore into" hint="An absolute folder on this computer, e.g. /home/ana/Restored. It is created when missing.">
+            {(p) => <input {...p} value={toDir} onChange={(e) => setToDir(e.target.value)} spellCheck={false} className={inputClass} />}
+          </Field>
+          <Checkbox label="Replace files that already exist there" checked={overwrite} onChange={setOverwrite} hint="Otherwise an existing file stops the restore of that file and is reported." />
+          <Checkbox label="Allow restoring into the job's own NAS folder" checked={intoSource} onChange={setIntoSource} hint="Off by default, so a restore never overwrites the live files by mistake." />
+          {restore.error && <ErrorBox title="The restore failed" message={restore.error} />}
+          {restore.busy && <p role="status">Restoring… large versions take a while.</p>}
+          <div className="flex gap-2">
+            <Button type="submit" variant="primary" busy={restore.busy} disabled={!toDir}>
+              Restore
+            </Button>
+            <Button onClick={onClose}>Cancel</Button>
+          </div>
+        </form>
+      )}
+    </Modal>
+  )
+}

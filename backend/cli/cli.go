@@ -16,6 +16,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/service"
 )
 
@@ -33,8 +34,9 @@ type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	Version        string
-	// Open opens the service; tests give their own data folder.
-	Open func(ctx context.Context) (*service.Service, error)
+	// Open opens the service with an emitter for its events; tests give
+	// their own data folder.
+	Open func(ctx context.Context, emit events.Emitter) (*service.Service, error)
 	// Terminal says whether Stdout is a terminal (progress bars).
 	Terminal bool
 }
@@ -54,6 +56,12 @@ func commands() []command {
 		{"dest", "manage destinations: dest add | list | test | rm", cmdDest},
 		{"job", "manage jobs: job add | list | show | edit | rm", cmdJob},
 		{"history", "list past runs", cmdHistory},
+		{"run", "run a job now and show its progress (exit 0 success, 3 partial, 4 cancelled, 1 failed)", cmdRun},
+		{"versions", "list a job's versions", cmdVersions},
+		{"verify", "check a version against its manifest: verify JOB [VERSION] [--deep] [--sample N]", cmdVerify},
+		{"restore", "restore a version, folder or file: restore JOB VERSION [PATH] --to DIR", cmdRestore},
+		{"preview", "show what a job would back up now (dry run)", cmdPreview},
+		{"browse", "list a folder of the NAS", cmdBrowse},
 	}
 }
 
@@ -110,6 +118,8 @@ type call struct {
 	args []string
 	json bool
 	svc  *service.Service
+	// emitter receives the service's events (run progress); nil drops them.
+	emitter events.Emitter
 }
 
 // usageError marks a mistake in the command line.
@@ -172,7 +182,11 @@ func (c *call) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 func (c *call) service(ctx context.Context) (*service.Service, error) {
 	if c.svc == nil {
-		s, err := c.env.Open(ctx)
+		emit := c.emitter
+		if emit == nil {
+			emit = events.Discard{}
+		}
+		s, err := c.env.Open(ctx, emit)
 		if err != nil {
 			return nil, err
 		}
@@ -239,10 +253,10 @@ func (l *list) String() string     { return strings.Join(*l, ",") }
 func (l *list) Set(v string) error { *l = append(*l, v); return nil }
 
 // DefaultOpen opens the service on the default data folder.
-func DefaultOpen(version string, keyFile bool) func(ctx context.Context) (*service.Service, error) {
-	return func(ctx context.Context) (*service.Service, error) {
+func DefaultOpen(version string, keyFile bool) func(ctx context.Context, emit events.Emitter) (*service.Service, error) {
+	return func(ctx context.Context, emit events.Emitter) (*service.Service, error) {
 		// Problems reach the person as errors; the log would only repeat them.
 		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-		return service.Open(ctx, service.Options{Version: version, Logger: quiet, KeyFile: keyFile || os.Getenv("AVAULT_KEY_FILE") == "1"})
+		return service.Open(ctx, service.Options{Version: version, Logger: quiet, Emitter: emit, KeyFile: keyFile || os.Getenv("AVAULT_KEY_FILE") == "1"})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/service"
 )
@@ -34,8 +35,8 @@ func (h *harness) run(stdin string, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
 	code := Run(context.Background(), args, Env{
 		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Open: func(ctx context.Context) (*service.Service, error) {
-			return service.Open(ctx, service.Options{DataDir: h.data})
+		Open: func(ctx context.Context, emit events.Emitter) (*service.Service, error) {
+			return service.Open(ctx, service.Options{DataDir: h.data, Emitter: emit})
 		},
 	})
 	return code, out.String(), errb.String()
@@ -127,5 +128,65 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		if strings.Contains(s, secret) || strings.Contains(s, "AKIAIOSFODNN7EXAMPLE") {
 			t.Fatalf("a secret was printed:\n%s", s)
 		}
+	}
+}
+
+func TestRunVerifyAndRestoreThroughTheCommandLine(t *testing.T) {
+	h := newHarness(t)
+	disk := t.TempDir()
+	src := filepath.Join(h.nas, "photos")
+	if err := os.MkdirAll(filepath.Join(src, "2024"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := []byte("holiday picture bytes")
+	if err := os.WriteFile(filepath.Join(src, "2024", "beach.jpg"), want, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(src, "notes.txt"), []byte("notes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	h.must("settings", "--nas-root", h.nas)
+	h.must("dest", "add", "--name", "Disk", "--kind", "local", "--remote", disk)
+	h.must("job", "add", "--name", "Photos", "--source", "photos", "--dest", "Disk")
+
+	code, out, errs := h.run("", "run", "Photos")
+	if code != ExitOK || !strings.Contains(out, "SUCCESS") {
+		t.Fatalf("run: exit %d\n%s\n%s", code, out, errs)
+	}
+	if !strings.Contains(errs, "success") && !strings.Contains(errs, "uploading") {
+		t.Logf("progress lines: %q", errs)
+	}
+	var versions []struct{ Name string }
+	if err := json.Unmarshal([]byte(h.must("versions", "Photos", "--json")), &versions); err != nil || len(versions) != 1 {
+		t.Fatalf("versions: %v %v", versions, err)
+	}
+	if out := h.must("verify", "Photos", "--deep"); !strings.Contains(out, "damaged:") {
+		t.Fatalf("verify output:\n%s", out)
+	}
+
+	to := filepath.Join(t.TempDir(), "restored")
+	h.must("restore", "Photos", "latest", "2024/beach.jpg", "--to", to)
+	got, err := os.ReadFile(filepath.Join(to, "2024", "beach.jpg"))
+	if err != nil || string(got) != string(want) {
+		t.Fatalf("restored bytes = %q, %v", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(to, "notes.txt")); err == nil {
+		t.Fatal("restoring one file restored others too")
+	}
+	if code, _, errs := h.run("", "restore", "Photos", "latest", "2024/beach.jpg", "--to", to); code == ExitOK {
+		t.Fatalf("restoring over an existing file without --overwrite must fail: %s", errs)
+	}
+	h.must("restore", "Photos", "latest", "2024/beach.jpg", "--to", to, "--overwrite")
+	if code, _, _ := h.run("", "restore", "Photos", "latest"); code != ExitUsage {
+		t.Fatalf("restore without --to: exit %d, want %d", code, ExitUsage)
+	}
+	if code, _, errs := h.run("", "verify", "Photos", "../../etc"); code == ExitOK || !strings.Contains(errs, "not a version") {
+		t.Fatalf("verify of a foreign name: exit %d %q", code, errs)
+	}
+	var page struct {
+		Items []job.Run `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(h.must("history", "--json")), &page); err != nil || len(page.Items) != 1 || page.Items[0].Verify == nil {
+		t.Fatalf("history must hold the run with its verify result: %+v %v", page, err)
 	}
 }

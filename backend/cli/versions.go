@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+
+	"github.com/avault/avault/backend/service"
+)
+
+func cmdVersions(ctx context.Context, c *call) error {
+	pos, err := c.parse(c.flags("versions"), c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want 'avault versions JOB'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	j, err := findJob(svc, pos[0])
+	if err != nil {
+		return err
+	}
+	vs, err := svc.ListVersions(ctx, j.ID)
+	if err != nil {
+		return err
+	}
+	return c.print(vs, func(w io.Writer) {
+		rows := make([][]string, 0, len(vs))
+		for _, v := range vs {
+			rows = append(rows, []string{v.Name, v.Created.Local().Format("2006-01-02 15:04:05"), strconv.FormatInt(v.Files, 10), humanBytes(v.Bytes)})
+		}
+		table(w, []string{"VERSION", "CREATED", "FILES", "SIZE"}, rows)
+	})
+}
+
+// newestVersion returns the job's newest committed version.
+func newestVersion(ctx context.Context, svc *service.Service, jobID string) (string, error) {
+	vs, err := svc.ListVersions(ctx, jobID)
+	if err != nil {
+		return "", err
+	}
+	if len(vs) == 0 {
+		return "", errors.New("the job has no committed version yet")
+	}
+	return vs[0].Name, nil
+}
+
+func cmdVerify(ctx context.Context, c *call) error {
+	fs := c.flags("verify")
+	deep := fs.Bool("deep", false, "download files and check their SHA-256 (default: compare the destination's listing and hashes)")
+	sample := fs.Int("sample", 0, "with --deep, check this many files chosen at random (0 = all)")
+	pos, err := c.parse(fs, c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 1 || len(pos) > 2 {
+		return usagef("want 'avault verify JOB [VERSION] [--deep] [--sample N]'")
+	}
+	if *sample < 0 {
+		return usagef("--sample cannot be negative")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	j, err := findJob(svc, pos[0])
+	if err != nil {
+		return err
+	}
+	version := ""
+	if len(pos) == 2 {
+		version = pos[1]
+	} else if version, err = newestVersion(ctx, svc, j.ID); err != nil {
+		return err
+	}
+	rep, err := svc.VerifyVersion(ctx, j.ID, version, *deep, *sample)
+	if err != nil {
+		return err
+	}
+	if err := c.print(rep, func(w io.Writer) {
+		kv(w, [2]string{"version", version}, [2]string{"mode", rep.Mode}, [2]string{"files checked", strconv.FormatInt(rep.FilesChecked, 10)},
+			[2]string{"missing", strconv.FormatInt(rep.Missing, 10)}, [2]string{"damaged", strconv.FormatInt(rep.Mismatched, 10)},
+			[2]string{"extra", strconv.FormatInt(rep.Extra, 10)})
+		for _, p := range rep.Problems {
+			fmt.Fprintf(w, "problem: %s: %s\n", p.Path, p.Reason)
+		}
+	}); err != nil {
+		return err
+	}
+	if !rep.OK() || rep.Extra > 0 {
+		return exitError{code: ExitFailed}
+	}
+	return nil
+}
+
+func cmdRestore(ctx context.Context, c *call) error {
+	fs := c.flags("restore")
+	to := fs.String("to", "", "the local folder to restore into (created when missing)")
+	overwrite := fs.Bool("overwrite", false, "replace files that already exist there")
+	intoSource := fs.Bool("into-source", false, "allow restoring into the job's own source folder on the NAS")
+	pos, err := c.parse(fs, c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) < 2 || len(pos) > 3 || *to == "" {
+		return usagef("want 'avault restore JOB VERSION [PATH] --to DIR' (VERSION may be 'latest')")
+	}
+	dir, err := filepath.Abs(*to)
+	if err != nil {
+		return err
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	j, err := findJob(svc, pos[0])
+	if err != nil {
+		return err
+	}
+	version := pos[1]
+	if version == "latest" {
+		if version, err = newestVersion(ctx, svc, j.ID); err != nil {
+			return err
+		}
+	}
+	req := service.RestoreRequest{JobID: j.ID, Version: version, ToDir: dir, Overwrite: *overwrite, IntoSource: *intoSource}
+	if len(pos) == 3 {
+		req.Path = pos[2]
+	}
+	res, err := svc.RestoreVersion(ctx, req)
+	if perr := c.print(res, func(w io.Writer) {
+		fmt.Fprintf(w, "restored %d files (%s) from %s into %s\n", res.Files, humanBytes(res.Bytes), version, dir)
+		for _, f := range res.Failures {
+			fmt.Fprintf(w, "failed: %s: %s\n", f.Path, f.Reason)
+		}
+	}); perr != nil {
+		return perr
+	}
+	return err
+}
+
+func cmdPreview(ctx context.Context, c *call) error {
+	pos, err := c.parse(c.flags("preview"), c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usagef("want 'avault preview JOB'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	j, err := findJob(svc, pos[0])
+	if err != nil {
+		return err
+	}
+	plan, err := svc.PreviewJob(ctx, j)
+	if err != nil {
+		return err
+	}
+	return c.print(plan, func(w io.Writer) {
+		kv(w, [2]string{"files", strconv.FormatInt(plan.Files, 10)}, [2]string{"size", humanBytes(plan.Bytes)},
+			[2]string{"excluded", strconv.FormatInt(plan.Excluded, 10)}, [2]string{"skipped", strconv.FormatInt(plan.Skipped, 10)},
+			[2]string{"unreadable", strconv.FormatInt(plan.Failed, 10)})
+		for _, e := range plan.ExcludedPaths {
+			fmt.Fprintf(w, "excluded: %s (rule %s)\n", e.Path, e.Rule)
+		}
+		for _, f := range plan.FailedPaths {
+			fmt.Fprintf(w, "unreadable: %s: %s\n", f.Path, f.Reason)
+		}
+	})
+}
+
+func cmdBrowse(ctx context.Context, c *call) error {
+	pos, err := c.parse(c.flags("browse"), c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usagef("want 'avault browse [PATH]'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	p := ""
+	if len(pos) == 1 {
+		p = pos[0]
+	}
+	res, err := svc.BrowseNAS(p)
+	if err != nil {
+		return err
+	}
+	return c.print(res, func(w io.Writer) {
+		rows := make([][]string, 0, len(res.Items))
+		for _, it := range res.Items {
+			size := "-"
+			if it.Type == "file" {
+				size = humanBytes(it.Size)
+			}
+			rows = append(rows, []string{it.Type, it.Name, size, it.Modified.Local().Format("2006-01-02 15:04"), it.Error})
+		}
+		table(w, []string{"TYPE", "NAME", "SIZE", "MODIFIED", "PROBLEM"}, rows)
+	})
+}

@@ -127,10 +127,13 @@ func (d *Dest) Begin(ctx context.Context, name string, owner storage.Owner) (sto
 	}
 	if len(out.Contents) > 0 {
 		e, err := d.examine(ctx, name, true)
-		if err == nil && !e.committed && e.hasOwner && e.owner == owner {
+		if err != nil {
+			return nil, err
+		}
+		if !e.committed && e.hasOwner && e.owner == owner {
 			return p, nil // a retried Begin of the same run
 		}
-		return nil, storage.NewError(storage.ErrExists, fmt.Sprintf("S3: %s already holds %s", d.where(), name), err)
+		return nil, storage.NewError(storage.ErrExists, fmt.Sprintf("S3: %s already holds %s", d.where(), name), nil)
 	}
 	b, err := json.Marshal(owner)
 	if err != nil {

@@ -272,7 +272,7 @@ export function installWebTransport(deps: WebDeps): WebTransport {
 // browserDeps are the real browser's fetch, EventSource and storage.
 export function browserDeps(): WebDeps {
   return {
-    fetch: window.fetch.bind(window),
+    fetch: (input, init) => window.fetch(input, init),
     EventSource: window.EventSource,
     storage: window.sessionStorage,
     location: window.location,

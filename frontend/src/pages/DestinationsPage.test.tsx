@@ -1,0 +1,73 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { fireEvent, render, screen, within } from '@testing-library/react'
+import DestinationsPage from './DestinationsPage'
+import { api, resetApi } from '../test/fakeApi'
+
+vi.mock('../api', async () => (await import('../test/fakeApi')).module)
+
+const kinds = [
+  { name: 'local', title: 'Local folder', description: 'A folder on another disk', fields: [] },
+  { name: 's3', title: 'S3', description: 'Amazon S3 and compatible stores', fields: [] },
+  { name: 'gdrive', title: 'Google Drive', description: '', fields: [] },
+]
+
+beforeEach(() => {
+  resetApi()
+  api.listDestinations.mockResolvedValue([])
+  api.listCredentials.mockResolvedValue([
+    { id: 'c1', name: 'B2 key', provider: 's3', metadata: { accessKeyId: 'K00…WXYZ' }, status: 'ok', createdAt: '', updatedAt: '' },
+    { id: 'c2', name: 'Drive', provider: 'gdrive', metadata: { email: 'ana@example.com' }, status: 'reauth', createdAt: '', updatedAt: '' },
+  ])
+  api.destinationKinds.mockResolvedValue(kinds)
+})
+
+describe('DestinationsPage', () => {
+  it('says plainly when an account must sign in again', async () => {
+    render(<DestinationsPage arg="" />)
+    expect(await screen.findByText('Sign in again')).toBeTruthy()
+    expect(screen.getByText(/Google no longer accepts this sign-in/)).toBeTruthy()
+    expect(screen.getByText(/No destinations yet/)).toBeTruthy()
+  })
+
+  it('fills endpoint, region and addressing from a provider preset and tests before saving', async () => {
+    api.testDestination.mockRejectedValue('the bucket "photos" does not exist')
+    render(<DestinationsPage arg="" />)
+    fireEvent.click(await screen.findByRole('button', { name: 'Add destination' }))
+    const dialog = screen.getByRole('dialog')
+    const kind = await within(dialog).findByLabelText('Kind')
+    await within(kind).findByText('S3')
+    fireEvent.change(kind, { target: { value: 's3' } })
+    fireEvent.change(within(dialog).getByLabelText('Provider'), { target: { value: 'b2' } })
+    expect((within(dialog).getByLabelText('Endpoint URL') as HTMLInputElement).value).toBe('https://s3.us-west-004.backblazeb2.com')
+    fireEvent.change(within(dialog).getByLabelText('Region'), { target: { value: 'eu-central-003' } })
+    expect((within(dialog).getByLabelText('Endpoint URL') as HTMLInputElement).value).toBe('https://s3.eu-central-003.backblazeb2.com')
+    // Only S3 keys are offered for an S3 destination.
+    const keys = within(dialog).getByLabelText('Access key')
+    expect(within(keys).queryByText(/Drive/)).toBeNull()
+    fireEvent.change(keys, { target: { value: 'c1' } })
+    fireEvent.change(within(dialog).getByLabelText('Name'), { target: { value: 'B2' } })
+    fireEvent.change(within(dialog).getByLabelText('Bucket'), { target: { value: 'photos' } })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Test connection' }))
+    expect((await within(dialog).findByRole('alert')).textContent).toContain('the bucket "photos" does not exist')
+    expect(api.testDestination).toHaveBeenCalledWith(
+      expect.objectContaining({
+        kind: 's3',
+        name: 'B2',
+        remoteId: 'photos',
+        credentialId: 'c1',
+        options: { region: 'eu-central-003', endpoint: 'https://s3.eu-central-003.backblazeb2.com', checksumCompat: 'true' },
+      }),
+    )
+    expect(api.createDestination).not.toHaveBeenCalled()
+  })
+
+  it('shows why a deletion was refused', async () => {
+    api.listDestinations.mockResolvedValue([{ id: 'd1', name: 'USB disk', kind: 'local', remoteId: '/media/usb', createdAt: '', updatedAt: '' }])
+    api.deleteDestination.mockRejectedValue('the destination is used by the job "Photos"')
+    render(<DestinationsPage arg="" />)
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete USB disk' }))
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }))
+    expect((await screen.findByText(/used by the job "Photos"/)).textContent).toBeTruthy()
+    expect(screen.getByRole('dialog')).toBeTruthy()
+  })
+})

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -56,7 +57,7 @@ func (a *App) RenameCredential(id, name string) (job.Credential, error) {
 }
 
 // DeleteCredential deletes a credential no destination uses.
-func (a *App) DeleteCredential(id string) error { return a.svc.DeleteCredential(id) }
+func (a *App) DeleteCredential(id string) error { return a.svc.DeleteCredential(a.context(), id) }
 
 // DestinationKinds lists the kinds of destination and their fields.
 func (a *App) DestinationKinds() ([]storage.Kind, error) { return a.svc.DestinationKinds(), nil }
@@ -143,6 +144,21 @@ func (a *App) VerifyVersion(jobID, version string, deep bool, sample int) (engin
 // RestoreVersion restores a version, folder or file into a local folder.
 func (a *App) RestoreVersion(req service.RestoreRequest) (engine.RestoreResult, error) {
 	return a.svc.RestoreVersion(a.context(), req)
+}
+
+// ConnectGoogle signs in to Google in the browser and stores the sealed tokens.
+func (a *App) ConnectGoogle(in service.GoogleConnectInput) (job.Credential, error) {
+	return a.svc.ConnectGoogle(a.context(), in)
+}
+
+// openURL opens an address in the person's browser.
+func (a *App) openURL(url string) error {
+	ctx := a.wailsContext()
+	if ctx == nil {
+		return errors.New("the window is not ready to open a browser")
+	}
+	runtime.BrowserOpenURL(ctx, url)
+	return nil
 }
 
 func (a *App) startup(ctx context.Context) {

@@ -99,13 +99,17 @@ func runDesktop(hidden bool) error {
 
 	trayHost := trayHostAvailable()
 	emitter := &wailsemit.Emitter{}
-	svc, err := service.Open(context.Background(), service.Options{DataDir: dir, Version: version, TrayHost: trayHost, Emitter: emitter})
+	var app *App
+	svc, err := service.Open(context.Background(), service.Options{
+		DataDir: dir, Version: version, TrayHost: trayHost, Emitter: emitter,
+		OpenURL: func(url string) error { return app.openURL(url) },
+	})
 	if err != nil {
 		return err
 	}
 	defer svc.Close()
 
-	app := NewApp(svc)
+	app = NewApp(svc)
 	if err := lock.Serve(app.show); err != nil {
 		return err
 	}

@@ -56,6 +56,7 @@ func commands() []command {
 		{"dest", "manage destinations: dest add | list | test | rm", cmdDest},
 		{"job", "manage jobs: job add | list | show | edit | rm", cmdJob},
 		{"history", "list past runs", cmdHistory},
+		{"auth", "sign in to Google Drive in the browser: auth google [--name N] [--shared-drives]", cmdAuth},
 		{"run", "run a job now and show its progress (exit 0 success, 3 partial, 4 cancelled, 1 failed)", cmdRun},
 		{"versions", "list a job's versions", cmdVersions},
 		{"verify", "check a version against its manifest: verify JOB [VERSION] [--deep] [--sample N]", cmdVerify},
@@ -257,6 +258,12 @@ func DefaultOpen(version string, keyFile bool) func(ctx context.Context, emit ev
 	return func(ctx context.Context, emit events.Emitter) (*service.Service, error) {
 		// Problems reach the person as errors; the log would only repeat them.
 		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-		return service.Open(ctx, service.Options{Version: version, Logger: quiet, Emitter: emit, KeyFile: keyFile || os.Getenv("AVAULT_KEY_FILE") == "1"})
+		return service.Open(ctx, service.Options{Version: version, Logger: quiet, Emitter: emit, OpenURL: printURL, KeyFile: keyFile || os.Getenv("AVAULT_KEY_FILE") == "1"})
 	}
+}
+
+// printURL shows the sign-in address on the terminal for the person to open.
+func printURL(url string) error {
+	fmt.Fprintf(os.Stderr, "Open this address in your browser to sign in (waiting up to 5 minutes):\n\n  %s\n\n", url)
+	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/service"
 	"github.com/avault/avault/backend/store"
 )
 
@@ -172,7 +173,7 @@ func credRm(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := svc.DeleteCredential(id); err != nil {
+	if err := svc.DeleteCredential(ctx, id); err != nil {
 		return err
 	}
 	return c.print(map[string]string{"deleted": id}, func(w io.Writer) { fmt.Fprintf(w, "deleted credential %s\n", pos[0]) })
@@ -280,4 +281,26 @@ func humanBytes(n int64) string {
 		exp++
 	}
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+func cmdAuth(ctx context.Context, c *call) error {
+	fs := c.flags("auth google")
+	name := fs.String("name", "Google Drive", "a name for the credential")
+	shared := fs.Bool("shared-drives", false, "ask for full Drive access, needed for Shared Drives and existing folders (default: only folders Avault creates)")
+	pos, err := c.parse(fs, c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "google" {
+		return usagef("want 'avault auth google [--name N] [--shared-drives]'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	cred, err := svc.ConnectGoogle(ctx, service.GoogleConnectInput{Name: *name, SharedDrives: *shared})
+	if err != nil {
+		return err
+	}
+	return c.print(cred, func(w io.Writer) { fmt.Fprintf(w, "signed in: credential %s (%s)\n", cred.Name, cred.ID) })
 }

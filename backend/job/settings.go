@@ -38,6 +38,22 @@ type Settings struct {
 	Notifications NotifyOn `json:"notifications"`
 	// StartHidden starts Avault in the tray without opening its window.
 	StartHidden bool `json:"startHidden"`
+	// GoogleClientID is the person's own "Desktop app" OAuth client id.
+	// GOOGLE_CLIENT_ID, when set, is used instead.
+	GoogleClientID string `json:"googleClientId,omitempty"`
+	// GoogleClientSecret is write-only: the service stores it sealed and
+	// never returns it (GoogleClientSecretSet says whether one is stored).
+	// GOOGLE_CLIENT_SECRET, when set, is used instead.
+	GoogleClientSecret    string `json:"googleClientSecret,omitempty"`
+	GoogleClientSecretSet bool   `json:"googleClientSecretSet"`
+	// WebhookURL receives a JSON POST when a run fails or ends partial (and
+	// on success with Notifications "all"), e.g. an ntfy or Healthchecks URL.
+	WebhookURL string `json:"webhookUrl,omitempty"`
+	// SchedulesPaused stops every schedule until resumed (runs started by
+	// hand still go).
+	SchedulesPaused bool `json:"schedulesPaused"`
+	// LaunchAtLogin mirrors the autostart entry (the entry itself is the truth).
+	LaunchAtLogin bool `json:"launchAtLogin"`
 }
 
 // The defaults and bounds of Settings.

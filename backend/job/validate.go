@@ -2,6 +2,7 @@ package job
 
 import (
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"unicode"
@@ -127,6 +128,14 @@ func (s *Settings) Validate() error {
 	case "", NotifyFailures, NotifyAll, NotifyNever:
 	default:
 		p.add("notifications", "must be %q, %q or %q, not %q", NotifyFailures, NotifyAll, NotifyNever, s.Notifications)
+	}
+	if s.WebhookURL != "" {
+		if u, err := url.Parse(s.WebhookURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			p.add("webhookUrl", "must be an http:// or https:// address")
+		}
+	}
+	if len(s.GoogleClientID) > 256 || strings.ContainsAny(s.GoogleClientID, " \t\r\n") {
+		p.add("googleClientId", "is not an OAuth client id (it looks like 1234-abc.apps.googleusercontent.com)")
 	}
 	return p.err()
 }

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -74,12 +75,32 @@ func (s *Service) RenameCredential(id, name string) (job.Credential, error) {
 
 // DeleteCredential removes a credential. It is refused, naming them, while
 // destinations use it.
-func (s *Service) DeleteCredential(id string) error {
+func (s *Service) DeleteCredential(ctx context.Context, id string) error {
+	c, err := s.store.GetCredential(id)
+	if err != nil {
+		return err
+	}
+	if c.Provider == job.KindGDrive {
+		if used, err := s.credentialInUse(id); err != nil || used {
+			return s.store.DeleteCredential(id) // refused with the names of its destinations
+		}
+		s.revokeGoogle(ctx, id)
+	}
 	if err := s.store.DeleteCredential(id); err != nil {
 		return err
 	}
 	s.changed("credentials")
 	return nil
+}
+
+func (s *Service) credentialInUse(id string) (bool, error) {
+	dests, err := s.store.ListDestinations()
+	for _, d := range dests {
+		if d.CredentialID == id {
+			return true, err
+		}
+	}
+	return false, err
 }
 
 // maskKeyID keeps the first four and last four characters of an access key id.
@@ -213,9 +234,12 @@ func (s *Service) checkJob(j *job.Job) error {
 	return nil
 }
 
-// Settings returns the settings with defaults filled in.
+// Settings returns the settings with defaults filled in. The Google client
+// secret is never returned, only whether one is stored.
 func (s *Service) Settings() (job.Settings, error) {
 	st, err := s.store.GetSettings()
+	st.GoogleClientSecretSet = st.GoogleClientSecret != ""
+	st.GoogleClientSecret = ""
 	return st.WithDefaults(), err
 }
 
@@ -230,11 +254,19 @@ func (s *Service) UpdateSettings(st job.Settings) (job.Settings, error) {
 			return job.Settings{}, err
 		}
 	}
+	old, err := s.store.GetSettings()
+	if err != nil {
+		return job.Settings{}, err
+	}
+	if err := s.sealSettingsSecret(&st, old); err != nil {
+		return job.Settings{}, err
+	}
+	st.SchedulesPaused, st.LaunchAtLogin = old.SchedulesPaused, old.LaunchAtLogin // changed by their own calls
 	if err := s.store.PutSettings(st); err != nil {
 		return job.Settings{}, err
 	}
 	s.changed("settings")
-	return st.WithDefaults(), nil
+	return s.Settings()
 }
 
 // ListHistory returns a page of runs, newest first, as GET /api/history.

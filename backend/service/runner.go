@@ -281,12 +281,16 @@ func (s *Service) saveStatus(t *task, run *job.Run, msg string) {
 
 // finishRun records a final status, sends the last progress and status
 // events, and tells whoever listens for finished runs.
+//
+// The history row is written last, so a final row means every effect of
+// the run (last run time, a credential marked "sign in again") is recorded.
 func (s *Service) finishRun(t *task, run job.Run) {
-	if err := s.store.UpdateRun(run); err != nil {
-		s.log.Error("record finished run", "run", run.ID, "err", err)
-	}
 	if err := s.store.SetJobLastRun(run.JobID, run.StartedAt); err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.log.Warn("record last run", "job", run.JobID, "err", err)
+	}
+	s.markReauth(run)
+	if err := s.store.UpdateRun(run); err != nil {
+		s.log.Error("record finished run", "run", run.ID, "err", err)
 	}
 	t.throttle.Flush()
 	final := t.progress

@@ -119,6 +119,11 @@ func TestRunJobToALocalFolder(t *testing.T) {
 		t.Fatalf("second run should copy every unchanged file and send nothing: %+v", done2)
 	}
 
+	// Events follow the history row; give the last ones a moment.
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) && len(rec.named(events.BackupStatus)) < 8 {
+		time.Sleep(10 * time.Millisecond)
+	}
 	statuses := map[string]bool{}
 	for _, p := range rec.named(events.BackupStatus) {
 		statuses[p.(events.Status).Status] = true

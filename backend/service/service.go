@@ -46,6 +46,9 @@ type Options struct {
 	// DriveBase holds options every Drive destination starts from (tests
 	// point its endpoint at a local fake).
 	DriveBase gdrive.Options
+	// OpenURL shows an address to the person (the browser for Google
+	// sign-in): Wails' BrowserOpenURL in the app, printing it in the CLI.
+	OpenURL func(url string) error
 	// KeyFile makes the service keep its data key in a 0600 file in the data
 	// folder instead of the OS keyring (the CLI's --key-file).
 	KeyFile bool

@@ -516,6 +516,12 @@ export namespace job {
 	    keySource: string;
 	    notifications: string;
 	    startHidden: boolean;
+	    googleClientId?: string;
+	    googleClientSecret?: string;
+	    googleClientSecretSet: boolean;
+	    webhookUrl?: string;
+	    schedulesPaused: boolean;
+	    launchAtLogin: boolean;
 	
 	    static createFrom(source: any = {}) {
 	        return new Settings(source);
@@ -529,6 +535,12 @@ export namespace job {
 	        this.keySource = source["keySource"];
 	        this.notifications = source["notifications"];
 	        this.startHidden = source["startHidden"];
+	        this.googleClientId = source["googleClientId"];
+	        this.googleClientSecret = source["googleClientSecret"];
+	        this.googleClientSecretSet = source["googleClientSecretSet"];
+	        this.webhookUrl = source["webhookUrl"];
+	        this.schedulesPaused = source["schedulesPaused"];
+	        this.launchAtLogin = source["launchAtLogin"];
 	    }
 	}
 
@@ -610,6 +622,20 @@ export namespace service {
 		    }
 		    return a;
 		}
+	}
+	export class GoogleConnectInput {
+	    name: string;
+	    sharedDrives: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new GoogleConnectInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.sharedDrives = source["sharedDrives"];
+	    }
 	}
 	export class RestoreRequest {
 	    jobId: string;

@@ -15,6 +15,8 @@ export function BrowseNAS(arg1:string):Promise<service.BrowseResult>;
 
 export function CancelRun(arg1:string):Promise<void>;
 
+export function ConnectGoogle(arg1:service.GoogleConnectInput):Promise<job.Credential>;
+
 export function CreateDestination(arg1:job.Destination):Promise<job.Destination>;
 
 export function CreateJob(arg1:job.Job):Promise<job.Job>;

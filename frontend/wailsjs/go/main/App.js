@@ -18,6 +18,10 @@ export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
 
+export function ConnectGoogle(arg1) {
+  return window['go']['main']['App']['ConnectGoogle'](arg1);
+}
+
 export function CreateDestination(arg1) {
   return window['go']['main']['App']['CreateDestination'](arg1);
 }

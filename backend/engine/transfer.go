@@ -46,39 +46,46 @@ func (r *runner) copyUnchanged(ctx context.Context, t *task) (o outcome, done bo
 			return outcome{}, false, nil
 		}
 	}
-	from := r.prev.info.Name
-	var res storage.PutResult
-	for {
-		if err := r.gate.wait(ctx, r.o.Now); err != nil {
-			return outcome{}, false, err
-		}
-		res, err = r.copier.CopyFrom(ctx, from, t.item.Path, t.item.Path, t.item.Size)
-		if err == nil {
-			break
-		}
-		if ctx.Err() != nil {
-			return outcome{}, false, ctx.Err()
-		}
-		if errors.Is(err, storage.ErrNotFound) || isFileLevel(err) {
-			r.log.Warn("cannot copy an unchanged file from the previous version; uploading it", "path", t.item.Path, "error", err)
-			return outcome{}, false, nil
-		}
-		if paused, perr := r.pause(ctx, err); !paused || perr != nil {
-			return outcome{}, false, errors.Join(perr, err)
-		}
+	res, copied, err := r.copyFrom(ctx, t)
+	if err != nil || !copied {
+		return outcome{}, false, err
 	}
 	if res.Hash.Algo == "sha256" && res.Hash.Value != t.prev.SHA256 {
 		r.log.Warn("the previous version's copy is damaged; uploading the file", "path", t.item.Path)
 		return outcome{}, false, nil
 	}
 	e := &manifest.Entry{Path: t.item.Path, Size: t.item.Size, MTime: t.item.ModTime, Mode: uint32(t.item.Mode.Perm()),
-		SHA256: t.prev.SHA256, DestHash: t.prev.DestHash, CopiedFrom: from}
+		SHA256: t.prev.SHA256, DestHash: t.prev.DestHash, CopiedFrom: r.prev.info.Name}
 	if h := destHash(res.Hash); h != nil {
 		e.DestHash = h
 	}
 	r.c.filesCopied.Add(1)
 	r.c.bytesCopied.Add(t.item.Size)
 	return outcome{seq: t.seq, entry: e}, true, nil
+}
+
+// copyFrom asks the destination to copy the file from the previous
+// version, waiting out pauses. copied is false when the copy is not
+// possible and the file should be uploaded.
+func (r *runner) copyFrom(ctx context.Context, t *task) (res storage.PutResult, copied bool, err error) {
+	for {
+		if err := r.gate.wait(ctx, r.o.Now); err != nil {
+			return res, false, err
+		}
+		res, err = r.copier.CopyFrom(ctx, r.prev.info.Name, t.item.Path, t.item.Path, t.item.Size)
+		switch {
+		case err == nil:
+			return res, true, nil
+		case ctx.Err() != nil:
+			return res, false, ctx.Err()
+		case errors.Is(err, storage.ErrNotFound) || isFileLevel(err):
+			r.log.Warn("cannot copy an unchanged file from the previous version; uploading it", "path", t.item.Path, "error", err)
+			return res, false, nil
+		}
+		if paused, perr := r.pause(ctx, err); !paused || perr != nil {
+			return res, false, errors.Join(perr, err)
+		}
+	}
 }
 
 // upload sends one file, trying again once when it changed while read.

@@ -59,7 +59,7 @@ func (b *bench) dataset(s spec) error {
 	}
 	links := []string{"loopback"}
 	if b.cfg.limitMbit > 0 && b.cfg.limited[ds.name] {
-		links = append(links, fmt.Sprintf("%.0f Mbit/s", b.cfg.limitMbit))
+		links = append(links, fmt.Sprintf("limited %.0f Mbit/s", b.cfg.limitMbit))
 	}
 	for i, link := range links {
 		rate := 0.0

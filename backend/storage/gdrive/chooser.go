@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"google.golang.org/api/drive/v3"
-	"google.golang.org/api/googleapi"
 
 	"github.com/avault/avault/backend/storage"
 )
@@ -94,30 +93,9 @@ func (d *Dest) haveSubfolders(ctx context.Context, fs []*drive.File) (map[string
 	return has, nil
 }
 
-// listAcross is list for a folder whose drive is not known: it searches My
-// Drive and every Shared Drive.
+// listAcross collects a listing across My Drive and every Shared Drive.
 func (d *Dest) listAcross(ctx context.Context, what, q, fields string) ([]*drive.File, error) {
 	var all []*drive.File
-	token := ""
-	for {
-		var page *drive.FileList
-		err := d.do(ctx, what, metaCall, func(ctx context.Context, _ int) error {
-			c := d.svc.Files.List().Q(q).PageSize(d.o.PageSize).Corpora("allDrives").
-				IncludeItemsFromAllDrives(true).SupportsAllDrives(true).
-				Fields(googleapi.Field("nextPageToken,files(" + fields + ")")).Context(ctx)
-			if token != "" {
-				c.PageToken(token)
-			}
-			var err error
-			page, err = c.Do()
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, page.Files...)
-		if token = page.NextPageToken; token == "" {
-			return all, nil
-		}
-	}
+	err := d.pages(ctx, what, q, fields, true, func(fs []*drive.File) { all = append(all, fs...) })
+	return all, err
 }

@@ -186,7 +186,9 @@ func kindOf(ge *googleapi.Error) (error, string) {
 		return storage.ErrPermission, "Google Drive refused: the account may not do this here"
 	case ge.Code >= 500:
 		return storage.ErrUnavailable, "Google Drive failed temporarily"
-	case ge.Code == http.StatusBadRequest:
+	case ge.Code == http.StatusConflict:
+		return storage.ErrExists, "Google Drive reports a conflict"
+	case ge.Code >= 400:
 		return storage.ErrInvalid, "Google Drive rejected the request"
 	}
 	return storage.ErrUnavailable, "unexpected answer from Google Drive"

@@ -34,6 +34,7 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
 	"google.golang.org/api/drive/v3"
 	"google.golang.org/api/option"
 
@@ -113,9 +114,10 @@ type Dest struct {
 
 	mu       sync.Mutex
 	driveID  string
-	rootID   string            // resolved root folder id, "" until known
-	versions map[string]string // committed version name → folder id
-	indexes  map[string]index  // version folder id → its files
+	rootID   string             // resolved root folder id, "" until known
+	versions map[string]string  // committed version name → folder id
+	indexes  map[string]index   // version folder id → its files
+	sf       singleflight.Group // one index walk per version at a time
 }
 
 var (

@@ -70,28 +70,34 @@ func (d *Dest) versionFolder(ctx context.Context, name string) (string, error) {
 }
 
 // index returns the index of committed version name, walking its folders
-// the first time.
+// the first time; concurrent callers share one walk.
 func (d *Dest) index(ctx context.Context, name string) (index, error) {
-	id, err := d.versionFolder(ctx, name)
+	v, err, _ := d.sf.Do(name, func() (any, error) {
+		id, err := d.versionFolder(ctx, name)
+		if err != nil {
+			return nil, err
+		}
+		d.mu.Lock()
+		idx, ok := d.indexes[id]
+		d.mu.Unlock()
+		if ok {
+			return idx, nil
+		}
+		if idx, err = d.walk(ctx, id); err != nil {
+			return nil, err
+		}
+		d.mu.Lock()
+		if len(d.indexes) >= maxIndexes {
+			clear(d.indexes)
+		}
+		d.indexes[id] = idx
+		d.mu.Unlock()
+		return idx, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	d.mu.Lock()
-	idx, ok := d.indexes[id]
-	d.mu.Unlock()
-	if ok {
-		return idx, nil
-	}
-	if idx, err = d.walk(ctx, id); err != nil {
-		return nil, err
-	}
-	d.mu.Lock()
-	if len(d.indexes) >= maxIndexes {
-		clear(d.indexes)
-	}
-	d.indexes[id] = idx
-	d.mu.Unlock()
-	return idx, nil
+	return v.(index), nil
 }
 
 // walk lists the tree below folder top, level by level, a few folders at a

@@ -43,18 +43,27 @@ func inFolder(id string) string {
 	return quote(id) + " in parents and trashed = false"
 }
 
-// list runs files.list for q, one page at a time, handing each page's files
-// to fn. fields are the file fields wanted.
+// list runs files.list for q in the destination's drive, one page at a
+// time, handing each page's files to fn. fields are the file fields wanted.
 func (d *Dest) list(ctx context.Context, what, q, fields string, fn func([]*drive.File)) error {
+	return d.pages(ctx, what, q, fields, false, fn)
+}
+
+// pages is list; across searches My Drive and every Shared Drive, for a
+// folder whose drive is not known.
+func (d *Dest) pages(ctx context.Context, what, q, fields string, across bool, fn func([]*drive.File)) error {
 	token := ""
 	for {
 		var page *drive.FileList
 		err := d.do(ctx, what, metaCall, func(ctx context.Context, _ int) error {
 			c := d.svc.Files.List().Q(q).PageSize(d.o.PageSize).SupportsAllDrives(true).
 				Fields(googleapi.Field("nextPageToken,files(" + fields + ")")).Context(ctx)
-			if id := d.drive(); id != "" {
+			switch id := d.drive(); {
+			case across:
+				c.Corpora("allDrives").IncludeItemsFromAllDrives(true)
+			case id != "":
 				c.Corpora("drive").DriveId(id).IncludeItemsFromAllDrives(true)
-			} else {
+			default:
 				c.Corpora("user")
 			}
 			if token != "" {

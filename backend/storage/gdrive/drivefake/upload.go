@@ -135,7 +135,7 @@ func (s *Server) chunk(w http.ResponseWriter, r *http.Request, id string) {
 		writeError(w, http.StatusBadRequest, "badRequest", "Failed to parse Content-Range header.")
 		return
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
 		return // the client went away mid-chunk; nothing is kept
 	}
@@ -175,6 +175,18 @@ func (s *Server) chunk(w http.ResponseWriter, r *http.Request, id string) {
 		return
 	}
 	w.WriteHeader(http.StatusPermanentRedirect) // 308 "Resume Incomplete"
+}
+
+// readBody reads a request body, sized by Content-Length when it is known.
+func readBody(r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 || r.ContentLength > 1<<30 {
+		return io.ReadAll(r.Body)
+	}
+	buf := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 // accept appends a chunk starting at first (-1: none) to the session,

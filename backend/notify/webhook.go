@@ -1,0 +1,248 @@
+package notify
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/avault/avault/backend/job"
+)
+
+// WebhookOptions configure a Webhook. Zero values mean the defaults noted.
+type WebhookOptions struct {
+	// URL receives the POST; http or https. Its path and query often act as
+	// a secret (an ntfy topic, a Healthchecks check id), so errors name its
+	// scheme and host only.
+	URL string
+	// Header holds extra request headers, such as Authorization for ntfy.
+	// They are secrets: never logged, never in errors.
+	Header http.Header
+	// Client sends the requests (default a client on http.DefaultTransport).
+	Client *http.Client
+	// Timeout bounds each attempt (default 10 s).
+	Timeout time.Duration
+	// Retries is how many times a failed attempt is repeated when the
+	// failure may pass: a network error, a timeout, 408, 429 or a 5xx
+	// (default 3; a negative value means none).
+	Retries int
+	// MinBackoff is the wait before the first retry; it doubles for each
+	// next one, with jitter (default 1 s).
+	MinBackoff time.Duration
+	// MaxWait caps a wait between attempts; a Retry-After asking for
+	// longer ends the retries (default 1 minute).
+	MaxWait time.Duration
+	// UserAgent names the sender (default "Avault").
+	UserAgent string
+}
+
+// Webhook posts messages as JSON to a URL. It is safe for concurrent use.
+type Webhook struct {
+	o      WebhookOptions
+	where  string // scheme and host, for errors
+	client *http.Client
+	now    func() time.Time
+	sleep  func(ctx context.Context, d time.Duration) error
+}
+
+var _ Notifier = (*Webhook)(nil)
+
+// NewWebhook returns a Webhook for o.URL, or an error when the URL is not
+// an absolute http or https URL.
+func NewWebhook(o WebhookOptions) (*Webhook, error) {
+	u, err := url.Parse(o.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, errors.New("the webhook URL must start with http:// or https:// and name a host")
+	}
+	if o.Client == nil {
+		o.Client = &http.Client{}
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 10 * time.Second
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	}
+	if o.MinBackoff <= 0 {
+		o.MinBackoff = time.Second
+	}
+	if o.MaxWait <= 0 {
+		o.MaxWait = time.Minute
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = "Avault"
+	}
+	return &Webhook{o: o, where: u.Scheme + "://" + u.Host, client: o.Client, now: time.Now, sleep: sleepCtx}, nil
+}
+
+// Payload is the JSON body a Webhook posts.
+type Payload struct {
+	Event     Event      `json:"event"`
+	Job       PayloadJob `json:"job"`
+	RunID     string     `json:"runId,omitempty"`
+	Status    job.Status `json:"status,omitempty"`
+	Title     string     `json:"title"`
+	Message   string     `json:"message"`
+	Urgency   Urgency    `json:"urgency"`
+	Counts    *Counts    `json:"counts,omitempty"`
+	Timestamp time.Time  `json:"timestamp"`
+}
+
+// PayloadJob names the job a payload is about.
+type PayloadJob struct {
+	ID   string `json:"id,omitempty"`
+	Name string `json:"name,omitempty"`
+}
+
+// payload builds the body for m, redacting its texts once more in case m
+// was not built by ForRun or ForStale.
+func (w *Webhook) payload(m Message) Payload {
+	p := Payload{
+		Event: m.Event, Job: PayloadJob{ID: m.JobID, Name: m.JobName}, RunID: m.RunID, Status: m.Status,
+		Title: Redact(m.Title), Message: Redact(m.Body), Urgency: m.Urgency, Counts: m.Counts, Timestamp: m.Time.UTC(),
+	}
+	if p.Event == "" {
+		p.Event = "avault.message"
+	}
+	if p.Urgency == "" {
+		p.Urgency = UrgencyNormal
+	}
+	if m.Time.IsZero() {
+		p.Timestamp = w.now().UTC()
+	}
+	return p
+}
+
+// Notify posts m and returns nil on a 2xx answer. It retries what may
+// pass, with exponential backoff and Retry-After honoured, and stops at
+// once on another 4xx or when ctx ends.
+func (w *Webhook) Notify(ctx context.Context, m Message) error {
+	body, err := json.Marshal(w.payload(m))
+	if err != nil {
+		return fmt.Errorf("webhook: encode the message: %w", err)
+	}
+	for attempt := 0; ; attempt++ {
+		retry, wait, err := w.post(ctx, body)
+		if err == nil || !retry || attempt >= w.o.Retries {
+			return err
+		}
+		if wait == 0 {
+			wait = w.backoff(attempt)
+		}
+		if wait > w.o.MaxWait {
+			return fmt.Errorf("%w; it asked to be retried after %s, longer than Avault waits", err, wait)
+		}
+		if serr := w.sleep(ctx, wait); serr != nil {
+			return fmt.Errorf("%w; gave up retrying: %w", err, serr)
+		}
+	}
+}
+
+// post makes one attempt. It says whether a failure may pass on retry, and
+// how long the server asked to wait (0 when it did not say).
+func (w *Webhook) post(ctx context.Context, body []byte) (retry bool, wait time.Duration, err error) {
+	actx, cancel := context.WithTimeout(ctx, w.o.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, w.o.URL, bytes.NewReader(body))
+	if err != nil {
+		return false, 0, fmt.Errorf("webhook to %s: %w", w.where, stripURL(err))
+	}
+	for k, vs := range w.o.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", w.o.UserAgent)
+	resp, err := w.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return false, 0, fmt.Errorf("webhook to %s: %w", w.where, ctx.Err())
+		}
+		if actx.Err() != nil {
+			return true, 0, fmt.Errorf("webhook to %s: no answer within %s: %w", w.where, w.o.Timeout, actx.Err())
+		}
+		return true, 0, fmt.Errorf("webhook to %s: %w", w.where, stripURL(err))
+	}
+	defer resp.Body.Close()
+	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
+		return false, 0, nil
+	}
+	serr := &StatusError{Where: w.where, Code: resp.StatusCode, Body: shorten(Redact(string(excerpt)), 200)}
+	code := resp.StatusCode
+	if code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500 {
+		return true, retryAfter(resp.Header.Get("Retry-After"), w.now()), serr
+	}
+	return false, 0, serr
+}
+
+// StatusError is a webhook's answer other than 2xx.
+type StatusError struct {
+	Where string // scheme and host
+	Code  int
+	Body  string // the start of the answer, redacted
+}
+
+func (e *StatusError) Error() string {
+	msg := fmt.Sprintf("webhook to %s answered %d %s", e.Where, e.Code, http.StatusText(e.Code))
+	if e.Body != "" {
+		msg += ": " + e.Body
+	}
+	return msg
+}
+
+// backoff is the wait before retry number attempt+1: MinBackoff doubled
+// per attempt, capped at MaxWait, with up to half of it taken off at
+// random so that many clients do not retry in step.
+func (w *Webhook) backoff(attempt int) time.Duration {
+	d := w.o.MinBackoff << min(attempt, 30)
+	if d > w.o.MaxWait || d <= 0 {
+		d = w.o.MaxWait
+	}
+	return d - rand.N(d/2+1)
+}
+
+// retryAfter reads a Retry-After header, in seconds or as an HTTP date;
+// 0 when absent or unreadable.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		return max(time.Duration(secs)*time.Second, 0)
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		return max(at.Sub(now), 0)
+	}
+	return 0
+}
+
+// stripURL drops the URL net/http puts in its errors.
+func stripURL(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -110,6 +111,15 @@ func (a *App) GetRun(id string) (job.Run, error) { return a.svc.GetRun(id) }
 // RunJob queues a run of a job now and returns its history entry.
 func (a *App) RunJob(jobID string) (job.Run, error) { return a.svc.RunJob(jobID, job.TriggerManual) }
 
+// RunAll queues a run of every enabled job that is not already running.
+func (a *App) RunAll() ([]job.Run, error) { return a.svc.RunAll(job.TriggerManual) }
+
+// PauseSchedules pauses (true) or resumes every schedule.
+func (a *App) PauseSchedules(pause bool) error { return a.svc.PauseSchedules(pause) }
+
+// Overview summarises what runs and what failed last.
+func (a *App) Overview() (service.Overview, error) { return a.svc.Overview() }
+
 // CancelRun cancels a queued or running run.
 func (a *App) CancelRun(runID string) error { return a.svc.CancelRun(runID) }
 
@@ -195,6 +205,12 @@ func (a *App) show() {
 func (a *App) quit() {
 	if ctx := a.wailsContext(); ctx != nil {
 		runtime.Quit(ctx)
+	}
+}
+
+func (a *App) logErr(what string, err error) {
+	if err != nil {
+		slog.Warn(what, "err", err)
 	}
 }
 

@@ -2,6 +2,8 @@
 
 package main
 
+import "github.com/avault/avault/backend/events"
+
 // The Wails CLI builds the app with the bindings tag and runs it headless to
 // generate frontend/wailsjs; nothing may touch the display or D-Bus then.
 
@@ -9,4 +11,11 @@ const generatingBindings = true
 
 func trayHostAvailable() bool { return false }
 
-func (a *App) startTray([]byte) {}
+func (a *App) startTray() {}
+
+type trayRefresher struct{ app *App }
+
+// Emit implements events.Emitter.
+func (*trayRefresher) Emit(string, any) {}
+
+var _ events.Emitter = (*trayRefresher)(nil)

@@ -19,6 +19,7 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
 
 	"github.com/avault/avault/backend/cli"
+	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/events/wailsemit"
 	"github.com/avault/avault/backend/instance"
 	"github.com/avault/avault/backend/service"
@@ -30,8 +31,17 @@ var assets embed.FS
 //go:embed build/appicon.png
 var appIcon []byte
 
-//go:embed build/tray/idle.png
-var trayIdle []byte
+// The tray's icons: idle, running, error, paused.
+var (
+	//go:embed build/tray/idle.png
+	trayIdle []byte
+	//go:embed build/tray/running.png
+	trayRunning []byte
+	//go:embed build/tray/error.png
+	trayError []byte
+	//go:embed build/tray/paused.png
+	trayPaused []byte
+)
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -100,8 +110,9 @@ func runDesktop(hidden bool) error {
 	trayHost := trayHostAvailable()
 	emitter := &wailsemit.Emitter{}
 	var app *App
+	refresher := &trayRefresher{}
 	svc, err := service.Open(context.Background(), service.Options{
-		DataDir: dir, Version: version, TrayHost: trayHost, Emitter: emitter,
+		DataDir: dir, Version: version, TrayHost: trayHost, Emitter: events.Multi{emitter, refresher},
 		OpenURL: func(url string) error { return app.openURL(url) },
 	})
 	if err != nil {
@@ -110,6 +121,7 @@ func runDesktop(hidden bool) error {
 	defer svc.Close()
 
 	app = NewApp(svc)
+	refresher.app = app
 	if err := lock.Serve(app.show); err != nil {
 		return err
 	}
@@ -131,7 +143,7 @@ func runDesktop(hidden bool) error {
 			emitter.SetContext(ctx)
 			app.startup(ctx)
 			if trayHost {
-				app.startTray(trayIdle)
+				app.startTray()
 			}
 		},
 		OnShutdown: app.shutdown,

@@ -112,8 +112,9 @@ func staysHidden(t *testing.T, d time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
-		if _, v := visibleWindow(); v {
-			t.Fatal("an Avault window became visible")
+		if id, v := visibleWindow(); v {
+			pid, _ := exec.Command("xdotool", "getwindowpid", strconv.FormatUint(uint64(id), 10)).Output()
+			t.Fatalf("an Avault window (id %d, pid %s) became visible", id, strings.TrimSpace(string(pid)))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -244,4 +245,51 @@ func descendants(pid int) []int {
 		out = append(out, descendants(c)...)
 	}
 	return out
+}
+
+// cli runs the avault binary's command line on a data folder.
+func cli(t *testing.T, dataDir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "AVAULT_DATA_DIR="+dataDir)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("avault %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// setupBackupJob makes a NAS folder with a few files, a local destination
+// and a job "Photos" between them, through the command line.
+func setupBackupJob(t *testing.T) (dataDir, dest string) {
+	t.Helper()
+	base := t.TempDir()
+	dataDir, dest = filepath.Join(base, "data"), filepath.Join(base, "dest")
+	nas := filepath.Join(base, "nas")
+	for _, d := range []string{filepath.Join(nas, "photos", "2024"), dest} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, name := range []string{"a.jpg", "b.jpg", "2024/c.jpg"} {
+		if err := os.WriteFile(filepath.Join(nas, "photos", name), bytes.Repeat([]byte{byte(i)}, 1000*(i+1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cli(t, dataDir, "settings", "--nas-root", nas)
+	cli(t, dataDir, "dest", "add", "--name", "Disk", "--kind", "local", "--remote", dest)
+	cli(t, dataDir, "job", "add", "--name", "Photos", "--source", "photos", "--dest", "Disk")
+	return dataDir, dest
+}
+
+// committedVersion returns the name of a committed version in a local
+// destination folder, or "".
+func committedVersion(dest string) string {
+	entries, _ := os.ReadDir(dest)
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(dest, e.Name(), ".avault", "version.json")); err == nil && !strings.HasPrefix(e.Name(), ".tmp-") {
+			return e.Name()
+		}
+	}
+	return ""
 }

@@ -4,6 +4,7 @@ package guitest
 
 import (
 	"os"
+	"strings"
 	"path/filepath"
 	"syscall"
 	"testing"
@@ -62,6 +63,7 @@ func TestDesktop(t *testing.T) {
 
 	startWatcher(t, bus)
 	dataDir := filepath.Join(t.TempDir(), "data")
+	backupData, backupDest := setupBackupJob(t)
 	started := time.Now()
 	a := startApp(t, dataDir)
 	var win uint32
@@ -134,8 +136,35 @@ func TestDesktop(t *testing.T) {
 				t.Fatalf("tray item still registered after Quit: %v", registeredItems(bus))
 			}
 		}},
+		{"Run all now in the tray menu backs up a job to a local folder", func(t *testing.T) {
+			h := startApp(t, backupData, "--hidden")
+			it := waitTrayItem(t, bus, 30*time.Second)
+			_, ids := it.menuIDs(t, bus)
+			for _, want := range []string{"Run all now", "Run", "Pause schedules", "Photos"} {
+				if _, ok := ids[want]; !ok {
+					t.Fatalf("tray menu lacks %q: %v", want, ids)
+				}
+			}
+			it.click(t, bus, "Run all now")
+			var version string
+			if !eventually(60*time.Second, func() bool { version = committedVersion(backupDest); return version != "" }) {
+				t.Fatalf("no committed version appeared in %s:\n%s", backupDest, h.log.String())
+			}
+			if !eventually(10*time.Second, func() bool { return statusLine(t, bus, it) == "Avault: idle" }) {
+				t.Fatalf("tray status after the run = %q, want idle", statusLine(t, bus, it))
+			}
+			it.click(t, bus, "Quit")
+			if code := h.waitExit(15 * time.Second); code != 0 {
+				t.Fatalf("Quit: exit %d", code)
+			}
+			out := cli(t, backupData, "history", "--json")
+			if !strings.Contains(out, `"status": "SUCCESS"`) || !strings.Contains(out, `"trigger": "tray"`) || !strings.Contains(out, version) {
+				t.Fatalf("history after Run all now:\n%s", out)
+			}
+		}},
 		{"--hidden with a tray host starts with no window", func(t *testing.T) {
 			h := startApp(t, filepath.Join(t.TempDir(), "data"), "--hidden")
+			t.Logf("hidden app pid %d", h.cmd.Process.Pid)
 			it := waitTrayItem(t, bus, 30*time.Second)
 			staysHidden(t, 4*time.Second)
 			time.Sleep(4 * time.Second) // let WebKit settle before measuring

@@ -138,3 +138,15 @@ func (it trayItem) click(t *testing.T, bus *dbus.Conn, label string) {
 		t.Fatalf("click %q: %v", label, call.Err)
 	}
 }
+
+// statusLine returns the tray menu's first line.
+func statusLine(t *testing.T, bus *dbus.Conn, it trayItem) string {
+	t.Helper()
+	_, ids := it.menuIDs(t, bus)
+	for label := range ids {
+		if strings.HasPrefix(label, "Avault:") || strings.HasPrefix(label, "Last failure:") {
+			return label
+		}
+	}
+	return ""
+}

@@ -637,6 +637,46 @@ export namespace service {
 	        this.sharedDrives = source["sharedDrives"];
 	    }
 	}
+	export class Overview {
+	    running: number;
+	    waiting: number;
+	    percent: number;
+	    lastFailure?: job.Run;
+	    paused: boolean;
+	    jobs: job.Job[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Overview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.waiting = source["waiting"];
+	        this.percent = source["percent"];
+	        this.lastFailure = this.convertValues(source["lastFailure"], job.Run);
+	        this.paused = source["paused"];
+	        this.jobs = this.convertValues(source["jobs"], job.Job);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class RestoreRequest {
 	    jobId: string;
 	    version: string;

@@ -49,6 +49,10 @@ export function ListVersions(arg1:string):Promise<Array<storage.VersionInfo>>;
 
 export function NewJobDefaults():Promise<job.Job>;
 
+export function Overview():Promise<service.Overview>;
+
+export function PauseSchedules(arg1:boolean):Promise<void>;
+
 export function PreviewJob(arg1:job.Job):Promise<engine.DryRun>;
 
 export function QueueStats():Promise<events.Queue>;
@@ -56,6 +60,8 @@ export function QueueStats():Promise<events.Queue>;
 export function RenameCredential(arg1:string,arg2:string):Promise<job.Credential>;
 
 export function RestoreVersion(arg1:service.RestoreRequest):Promise<engine.RestoreResult>;
+
+export function RunAll():Promise<Array<job.Run>>;
 
 export function RunJob(arg1:string):Promise<job.Run>;
 

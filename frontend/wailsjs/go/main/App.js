@@ -86,6 +86,14 @@ export function NewJobDefaults() {
   return window['go']['main']['App']['NewJobDefaults']();
 }
 
+export function Overview() {
+  return window['go']['main']['App']['Overview']();
+}
+
+export function PauseSchedules(arg1) {
+  return window['go']['main']['App']['PauseSchedules'](arg1);
+}
+
 export function PreviewJob(arg1) {
   return window['go']['main']['App']['PreviewJob'](arg1);
 }
@@ -100,6 +108,10 @@ export function RenameCredential(arg1, arg2) {
 
 export function RestoreVersion(arg1) {
   return window['go']['main']['App']['RestoreVersion'](arg1);
+}
+
+export function RunAll() {
+  return window['go']['main']['App']['RunAll']();
 }
 
 export function RunJob(arg1) {

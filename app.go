@@ -120,6 +120,17 @@ func (a *App) PauseSchedules(pause bool) error { return a.svc.PauseSchedules(pau
 // Overview summarises what runs and what failed last.
 func (a *App) Overview() (service.Overview, error) { return a.svc.Overview() }
 
+// DescribeSchedule reads a cron expression for people and lists its next n runs.
+func (a *App) DescribeSchedule(expr string, n int) (service.ScheduleInfo, error) {
+	return a.svc.DescribeSchedule(expr, n)
+}
+
+// StaleJobs lists enabled jobs whose backups are overdue.
+func (a *App) StaleJobs() ([]service.StaleJob, error) { return a.svc.StaleJobs() }
+
+// SetLaunchAtLogin adds or removes the launch-at-login entry.
+func (a *App) SetLaunchAtLogin(on bool) (job.Settings, error) { return a.svc.SetLaunchAtLogin(on) }
+
 // CancelRun cancels a queued or running run.
 func (a *App) CancelRun(runID string) error { return a.svc.CancelRun(runID) }
 

@@ -113,7 +113,9 @@ func runDesktop(hidden bool) error {
 	refresher := &trayRefresher{}
 	svc, err := service.Open(context.Background(), service.Options{
 		DataDir: dir, Version: version, TrayHost: trayHost, Emitter: events.Multi{emitter, refresher},
-		OpenURL: func(url string) error { return app.openURL(url) },
+		OpenURL:   func(url string) error { return app.openURL(url) },
+		Schedules: true,
+		Notifier:  desktopNotifier(),
 	})
 	if err != nil {
 		return err

@@ -56,6 +56,7 @@ func commands() []command {
 		{"dest", "manage destinations: dest add | list | test | rm", cmdDest},
 		{"job", "manage jobs: job add | list | show | edit | rm", cmdJob},
 		{"history", "list past runs", cmdHistory},
+		{"autostart", "launch Avault at login: autostart on|off|status", cmdAutostart},
 		{"auth", "sign in to Google Drive in the browser: auth google [--name N] [--shared-drives]", cmdAuth},
 		{"run", "run a job now and show its progress (exit 0 success, 3 partial, 4 cancelled, 1 failed)", cmdRun},
 		{"versions", "list a job's versions", cmdVersions},

@@ -190,3 +190,21 @@ func TestRunVerifyAndRestoreThroughTheCommandLine(t *testing.T) {
 		t.Fatalf("history must hold the run with its verify result: %+v %v", page, err)
 	}
 }
+
+func TestAutostartThroughTheCommandLine(t *testing.T) {
+	h := newHarness(t)
+	cfg := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", cfg)
+	h.must("autostart", "on")
+	entry, err := os.ReadFile(filepath.Join(cfg, "autostart", "avault.desktop"))
+	if err != nil || !strings.Contains(string(entry), "--hidden") {
+		t.Fatalf("autostart entry: %v\n%s", err, entry)
+	}
+	if out := h.must("autostart", "status"); !strings.Contains(out, "on") {
+		t.Fatalf("status: %s", out)
+	}
+	h.must("autostart", "off")
+	if _, err := os.Stat(filepath.Join(cfg, "autostart", "avault.desktop")); !os.IsNotExist(err) {
+		t.Fatalf("entry still there after off: %v", err)
+	}
+}

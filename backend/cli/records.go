@@ -304,3 +304,33 @@ func cmdAuth(ctx context.Context, c *call) error {
 	}
 	return c.print(cred, func(w io.Writer) { fmt.Fprintf(w, "signed in: credential %s (%s)\n", cred.Name, cred.ID) })
 }
+
+func cmdAutostart(ctx context.Context, c *call) error {
+	pos, err := c.parse(c.flags("autostart"), c.args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || (pos[0] != "on" && pos[0] != "off" && pos[0] != "status") {
+		return usagef("want 'avault autostart on|off|status'")
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return err
+	}
+	if pos[0] != "status" {
+		if _, err := svc.SetLaunchAtLogin(pos[0] == "on"); err != nil {
+			return err
+		}
+	}
+	on, where, err := svc.LaunchAtLogin()
+	if err != nil {
+		return err
+	}
+	return c.print(map[string]any{"enabled": on, "path": where}, func(w io.Writer) {
+		state := "off"
+		if on {
+			state = "on (starts in the tray with --hidden)"
+		}
+		kv(w, [2]string{"launch at login", state}, [2]string{"entry", where})
+	})
+}

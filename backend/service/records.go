@@ -286,10 +286,3 @@ func (s *Service) GetRun(id string) (job.Run, error) { return s.store.GetRun(id)
 func (s *Service) changed(what string) {
 	s.emit.Emit(events.DataChanged, map[string]string{"what": what})
 }
-
-// jobChanged tells the window and the scheduler that a job was created,
-// edited or deleted.
-func (s *Service) jobChanged(string) { s.changed("jobs") }
-
-// applyPause tells the scheduler to pause or resume.
-func (s *Service) applyPause(bool) {}

@@ -297,6 +297,7 @@ func (s *Service) finishRun(t *task, run job.Run) {
 	final.Status = string(run.Status)
 	s.emit.Emit(events.BackupProgress, final)
 	s.emitStatus(run, finalMessage(run))
+	s.notifyRun(run)
 	if f := s.opts.OnRunFinished; f != nil {
 		f(run)
 	}

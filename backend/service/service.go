@@ -17,7 +17,9 @@ import (
 	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/job/nasroot"
+	"github.com/avault/avault/backend/notify"
 	"github.com/avault/avault/backend/oauth"
+	"github.com/avault/avault/backend/schedule"
 	"github.com/avault/avault/backend/storage"
 	"github.com/avault/avault/backend/storage/gdrive"
 	"github.com/avault/avault/backend/store"
@@ -49,6 +51,12 @@ type Options struct {
 	// OpenURL shows an address to the person (the browser for Google
 	// sign-in): Wails' BrowserOpenURL in the app, printing it in the CLI.
 	OpenURL func(url string) error
+	// Schedules starts the scheduler and the stale-backup watch: the app and
+	// the web mode run backups unattended, the command line does not.
+	Schedules bool
+	// Notifier shows desktop notifications; nil shows none (the webhook in
+	// Settings is still called).
+	Notifier notify.Notifier
 	// KeyFile makes the service keep its data key in a 0600 file in the data
 	// folder instead of the OS keyring (the CLI's --key-file).
 	KeyFile bool
@@ -62,7 +70,9 @@ type Service struct {
 	log   *slog.Logger
 	kinds *storage.Registry
 	runs  *runner
+	sched *schedule.Scheduler
 	now   func() time.Time
+	stop  context.CancelFunc
 
 	keyMu sync.Mutex
 	key   keyState
@@ -114,6 +124,15 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	s := &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, now: o.Now}
 	s.kinds = s.newRegistry()
 	s.runs = newRunner(s)
+	if o.Schedules {
+		if err := s.startSchedules(); err != nil {
+			st.Close()
+			return nil, err
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		s.stop = cancel
+		go s.watchStale(ctx, 10*time.Minute)
+	}
 	return s, nil
 }
 
@@ -133,6 +152,10 @@ func (s *Service) Status() Status {
 // Close cancels queued and running runs (they are recorded CANCELLED),
 // waits a few seconds for them, and closes the database.
 func (s *Service) Close() error {
+	if s.sched != nil {
+		s.sched.Stop()
+		s.stop()
+	}
 	s.runs.stop(10 * time.Second)
 	return s.store.Close()
 }

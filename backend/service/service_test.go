@@ -169,3 +169,5 @@ func TestHistoryFilterIsChecked(t *testing.T) {
 		t.Fatalf("empty history: %+v %v", page, err)
 	}
 }
+
+func removeAll(p string) error { return os.RemoveAll(p) }

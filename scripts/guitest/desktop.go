@@ -279,6 +279,14 @@ func setupBackupJob(t *testing.T) (dataDir, dest string) {
 	cli(t, dataDir, "settings", "--nas-root", nas)
 	cli(t, dataDir, "dest", "add", "--name", "Disk", "--kind", "local", "--remote", dest)
 	cli(t, dataDir, "job", "add", "--name", "Photos", "--source", "photos", "--dest", "Disk")
+	// Broken's source disappears, as when a share is not mounted: its run fails.
+	if err := os.MkdirAll(filepath.Join(nas, "gone"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cli(t, dataDir, "job", "add", "--name", "Broken", "--source", "gone", "--dest", "Disk")
+	if err := os.Remove(filepath.Join(nas, "gone")); err != nil {
+		t.Fatal(err)
+	}
 	return dataDir, dest
 }
 

@@ -136,7 +136,8 @@ func TestDesktop(t *testing.T) {
 				t.Fatalf("tray item still registered after Quit: %v", registeredItems(bus))
 			}
 		}},
-		{"Run all now in the tray menu backs up a job to a local folder", func(t *testing.T) {
+		{"Run all now in the tray menu backs up a job to a local folder and notifies a failure", func(t *testing.T) {
+			notes := serveNotifications(t)
 			h := startApp(t, backupData, "--hidden")
 			it := waitTrayItem(t, bus, 30*time.Second)
 			_, ids := it.menuIDs(t, bus)
@@ -150,15 +151,25 @@ func TestDesktop(t *testing.T) {
 			if !eventually(60*time.Second, func() bool { version = committedVersion(backupDest); return version != "" }) {
 				t.Fatalf("no committed version appeared in %s:\n%s", backupDest, h.log.String())
 			}
-			if !eventually(10*time.Second, func() bool { return statusLine(t, bus, it) == "Avault: idle" }) {
-				t.Fatalf("tray status after the run = %q, want idle", statusLine(t, bus, it))
+			if !eventually(10*time.Second, func() bool { return strings.HasPrefix(statusLine(t, bus, it), "Last failure: Broken") }) {
+				t.Fatalf("tray status after the runs = %q, want the failure of Broken", statusLine(t, bus, it))
+			}
+			if !eventually(10*time.Second, func() bool {
+				for _, n := range notes.all() {
+					if strings.Contains(n, "Broken") && strings.Contains(strings.ToLower(n), "fail") {
+						return true
+					}
+				}
+				return false
+			}) {
+				t.Fatalf("no desktop notification of the failed run; shown: %q", notes.all())
 			}
 			it.click(t, bus, "Quit")
 			if code := h.waitExit(15 * time.Second); code != 0 {
 				t.Fatalf("Quit: exit %d", code)
 			}
 			out := cli(t, backupData, "history", "--json")
-			if !strings.Contains(out, `"status": "SUCCESS"`) || !strings.Contains(out, `"trigger": "tray"`) || !strings.Contains(out, version) {
+			if !strings.Contains(out, `"status": "SUCCESS"`) || !strings.Contains(out, `"status": "FAILED"`) || !strings.Contains(out, `"trigger": "tray"`) || !strings.Contains(out, version) {
 				t.Fatalf("history after Run all now:\n%s", out)
 			}
 		}},

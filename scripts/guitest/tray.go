@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,4 +150,51 @@ func statusLine(t *testing.T, bus *dbus.Conn, it trayItem) string {
 		}
 	}
 	return ""
+}
+
+// notifications is a stand-in desktop notification service on the private
+// bus; it records what Avault asks it to show.
+type notifications struct {
+	mu    sync.Mutex
+	shown []string // "summary: body"
+}
+
+// Notify implements org.freedesktop.Notifications.Notify.
+func (n *notifications) Notify(app string, replaces uint32, icon, summary, body string, actions []string, hints map[string]dbus.Variant, timeout int32) (uint32, *dbus.Error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.shown = append(n.shown, summary+": "+body)
+	return uint32(len(n.shown)), nil
+}
+
+// GetCapabilities implements org.freedesktop.Notifications.GetCapabilities.
+func (n *notifications) GetCapabilities() ([]string, *dbus.Error) { return []string{"body"}, nil }
+
+// GetServerInformation implements org.freedesktop.Notifications.GetServerInformation.
+func (n *notifications) GetServerInformation() (string, string, string, string, *dbus.Error) {
+	return "guitest", "avault", "1", "1.2", nil
+}
+
+func (n *notifications) all() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]string(nil), n.shown...)
+}
+
+func serveNotifications(t *testing.T) *notifications {
+	t.Helper()
+	conn, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	n := &notifications{}
+	if err := conn.Export(n, "/org/freedesktop/Notifications", "org.freedesktop.Notifications"); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := conn.RequestName("org.freedesktop.Notifications", dbus.NameFlagDoNotQueue)
+	if err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("own org.freedesktop.Notifications: %v %v", reply, err)
+	}
+	return n
 }

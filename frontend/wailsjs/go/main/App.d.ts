@@ -27,6 +27,8 @@ export function DeleteDestination(arg1:string):Promise<void>;
 
 export function DeleteJob(arg1:string,arg2:boolean):Promise<void>;
 
+export function DescribeSchedule(arg1:string,arg2:number):Promise<service.ScheduleInfo>;
+
 export function DestinationKinds():Promise<Array<storage.Kind>>;
 
 export function GetJob(arg1:string):Promise<job.Job>;
@@ -66,6 +68,10 @@ export function RunAll():Promise<Array<job.Run>>;
 export function RunJob(arg1:string):Promise<job.Run>;
 
 export function SetKeySource(arg1:job.KeySource):Promise<service.Status>;
+
+export function SetLaunchAtLogin(arg1:boolean):Promise<job.Settings>;
+
+export function StaleJobs():Promise<Array<service.StaleJob>>;
 
 export function Status():Promise<service.Status>;
 

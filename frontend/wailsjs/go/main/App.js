@@ -42,6 +42,10 @@ export function DeleteJob(arg1, arg2) {
   return window['go']['main']['App']['DeleteJob'](arg1, arg2);
 }
 
+export function DescribeSchedule(arg1, arg2) {
+  return window['go']['main']['App']['DescribeSchedule'](arg1, arg2);
+}
+
 export function DestinationKinds() {
   return window['go']['main']['App']['DestinationKinds']();
 }
@@ -120,6 +124,14 @@ export function RunJob(arg1) {
 
 export function SetKeySource(arg1) {
   return window['go']['main']['App']['SetKeySource'](arg1);
+}
+
+export function SetLaunchAtLogin(arg1) {
+  return window['go']['main']['App']['SetLaunchAtLogin'](arg1);
+}
+
+export function StaleJobs() {
+  return window['go']['main']['App']['StaleJobs']();
 }
 
 export function Status() {

@@ -98,7 +98,9 @@ func (a *App) CreateJob(j job.Job) (job.Job, error) { return a.svc.CreateJob(j) 
 func (a *App) UpdateJob(j job.Job) (job.Job, error) { return a.svc.UpdateJob(j) }
 
 // DeleteJob deletes a job, keeping its history unless deleteHistory.
-func (a *App) DeleteJob(id string, deleteHistory bool) error { return a.svc.DeleteJob(id, deleteHistory) }
+func (a *App) DeleteJob(id string, deleteHistory bool) error {
+	return a.svc.DeleteJob(id, deleteHistory)
+}
 
 // ListHistory returns a page of runs, newest first.
 func (a *App) ListHistory(f store.HistoryFilter) (store.HistoryPage, error) {

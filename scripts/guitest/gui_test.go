@@ -4,8 +4,8 @@ package guitest
 
 import (
 	"os"
-	"strings"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"

@@ -107,7 +107,7 @@ type Progress struct {
 type Timings struct {
 	Prepare   time.Duration `json:"prepare"`   // leftovers, previous manifest, no-change check
 	Scan      time.Duration `json:"scan"`      // walking the source
-	Hash      time.Duration `json:"hash"`      // SHA-256 (and MD5) of the files read
+	Hash      time.Duration `json:"hash"`      // SHA-256 of the files read
 	Transfer  time.Duration `json:"transfer"`  // from the first transfer to the last
 	Manifest  time.Duration `json:"manifest"`  // encoding the manifest
 	Commit    time.Duration `json:"commit"`    // Commit itself

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -14,7 +13,7 @@ import (
 )
 
 // hashReader gives a destination the first size bytes of an open file and
-// hashes them on the way. It is an io.Reader, io.Seeker and io.ReaderAt, so
+// computes their SHA-256 on the way. It is an io.Reader, io.Seeker and io.ReaderAt, so
 // that a retried Put can read the file again and a multi-part upload can
 // read parts in parallel. Each byte goes into the hashes exactly once, in
 // order: bytes read again after a seek are not hashed twice, and whatever a
@@ -25,19 +24,14 @@ type hashReader struct {
 	off  int64 // position for Read and Seek
 
 	mu       sync.Mutex
-	hashed   int64 // bytes [0, hashed) went into the hashes
+	hashed   int64 // bytes [0, hashed) went into the hash
 	sha      hash.Hash
-	md5      hash.Hash // nil unless the destination reports MD5s
 	hashTime time.Duration
 	readErr  error // the first failure to read the file, not its end
 }
 
-func newHashReader(f *os.File, size int64, withMD5 bool) *hashReader {
-	h := &hashReader{f: f, size: size, sha: sha256.New()}
-	if withMD5 {
-		h.md5 = md5.New()
-	}
-	return h
+func newHashReader(f *os.File, size int64) *hashReader {
+	return &hashReader{f: f, size: size, sha: sha256.New()}
 }
 
 // Read reads from the current position, never past size.
@@ -107,9 +101,6 @@ func (h *hashReader) feed(b []byte, off int64) {
 	chunk := b[h.hashed-off:]
 	start := time.Now()
 	h.sha.Write(chunk)
-	if h.md5 != nil {
-		h.md5.Write(chunk)
-	}
 	h.hashTime += time.Since(start)
 	h.hashed = end
 }
@@ -144,16 +135,11 @@ func (h *hashReader) complete() error {
 	}
 }
 
-// sums returns the hex SHA-256 and MD5 ("" when not computed) of what was
-// hashed.
-func (h *hashReader) sums() (sha, md string) {
+// sum returns the hex SHA-256 of what was hashed.
+func (h *hashReader) sum() string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	sha = hex.EncodeToString(h.sha.Sum(nil))
-	if h.md5 != nil {
-		md = hex.EncodeToString(h.md5.Sum(nil))
-	}
-	return sha, md
+	return hex.EncodeToString(h.sha.Sum(nil))
 }
 
 // copyBufs are the buffers for reading files the engine hashes or writes

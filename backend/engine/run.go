@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"sync/atomic"
 	"time"
 
 	"github.com/avault/avault/backend/engine/manifest"
@@ -59,7 +58,6 @@ type runner struct {
 	pending storage.Pending
 	copier  storage.Copier
 	mw      *manifest.Writer
-	md5     atomic.Bool // the destination reports MD5s: compute them too
 	scanned time.Duration
 	began   time.Time
 }

@@ -131,7 +131,7 @@ func (r *runner) uploadOnce(ctx context.Context, t *task) (*manifest.Entry, erro
 		return nil, &fileError{reason: "it is no longer a regular file"}
 	}
 	size := before.Size()
-	hr := newHashReader(f, size, r.md5.Load())
+	hr := newHashReader(f, size)
 	var sent atomic.Int64
 	res, err := r.pending.Put(ctx, t.item.Path, hr, size, func(n int64) {
 		sent.Add(n)
@@ -165,11 +165,8 @@ func (r *runner) uploadOnce(ctx context.Context, t *task) (*manifest.Entry, erro
 // uploaded makes the manifest entry of a file sent, after comparing the
 // destination's hash with the one computed while reading.
 func (r *runner) uploaded(t *task, info fs.FileInfo, hr *hashReader, dh storage.Hash) (*manifest.Entry, error) {
-	sha, md := hr.sums()
-	if dh.Algo == "md5" {
-		r.md5.Store(true)
-	}
-	if (dh.Algo == "sha256" && dh.Value != sha) || (dh.Algo == "md5" && md != "" && dh.Value != md) {
+	sha := hr.sum()
+	if dh.Algo == "sha256" && dh.Value != sha {
 		return nil, &fileError{reason: fmt.Sprintf("the destination's %s of it differs from the file's: it was damaged on the way", dh.Algo), retry: true}
 	}
 	return &manifest.Entry{Path: t.item.Path, Size: info.Size(), MTime: info.ModTime(),
@@ -188,7 +185,7 @@ func (r *runner) sameHash(t *task) (bool, error) {
 	if err != nil {
 		return false, &fileError{reason: "cannot read it: " + scan.Reason(err)}
 	}
-	hr := newHashReader(f, before.Size(), false)
+	hr := newHashReader(f, before.Size())
 	err = hr.complete()
 	r.c.hashNanos.Add(int64(hr.hashTime))
 	if hr.readErr != nil {
@@ -198,8 +195,7 @@ func (r *runner) sameHash(t *task) (bool, error) {
 	if err != nil || serr != nil || changedFile(before, after) {
 		return false, nil
 	}
-	sha, _ := hr.sums()
-	return sha == t.prev.SHA256, nil
+	return hr.sum() == t.prev.SHA256, nil
 }
 
 // failed counts a file that could not be backed up.

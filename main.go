@@ -116,7 +116,7 @@ func runDesktop(hidden bool) error {
 		OpenURL:   func(url string) error { return app.openURL(url) },
 		Schedules: true,
 		Notifier:  desktopNotifier(),
-	})
+	}.FromEnvironment())
 	if err != nil {
 		return err
 	}

@@ -259,7 +259,7 @@ func DefaultOpen(version string, keyFile bool) func(ctx context.Context, emit ev
 	return func(ctx context.Context, emit events.Emitter) (*service.Service, error) {
 		// Problems reach the person as errors; the log would only repeat them.
 		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-		return service.Open(ctx, service.Options{Version: version, Logger: quiet, Emitter: emit, OpenURL: printURL, KeyFile: keyFile || os.Getenv("AVAULT_KEY_FILE") == "1"})
+		return service.Open(ctx, service.Options{Version: version, Logger: quiet, Emitter: emit, OpenURL: printURL, KeyFile: keyFile || os.Getenv("AVAULT_KEY_FILE") == "1"}.FromEnvironment())
 	}
 }
 

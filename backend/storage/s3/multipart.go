@@ -168,7 +168,10 @@ func (m *multipart) sendPart(ctx context.Context, i int, body io.ReadSeeker, len
 	if err != nil {
 		return translateDigest(err, m.key, fmt.Sprintf("S3: uploading part %d of %s", i+1, m.key))
 	}
-	m.parts[i] = types.CompletedPart{PartNumber: in.PartNumber, ETag: out.ETag, ChecksumCRC32: out.ChecksumCRC32}
+	m.parts[i] = types.CompletedPart{PartNumber: in.PartNumber, ETag: out.ETag}
+	if m.crc { // only an upload created with an algorithm lists part checksums
+		m.parts[i].ChecksumCRC32 = out.ChecksumCRC32
+	}
 	return nil
 }
 

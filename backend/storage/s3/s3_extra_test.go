@@ -357,3 +357,27 @@ func TestDeleteObjectsSendsContentMD5(t *testing.T) {
 		t.Errorf("DeleteObjects headers: %v", rec.deletes)
 	}
 }
+
+func TestNoMultipartMD5(t *testing.T) {
+	srv := s3test.Start(t, s3test.Options{TLS: true})
+	o := testOptions(srv, srv.Endpoint, freshPrefix(srv))
+	o.NoMultipartMD5 = true
+	d := open(t, o)
+	p, err := d.Begin(bg, "v", owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Repeat([]byte("abc"), testPartSize)
+	res, err := p.Put(bg, "big", bytes.NewReader(data), int64(len(data)), nil)
+	if err != nil || res.Hash != (storage.Hash{}) || res.Size != int64(len(data)) {
+		t.Fatalf("Put = %+v, %v; want the size and no hash", res, err)
+	}
+	rc, err := d.Open(bg, "v", "big")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if got, _ := io.ReadAll(rc); !bytes.Equal(got, data) {
+		t.Errorf("read back %d bytes, want %d", len(got), len(data))
+	}
+}

@@ -29,6 +29,10 @@ windows:
 test: setup-test
 	scripts/test.sh
 
+# Speed and memory against rclone on a local S3 server; BENCH_ARGS="-scale 0.1" for a quick run.
+bench: setup-test
+	scripts/bench.sh $(BENCH_ARGS)
+
 setup:
 	scripts/setup.sh run
 

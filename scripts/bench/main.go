@@ -35,6 +35,7 @@ type config struct {
 	datasets  map[string]bool
 	limited   map[string]bool
 	keep      bool
+	profile   string
 }
 
 func main() {
@@ -60,6 +61,7 @@ func parseFlags() config {
 	flag.StringVar(&datasets, "datasets", "small,large,mixed", "datasets to run")
 	flag.StringVar(&limited, "limited", "small,large", "datasets to run on the limited link too")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work folder")
+	flag.StringVar(&cfg.profile, "cpuprofile", "", "folder for a CPU profile of every Avault run")
 	flag.Parse()
 	cfg.datasets, cfg.limited = set(datasets), set(limited)
 	return cfg

@@ -125,6 +125,10 @@ func (b *bench) avault(ds *dataset, prefix string) (measurement, error) {
 	}
 	cmd := exec.Command(self, "-child")
 	cmd.Stdin = bytes.NewReader(in)
+	if b.cfg.profile != "" {
+		p := filepath.Join(b.cfg.profile, fmt.Sprintf("avault-%02d-%s.pprof", b.runs, prefix))
+		cmd.Env = append(os.Environ(), "AVAULT_BENCH_CPUPROFILE="+p)
+	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	m, err := b.timed(cmd)

@@ -6,7 +6,7 @@
 //   E2E_BIN        the avault binary
 //   E2E_SEED_DIR   a data folder holding 200 jobs and 10,000 runs (optional)
 //   E2E_ARTIFACTS  where screenshots go (build/test-artifacts/e2e)
-import { after, before, test } from 'node:test'
+import { after, before, test as nodeTest } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
@@ -89,11 +89,26 @@ function stopServer(s) {
   })
 }
 
+// test runs a step; when it fails, a screenshot shows what the page showed.
+function test(name, opts, fn) {
+  if (typeof opts === 'function') [fn, opts] = [opts, {}]
+  return nodeTest(name, opts, async (t) => {
+    try {
+      await fn(t)
+    } catch (e) {
+      await page?.screenshot({ path: path.join(artifacts, `FAIL-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`), fullPage: true }).catch(() => {})
+      throw e
+    }
+  })
+}
+
 async function shot(name) {
   await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true })
 }
 
 async function go(label) {
+  // A step that failed may have left a dialog open; close it first.
+  for (let i = 0; i < 3 && (await page.getByRole('dialog').count()) > 0; i++) await page.keyboard.press('Escape')
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click()
   await page.getByRole('heading', { level: 1, name: label }).waitFor()
 }
@@ -215,7 +230,7 @@ test('jobs: a job is created with the NAS folder picker and previewed', async ()
   await picker.waitFor({ state: 'detached' })
   assert.equal(await form.getByLabel('NAS folder').inputValue(), 'photos')
   await form.getByLabel('Name', { exact: true }).fill('Photos')
-  await form.getByLabel('Destination').selectOption({ label: 'Backup disk' })
+  await form.getByLabel('Destination', { exact: true }).selectOption({ label: 'Backup disk' })
   await form.getByLabel('Schedule', { exact: true }).selectOption({ label: 'Every Sunday at 03:00' })
   assert.equal(await form.getByLabel('Cron expression').inputValue(), '0 3 * * 0')
   await form.getByRole('button', { name: 'Preview what would be backed up' }).click()
@@ -302,6 +317,7 @@ test('theme: the dark theme can be chosen', async () => {
 
 test('keyboard: the navigation is reachable with Tab and shows focus', async () => {
   await page.goto(`${main.base}#/dashboard`)
+  await page.reload()
   await page.getByRole('navigation', { name: 'Main' }).waitFor()
   await page.keyboard.press('Tab') // skip link
   await page.keyboard.press('Tab')

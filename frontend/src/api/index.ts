@@ -135,7 +135,13 @@ export function errorMessage(e: unknown): string {
 
 // wire hands a plain object to a generated binding, which is typed with the
 // generated classes; both travel as the same JSON.
-const wire = <T>(v: Plain<T>): T => v as unknown as T
+// Times the Go side keeps itself (createdAt, lastRunAt...) are left out
+// when empty, since "" is not a time it can read.
+const wire = <T>(v: Plain<T>): T => {
+  const out: Record<string, unknown> = { ...(v as Record<string, unknown>) }
+  for (const [k, x] of Object.entries(out)) if (k.endsWith('At') && (x === '' || x === null)) delete out[k]
+  return out as T
+}
 const plain = <T>(p: Promise<T>): Promise<Plain<T>> => p as unknown as Promise<Plain<T>>
 
 export const api = {

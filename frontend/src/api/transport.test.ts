@@ -52,8 +52,8 @@ function deps(fetch: typeof globalThis.fetch, hash = ''): WebDeps & { storage: M
       removeItem: (k: string) => void storage.delete(k),
     }),
     location: { hash, search: '', pathname: '/' },
-    replaceURL: (u) => replaced.push(u),
-    setTimeout: (fn) => timers.push(fn),
+    replaceURL: (u: string) => replaced.push(u),
+    setTimeout: (fn: () => void) => timers.push(fn),
     replaced,
     timers,
   } as never

@@ -61,6 +61,17 @@ export class WebTransport {
     if (this.token) deps.storage.setItem(tokenKey, this.token)
   }
 
+  // adoptLink takes a token that arrived in the address after the page
+  // loaded (the printed link pasted into a tab that already shows Avault)
+  // and checks it with the server.
+  adoptLink(): void {
+    const token = takeTokenFromURL(this.deps)
+    if (!token) return
+    this.token = token
+    this.deps.storage.setItem(tokenKey, token)
+    this.checkSession().catch(() => this.setState(this.authMode))
+  }
+
   // authState is the current access state; onAuthState tells of changes.
   authState(): AuthState {
     return this.state
@@ -259,6 +270,7 @@ export function installWebTransport(deps: WebDeps): WebTransport {
     },
   ) as Record<string, (...args: unknown[]) => Promise<unknown>>
   window.go = { main: { App: app } }
+  window.addEventListener('hashchange', () => t.adoptLink())
   window.runtime = {
     EventsOnMultiple: (name: string, cb: Callback, max: number) => t.on(name, cb, max),
     EventsOff: (name: string, ...more: string[]) => t.off(name, ...more),

@@ -302,7 +302,7 @@ function DryRunSummary({ dry }: { dry: DryRun }) {
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
     <fieldset className="space-y-4 border-t border-slate-200 pt-4 first:border-t-0 first:pt-0 dark:border-slate-700">
-      <legend className="float-left mb-2 w-full text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{title}</legend>
+      <legend className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{title}</legend>
       {children}
     </fieldset>
   )

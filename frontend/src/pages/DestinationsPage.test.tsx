@@ -23,7 +23,7 @@ beforeEach(() => {
 
 describe('DestinationsPage', () => {
   it('says plainly when an account must sign in again', async () => {
-    render(<DestinationsPage arg="" />)
+    render(<DestinationsPage />)
     expect(await screen.findByText('Sign in again')).toBeTruthy()
     expect(screen.getByText(/Google no longer accepts this sign-in/)).toBeTruthy()
     expect(screen.getByText(/No destinations yet/)).toBeTruthy()
@@ -31,7 +31,7 @@ describe('DestinationsPage', () => {
 
   it('fills endpoint, region and addressing from a provider preset and tests before saving', async () => {
     api.testDestination.mockRejectedValue('the bucket "photos" does not exist')
-    render(<DestinationsPage arg="" />)
+    render(<DestinationsPage />)
     fireEvent.click(await screen.findByRole('button', { name: 'Add destination' }))
     const dialog = screen.getByRole('dialog')
     const kind = await within(dialog).findByLabelText('Kind')
@@ -64,7 +64,7 @@ describe('DestinationsPage', () => {
   it('shows why a deletion was refused', async () => {
     api.listDestinations.mockResolvedValue([{ id: 'd1', name: 'USB disk', kind: 'local', remoteId: '/media/usb', createdAt: '', updatedAt: '' }])
     api.deleteDestination.mockRejectedValue('the destination is used by the job "Photos"')
-    render(<DestinationsPage arg="" />)
+    render(<DestinationsPage />)
     fireEvent.click(await screen.findByRole('button', { name: 'Delete USB disk' }))
     fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Delete' }))
     expect((await screen.findByText(/used by the job "Photos"/)).textContent).toBeTruthy()

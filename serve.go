@@ -86,7 +86,11 @@ func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) error {
 	defer lock.Release()
 
 	hub := web.NewHub(0)
-	svc, err := service.Open(ctx, service.Options{DataDir: dir, Version: version, Emitter: hub})
+	openURL := func(url string) error {
+		fmt.Fprintf(stdout, "Open this address to continue: %s\n", url)
+		return hub.OpenURL(url)
+	}
+	svc, err := service.Open(ctx, service.Options{DataDir: dir, Version: version, Emitter: hub, OpenURL: openURL})
 	if err != nil {
 		return err
 	}

@@ -2,10 +2,16 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"sync"
 	"sync/atomic"
 )
+
+// EventBrowserOpen asks the page to show an address to the person, with
+// the payload {"url": "..."}: the web mode's way of opening Google's
+// sign-in page, which the desktop app opens in the system browser.
+const EventBrowserOpen = "browser:open"
 
 // Event is one event as the stream sends it: its name and its payload's JSON.
 type Event struct {
@@ -75,6 +81,16 @@ func (h *Hub) Subscribe() (<-chan Event, func()) {
 		h.drop(s)
 		h.mu.Unlock()
 	}
+}
+
+// OpenURL shows url to the person through the page (EventBrowserOpen).
+// It fails when no page listens, so the caller can say so instead of waiting.
+func (h *Hub) OpenURL(url string) error {
+	if h.Subscribers() == 0 {
+		return errors.New("no browser is connected to show the sign-in page")
+	}
+	h.Emit(EventBrowserOpen, map[string]string{"url": url})
+	return nil
 }
 
 // Subscribers returns how many subscribers are listening.

@@ -473,3 +473,18 @@ func TestServeStopsCleanlyWithOpenStreams(t *testing.T) {
 		t.Fatalf("shutdown took %v with a stream open", d)
 	}
 }
+
+func TestOpenURLNeedsAListener(t *testing.T) {
+	hub := NewHub(0)
+	if err := hub.OpenURL("https://accounts.example/auth"); err == nil {
+		t.Fatal("OpenURL succeeded with no page listening")
+	}
+	ch, cancel := hub.Subscribe()
+	defer cancel()
+	if err := hub.OpenURL("https://accounts.example/auth"); err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-ch; ev.Name != EventBrowserOpen || string(ev.Data) != `{"url":"https://accounts.example/auth"}` {
+		t.Fatalf("event %s %s", ev.Name, ev.Data)
+	}
+}

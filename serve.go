@@ -90,7 +90,11 @@ func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) error {
 		fmt.Fprintf(stdout, "Open this address to continue: %s\n", url)
 		return hub.OpenURL(url)
 	}
-	svc, err := service.Open(ctx, service.Options{DataDir: dir, Version: version, Emitter: hub, OpenURL: openURL})
+	// Schedules run here as in the desktop app; there is no desktop to
+	// notify, so finished runs reach people through the webhook (Settings).
+	svc, err := service.Open(ctx, service.Options{
+		DataDir: dir, Version: version, Emitter: hub, OpenURL: openURL, Schedules: true,
+	}.FromEnvironment())
 	if err != nil {
 		return err
 	}

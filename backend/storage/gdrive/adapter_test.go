@@ -51,20 +51,22 @@ func readAll(t *testing.T, d storage.Destination, version, path string) []byte {
 	return data
 }
 
-// assertNoDuplicateFolders walks the fake below id and fails on two live
-// folders of one name in one folder.
-func assertNoDuplicateFolders(t *testing.T, fake *drivefake.Server, id, path string) {
+// assertOnePerName walks the fake below id and fails on two live items of
+// one name in one folder.
+func assertOnePerName(t *testing.T, fake *drivefake.Server, id, path string) {
 	t.Helper()
 	seen := map[string]bool{}
 	for _, it := range fake.Children(id) {
-		if it.MimeType != drivefake.FolderMime || it.Trashed {
+		if it.Trashed {
 			continue
 		}
 		if seen[it.Name] {
-			t.Errorf("two folders %s/%s", path, it.Name)
+			t.Errorf("two items %s/%s", path, it.Name)
 		}
 		seen[it.Name] = true
-		assertNoDuplicateFolders(t, fake, it.ID, path+"/"+it.Name)
+		if it.MimeType == drivefake.FolderMime {
+			assertOnePerName(t, fake, it.ID, path+"/"+it.Name)
+		}
 	}
 }
 
@@ -100,7 +102,7 @@ func TestSurvivesTheFakesFaults(t *testing.T) {
 			t.Errorf("%s differs after faults", path)
 		}
 	}
-	assertNoDuplicateFolders(t, e.fake, e.rootID, "")
+	assertOnePerName(t, e.fake, e.rootID, "")
 }
 
 func TestLostRepliesDoNotDuplicate(t *testing.T) {
@@ -152,7 +154,7 @@ func TestConcurrentPutsCreateEachFolderOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	assertNoDuplicateFolders(t, e.fake, e.rootID, "")
+	assertOnePerName(t, e.fake, e.rootID, "")
 	if n := e.fake.Calls("files.create"); n != 2+4 { // .tmp-v, .avault, a, b, c0, c1
 		t.Errorf("%d folder creations, want 6", n)
 	}

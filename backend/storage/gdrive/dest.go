@@ -183,7 +183,7 @@ func (d *Dest) DeleteVersion(ctx context.Context, name string) error {
 			return err
 		})
 		if err == nil {
-			err = d.remove(ctx, f.Id, "delete version "+name)
+			err = d.remove(ctx, f.Id, "delete version "+name, d.o.Trash)
 		}
 		if err != nil {
 			return err
@@ -205,7 +205,7 @@ func (d *Dest) DeleteLeftover(ctx context.Context, name string) error {
 		return storage.NewError(storage.ErrNotFound, fmt.Sprintf("Google Drive: no leftover %q", name), nil)
 	}
 	for _, f := range fs {
-		if err := d.remove(ctx, f.Id, "delete leftover "+name); err != nil {
+		if err := d.remove(ctx, f.Id, "delete leftover "+name, false); err != nil {
 			return err
 		}
 	}

@@ -143,8 +143,11 @@ func (d *Dest) translate(what string, err error, upload bool) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
 		return fmt.Errorf("%s: %w", what, err)
+	}
+	if errors.Is(err, context.DeadlineExceeded) { // the attempt's own timeout (do checks the caller's)
+		return storage.NewError(storage.ErrUnavailable, what+": Google Drive did not answer in time", err)
 	}
 	if errors.Is(err, oauth.ErrReauth) {
 		return storage.NewError(storage.ErrAuth, what+": sign in to Google again", err)

@@ -63,12 +63,13 @@ type Options struct {
 	// FolderPath is a slash-separated path of folders below FolderID that
 	// is the root; missing folders are created by Check and Begin.
 	FolderPath string
-	// Trash makes deletes move folders to the trash instead of deleting
-	// them for good. Trashed files still count against the storage quota
-	// until the trash is emptied (My Drive empties it after 30 days);
-	// deleting for good frees the space at once. In a Shared Drive only
-	// managers and content managers may delete for good: for others the
-	// destination falls back to the trash.
+	// Trash makes DeleteVersion (retention) move versions to the trash
+	// instead of deleting them for good. Trashed files still count against
+	// the storage quota until the trash is emptied (My Drive empties it
+	// after 30 days); deleting for good frees the space at once. Leftovers
+	// of interrupted runs and replaced files are always deleted for good.
+	// In a Shared Drive only managers and content managers may delete for
+	// good: for others every delete falls back to the trash.
 	Trash bool
 
 	// ChunkSize is the size of a resumable upload's chunks, rounded down to
@@ -209,13 +210,20 @@ func (d *Dest) Close() error {
 
 func (d *Dest) now() time.Time { return d.o.Now() }
 
-// callKind says how a request is retried.
-type callKind int
+// callKind says how a request is bounded and classified.
+type callKind struct {
+	timeout bool // each attempt ends after CallTimeout (plus time for the body)
+	upload  bool // it stores content, so it may hit the daily upload cap
+}
 
-const (
-	metaCall   callKind = iota // small request: per-attempt timeout
-	uploadCall                 // stores content: may hit the daily cap; no overall timeout
-	streamCall                 // the answer is read after the call returns: no timeout
+var (
+	metaCall    = callKind{timeout: true}
+	smallUpload = callKind{timeout: true, upload: true}
+	// uploadCall is a resumable upload (its chunks are bounded by the
+	// client) or a server-side copy (which may take long for a big file).
+	uploadCall = callKind{upload: true}
+	// streamCall is a download, whose body is read after do returns.
+	streamCall = callKind{}
 )
 
 // dailyCapAttempts is how often a request that looks like the daily cap is
@@ -228,8 +236,11 @@ const dailyCapAttempts = 2
 // attempt's context and number (from 1). The error is translated.
 func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx context.Context, attempt int) error) error {
 	for attempt := 1; ; attempt++ {
+		if err := d.pacer.holdoff(ctx); err != nil { // a Retry-After is not the attempt's time
+			return fmt.Errorf("%s: %w", what, context.Cause(ctx))
+		}
 		actx, cancel := ctx, context.CancelFunc(func() {})
-		if kind == metaCall {
+		if kind.timeout {
 			actx, cancel = context.WithTimeout(ctx, d.o.CallTimeout)
 		}
 		err := fn(actx, attempt)
@@ -238,14 +249,15 @@ func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx c
 			d.pacer.succeeded()
 			return nil
 		}
+		markSuspect(ctx) // the request may have taken effect all the same
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", what, context.Cause(ctx))
 		}
 		var fe final
 		if errors.As(err, &fe) {
-			return d.translate(what, fe.error, kind == uploadCall)
+			return d.translate(what, fe.error, kind.upload)
 		}
-		f, after := classify(err, kind == uploadCall)
+		f, after := classify(err, kind.upload)
 		if f == rateLimited || f == dailyCap {
 			d.pacer.limited(after)
 		}
@@ -254,7 +266,7 @@ func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx c
 			limit = min(limit, dailyCapAttempts)
 		}
 		if f == permanent || attempt >= limit {
-			return d.translate(what, err, kind == uploadCall)
+			return d.translate(what, err, kind.upload)
 		}
 		if sleep(ctx, d.backoff(attempt, after)) != nil {
 			return fmt.Errorf("%s: %w", what, context.Cause(ctx))

@@ -212,11 +212,10 @@ func (d *Dest) findFolder(ctx context.Context, parent, name string) (string, err
 	return fs[0].Id, nil
 }
 
-// remove deletes a folder or file for good, or trashes it (Options.Trash,
-// or when a Shared Drive lets this account only trash). An item already
-// gone counts as removed.
-func (d *Dest) remove(ctx context.Context, id, what string) error {
-	trash := d.o.Trash
+// remove deletes a folder or file for good, or trashes it when trash is
+// set or a Shared Drive lets this account only trash. An item already gone
+// counts as removed.
+func (d *Dest) remove(ctx context.Context, id, what string, trash bool) error {
 	for {
 		err := d.do(ctx, what, metaCall, func(ctx context.Context, _ int) error {
 			if trash {

@@ -58,6 +58,17 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 }
 
+// holdoff waits until a Retry-After the service gave has passed.
+func (p *pacer) holdoff(ctx context.Context) error {
+	p.mu.Lock()
+	d := time.Until(p.notUntil)
+	p.mu.Unlock()
+	if d <= 0 {
+		return ctx.Err()
+	}
+	return sleep(ctx, d)
+}
+
 // limited records a rate-limit answer: every later request is spaced out
 // more, and none starts before retryAfter (when the service gave one).
 func (p *pacer) limited(retryAfter time.Duration) {

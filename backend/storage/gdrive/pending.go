@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -30,7 +31,11 @@ type pending struct {
 	mu        sync.Mutex
 	dirs      map[string]string // folder path inside the version → id
 	files     map[string]string // file path → id of its latest Put
+	tried     map[string]bool   // "dir:"/"file:" paths whose creation was begun
 	committed bool
+	// suspect is set once a request failed or was sent again, so Drive may
+	// hold a second folder or file of a path; Commit then tidies.
+	suspect atomic.Bool
 }
 
 var (
@@ -39,8 +44,10 @@ var (
 )
 
 func (d *Dest) newPending(name string, owner storage.Owner, id string, fresh bool) *pending {
-	return &pending{d: d, name: name, owner: owner, id: id, fresh: fresh,
-		dirs: map[string]string{}, files: map[string]string{}}
+	p := &pending{d: d, name: name, owner: owner, id: id, fresh: fresh,
+		dirs: map[string]string{}, files: map[string]string{}, tried: map[string]bool{}}
+	p.suspect.Store(!fresh)
+	return p
 }
 
 // Name returns the version's name.
@@ -57,17 +64,30 @@ func (p *pending) Put(ctx context.Context, path string, r io.Reader, size int64,
 
 // store is Put without the path check (it also writes MetaDir's files).
 func (p *pending) store(ctx context.Context, path string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
+	ctx = withSuspect(ctx, &p.suspect)
 	dir, base := splitPath(path)
 	parent, err := p.dir(ctx, dir)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
+	unsure := p.unsure("file:" + path)
 	f, err := p.d.upload(ctx, parent, base, path, r, size, progress)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
-	p.replaced(ctx, path, parent, base, f.Id)
+	p.replaced(ctx, path, parent, base, f.Id, unsure)
 	return storage.PutResult{Size: f.Size, Hash: md5Hash(f.Md5Checksum)}, nil
+}
+
+// unsure marks key as begun and reports whether Drive may already hold
+// something for it that this value does not know of: the place was
+// reopened, or an earlier attempt failed after its request went out.
+func (p *pending) unsure(key string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	again := p.tried[key]
+	p.tried[key] = true
+	return !p.fresh || again
 }
 
 // splitPath splits "a/b/c" into "a/b" and "c".
@@ -79,10 +99,10 @@ func splitPath(p string) (dir, base string) {
 }
 
 // replaced records id as path's file and removes the files it replaces:
-// an earlier Put of the same path, and in a reopened pending place any
-// other file of that name. Removal is best effort: of two files with one
-// path the newest is the one read.
-func (p *pending) replaced(ctx context.Context, path, parent, base, id string) {
+// an earlier Put of the same path and, when unsure, any other file of that
+// name. Removal is best effort: of two files with one path the newest is
+// the one read.
+func (p *pending) replaced(ctx context.Context, path, parent, base, id string, unsure bool) {
 	p.mu.Lock()
 	old := p.files[path]
 	p.files[path] = id
@@ -91,7 +111,7 @@ func (p *pending) replaced(ctx context.Context, path, parent, base, id string) {
 	if old != "" && old != id {
 		stale = append(stale, old)
 	}
-	if !p.fresh {
+	if unsure {
 		q := inFolder(parent) + " and name = " + quote(base) + " and mimeType != '" + folderMime + "'"
 		fs, _ := p.d.listAll(ctx, "look for "+path, q, "id")
 		for _, f := range fs {
@@ -101,7 +121,7 @@ func (p *pending) replaced(ctx context.Context, path, parent, base, id string) {
 		}
 	}
 	for _, s := range stale {
-		p.d.remove(ctx, s, "replace "+path)
+		p.d.remove(ctx, s, "replace "+path, false)
 	}
 }
 
@@ -129,7 +149,7 @@ func (p *pending) dir(ctx context.Context, dir string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if id, err = p.d.folder(ctx, parent, base, nil, !p.fresh, true); err != nil {
+		if id, err = p.d.folder(ctx, parent, base, nil, p.unsure("dir:"+dir), true); err != nil {
 			return "", err
 		}
 		p.mu.Lock()
@@ -151,6 +171,11 @@ func (p *pending) Commit(ctx context.Context, manifest []byte, info storage.Vers
 	}
 	if _, err := p.store(ctx, storage.MetaDir+"/"+storage.ManifestName, bytes.NewReader(manifest), int64(len(manifest)), nil); err != nil {
 		return err
+	}
+	if p.suspect.Load() {
+		if err := p.tidy(ctx); err != nil {
+			return err
+		}
 	}
 	others, err := p.d.marked(ctx, markVersion, p.name)
 	if err != nil {
@@ -192,7 +217,7 @@ func (p *pending) Abort(ctx context.Context) error {
 	if done {
 		return nil
 	}
-	return p.d.remove(ctx, p.id, "abort "+p.name)
+	return p.d.remove(ctx, p.id, "abort "+p.name, false)
 }
 
 // CopyFrom copies a file of a committed version with files.copy: Drive
@@ -211,16 +236,18 @@ func (p *pending) CopyFrom(ctx context.Context, fromVersion, fromPath, toPath st
 		return storage.PutResult{}, storage.NewError(storage.ErrInvalid,
 			fmt.Sprintf("Google Drive: %s/%s has %d bytes, not %d", fromVersion, fromPath, src.size, size), nil)
 	}
+	ctx = withSuspect(ctx, &p.suspect)
 	dir, base := splitPath(toPath)
 	parent, err := p.dir(ctx, dir)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
+	unsure := p.unsure("file:" + toPath)
 	f, err := p.d.copyFile(ctx, src, parent, base, toPath)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
-	p.replaced(ctx, toPath, parent, base, f.Id)
+	p.replaced(ctx, toPath, parent, base, f.Id, unsure)
 	return storage.PutResult{Size: f.Size, Hash: md5Hash(f.Md5Checksum)}, nil
 }
 

@@ -53,7 +53,7 @@ func (d *Dest) uploadSmall(ctx context.Context, parent, name, what string, r io.
 	sum := md5.Sum(buf)
 	want := hex.EncodeToString(sum[:])
 	var f *drive.File
-	err := d.do(ctx, "upload "+what, uploadCall, func(ctx context.Context, attempt int) error {
+	err := d.do(ctx, "upload "+what, smallUpload, func(ctx context.Context, attempt int) error {
 		if attempt > 1 { // the last attempt may have stored it after all
 			found, err := d.findFile(ctx, parent, name, want, size)
 			if err != nil || found != nil {
@@ -87,7 +87,8 @@ func (d *Dest) uploadLarge(ctx context.Context, parent, name, what string, r io.
 	er := &exactReader{r: r, left: size, h: md5.New()}
 	var sent int64
 	call := d.svc.Files.Create(&drive.File{Name: name, Parents: []string{parent}}).
-		Media(er, googleapi.ChunkSize(chunk), googleapi.ContentType("application/octet-stream")).
+		Media(er, googleapi.ChunkSize(chunk), googleapi.ContentType("application/octet-stream"),
+			googleapi.ChunkTransferTimeout(d.o.CallTimeout)).
 		ProgressUpdater(func(current, _ int64) {
 			if current > sent {
 				if progress != nil {
@@ -147,7 +148,7 @@ func (d *Dest) verify(ctx context.Context, f *drive.File, md5hex string, size in
 	if f.Size == size && (f.Md5Checksum == "" || f.Md5Checksum == md5hex) {
 		return nil
 	}
-	d.remove(ctx, f.Id, "remove the damaged "+what)
+	d.remove(ctx, f.Id, "remove the damaged "+what, false)
 	return storage.NewError(storage.ErrUnavailable, fmt.Sprintf(
 		"upload %s: Google Drive stored %d bytes with MD5 %s, but %d bytes with MD5 %s were sent",
 		what, f.Size, f.Md5Checksum, size, md5hex), nil)

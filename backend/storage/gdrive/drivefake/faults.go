@@ -1,6 +1,7 @@
 package drivefake
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -191,11 +192,17 @@ func damage(ctx context.Context, data []byte) []byte {
 }
 
 // stall waits d (two seconds when zero); it reports true when the client
-// gave up meanwhile.
+// gave up meanwhile. It reads the body first: only then does the server
+// notice a client that hangs up.
 func stall(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
 		d = 2 * time.Second
 	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return true
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

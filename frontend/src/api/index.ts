@@ -37,6 +37,13 @@ export type TreeEntry = Plain<service.TreeEntry>
 export type RestoreRequest = Plain<service.RestoreRequest>
 export type RestoreResult = Plain<engine.RestoreResult>
 export type VerifyReport = Plain<engine.VerifyReport>
+export type Overview = Plain<service.Overview>
+export type StaleJob = Plain<service.StaleJob>
+export interface ScheduleInfo {
+  description: string
+  next: string[] // RFC 3339 times
+}
+export type GoogleConnectInput = Plain<service.GoogleConnectInput>
 
 export type RunStatus =
   | 'PENDING'
@@ -98,7 +105,14 @@ export interface DataChanged {
   what: string
 }
 
+// BrowserOpen is the web mode's request to show an address to the person
+// (Google's sign-in page); the desktop app opens the system browser itself.
+export interface BrowserOpen {
+  url: string
+}
+
 export interface EventMap {
+  'browser:open': BrowserOpen
   'backup:progress': Progress
   'backup:status': StatusEvent
   'queue:stats': QueueStats
@@ -173,6 +187,13 @@ export const api = {
   getRun: (id: string) => plain(App.GetRun(id)),
 
   runJob: (jobId: string) => plain(App.RunJob(jobId)),
+  runAll: () => plain(App.RunAll()),
+  pauseSchedules: (pause: boolean) => App.PauseSchedules(pause),
+  overview: () => plain(App.Overview()),
+  staleJobs: () => plain(App.StaleJobs()),
+  describeSchedule: (expr: string, n: number) => App.DescribeSchedule(expr, n) as unknown as Promise<ScheduleInfo>,
+  setLaunchAtLogin: (on: boolean) => plain(App.SetLaunchAtLogin(on)),
+  connectGoogle: (c: GoogleConnectInput) => plain(App.ConnectGoogle(wire<service.GoogleConnectInput>(c))),
   cancelRun: (runId: string) => App.CancelRun(runId),
   activeRuns: () => App.ActiveRuns() as unknown as Promise<Progress[]>,
   queueStats: () => App.QueueStats() as unknown as Promise<QueueStats>,

@@ -7,9 +7,8 @@ import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
 import { Button, Checkbox, Field, inputClass, Modal } from './ui'
 
-// The kinds this form can set up. Google Drive needs a sign-in flow that
-// this version of Avault does not offer yet, so it is not listed.
-const formKinds = ['local', 's3']
+// The kinds this form can set up.
+const formKinds = ['local', 's3', 'gdrive']
 
 const empty: Destination = { id: '', name: '', kind: 'local', remoteId: '', folderPath: '', options: {}, createdAt: '', updatedAt: '' }
 
@@ -61,9 +60,11 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
       setPreset('aws')
       setD((old) => ({ ...old, options: { region: 'us-east-1' } }))
     }
+    if (kind === 'gdrive') setD((old) => ({ ...old, remoteId: 'root' }))
   }
 
   const s3Creds = useMemo(() => (creds.data ?? []).filter((c) => c.provider === 's3'), [creds.data])
+  const googleCreds = useMemo(() => (creds.data ?? []).filter((c) => c.provider === 'gdrive'), [creds.data])
   const kindList = (kinds.data ?? []).filter((k) => formKinds.includes(k.name))
   const activePreset = s3Presets.find((p) => p.id === preset) ?? s3Presets[0]
 
@@ -178,6 +179,48 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
               checked={d.options?.checksumCompat === 'true'}
               onChange={(v) => setOpt('checksumCompat', v ? 'true' : undefined)}
               hint="For S3-compatible stores that reject the newer checksum headers."
+            />
+          </>
+        )}
+
+        {d.kind === 'gdrive' && (
+          <>
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label="Google account" hint={googleCreds.length === 0 ? 'Connect a Google account first (Accounts below this list).' : undefined}>
+                {(p) => (
+                  <select {...p} value={d.credentialId ?? ''} onChange={(e) => set({ credentialId: e.target.value || undefined })} className={inputClass}>
+                    <option value="">Choose…</option>
+                    {googleCreds.map((c) => (
+                      <option key={c.id} value={c.id}>
+                        {c.name}
+                        {c.status === 'reauth' ? ' (sign in again)' : ''}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+              <Field label="Drive">
+                {(p) => (
+                  <select {...p} value={d.remoteId === 'root' ? 'root' : 'shared'} onChange={(e) => set({ remoteId: e.target.value === 'root' ? 'root' : '' })} className={inputClass}>
+                    <option value="root">My Drive</option>
+                    <option value="shared">A shared drive</option>
+                  </select>
+                )}
+              </Field>
+              {d.remoteId !== 'root' && (
+                <Field label="Shared drive ID" hint="The last part of the shared drive's address in Google Drive (…/drive/folders/THIS-PART). Needs the sign-in that allows choosing Shared Drives.">
+                  {(p) => <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} spellCheck={false} className={inputClass} />}
+                </Field>
+              )}
+              <Field label="Folder (optional)" hint="Created when missing, e.g. Backups/NAS.">
+                {(p) => <input {...p} value={d.folderPath ?? ''} onChange={(e) => set({ folderPath: e.target.value })} className={inputClass} />}
+              </Field>
+            </div>
+            <Checkbox
+              label="Move old versions to the trash"
+              checked={d.options?.trash === 'true'}
+              onChange={(v) => setOpt('trash', v ? 'true' : undefined)}
+              hint="Retention then moves versions to Drive's trash (emptied after 30 days) instead of deleting them; they count against your storage until then."
             />
           </>
         )}

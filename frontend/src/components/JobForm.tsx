@@ -8,6 +8,7 @@ import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
 import { bytes, plural } from '../lib/format'
 import { FolderPicker } from './FolderPicker'
+import { ScheduleReading } from './ScheduleReading'
 import { Button, Checkbox, Field, inputClass, Modal } from './ui'
 
 const lines = (v: string[] | undefined) => (v ?? []).join('\n')
@@ -55,7 +56,6 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
   }
 
   const example = renderPattern(j.namePattern, j.name || 'job', new Date())
-  const reading = presetLabel(j.schedule)
 
   return (
     <form onSubmit={submit} className="space-y-6" aria-label="Job">
@@ -162,7 +162,7 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
               </select>
             )}
           </Field>
-          <Field label="Cron expression" hint={reading ? `Reads: ${reading.toLowerCase()}.` : 'minute hour day-of-month month day-of-week, in local time; checked when you save.'}>
+          <Field label="Cron expression" hint="minute hour day-of-month month day-of-week, in local time">
             {(p) => (
               <input
                 {...p}
@@ -177,6 +177,7 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
             )}
           </Field>
         </div>
+        <ScheduleReading expr={j.schedule} />
         <Checkbox
           label="Catch up on missed backups"
           checked={j.catchUp}

@@ -35,7 +35,11 @@ export default function DashboardPage() {
     return m
   }, [history.data])
   const failing = useMemo(() => [...last.values()].filter((r) => (r.status === 'FAILED' || r.status === 'PARTIAL_SUCCESS') && !r.jobDeleted), [last])
-  const missed = useMemo(() => (jobs.data ?? []).filter((j) => isMissed(j)), [jobs.data])
+  const stale = useQuery('stale', api.staleJobs, ['jobs', 'history', 'settings'])
+  const overview = useQuery('overview', api.overview, ['settings'])
+  const runAll = useAction(api.runAll)
+  const pause = useAction(api.pauseSchedules)
+  const missed = stale.data ?? []
   const runningJobs = useMemo(() => new Set([...active.runs.values()].map((p) => p.jobId)), [active.runs])
 
   const startRun = async (j: Job) => {
@@ -64,13 +68,34 @@ export default function DashboardPage() {
             </div>
           ))}
           {missed.map((j) => (
-            <div key={j.id} role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
-              <span className="font-semibold">{j.name}</span>: it was due {ago(j.nextRunAt)} and has not run. Is Avault kept from running (asleep, closed, NAS missing)?
+            <div key={j.jobId} role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+              <span className="font-semibold">{j.jobName}</span>: {j.lastSuccess ? `no successful backup since ${dateTime(j.lastSuccess)}` : 'never backed up successfully'}, overdue since {ago(j.since)}.
             </div>
           ))}
         </section>
       )}
 
+      {stale.error && <ErrorBox title="Could not check for overdue backups" message={stale.error} />}
+      <div className="flex flex-wrap items-center gap-2">
+        <Button
+          variant="primary"
+          busy={runAll.busy}
+          onClick={async () => {
+            const r = await runAll.run()
+            if (r.ok) notify(r.value.length ? `Queued ${r.value.length} backups.` : 'Every enabled job is already running.', 'success')
+          }}
+        >
+          Run all now
+        </Button>
+        {overview.data && (
+          <Button busy={pause.busy} onClick={() => void pause.run(!overview.data!.paused)}>
+            {overview.data.paused ? 'Resume schedules' : 'Pause schedules'}
+          </Button>
+        )}
+        {overview.data?.paused && <Badge tone="amber">Schedules are paused: nothing starts on its own</Badge>}
+      </div>
+      {runAll.error && <ErrorBox title="The backups did not start" message={runAll.error} />}
+      {pause.error && <ErrorBox title="The schedules were not changed" message={pause.error} />}
       {active.error && <ErrorBox title="Could not read the backups in progress" message={active.error} />}
       {cancel.error && <ErrorBox title="The backup was not cancelled" message={cancel.error} />}
       {run.error && <ErrorBox title="The backup did not start" message={run.error} />}
@@ -155,10 +180,4 @@ export default function DashboardPage() {
       </Card>
     </div>
   )
-}
-
-// isMissed reports whether an enabled job's next scheduled run is more
-// than an hour overdue.
-function isMissed(j: Job, now = Date.now()): boolean {
-  return j.enabled && !!j.nextRunAt && now - Date.parse(j.nextRunAt) > 3600_000
 }

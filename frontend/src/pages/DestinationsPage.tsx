@@ -4,6 +4,7 @@ import { useAction, useQuery } from '../api/hooks'
 import { DestinationForm } from '../components/DestinationForm'
 import { CredentialForm } from '../components/CredentialForm'
 import { ErrorBox } from '../components/ErrorBox'
+import { GoogleConnect } from '../components/GoogleConnect'
 import { notify } from '../components/Notices'
 import { Badge, Button, Card, Empty, Loading, Modal } from '../components/ui'
 import { kindLabel, where } from '../lib/destinations'
@@ -92,17 +93,23 @@ function Destinations() {
 function Credentials() {
   const q = useQuery('credentials', api.listCredentials, ['credentials'])
   const [adding, setAdding] = useState(false)
+  const [google, setGoogle] = useState(false)
   const [renaming, setRenaming] = useState<Credential | null>(null)
   const [deleting, setDeleting] = useState<Credential | null>(null)
   return (
     <Card
       title="Accounts and access keys"
-      actions={<Button onClick={() => setAdding(true)}>Add S3 access key</Button>}
+      actions={
+        <>
+          <Button onClick={() => setGoogle(true)}>Connect Google Drive</Button>
+          <Button onClick={() => setAdding(true)}>Add S3 access key</Button>
+        </>
+      }
     >
       <p className="mb-3 text-sm text-slate-500 dark:text-slate-400">Secrets are encrypted with the data key and never shown again; only a masked hint is kept for display.</p>
       {q.error && <ErrorBox title="Could not list the accounts" message={q.error} onRetry={q.reload} />}
       {q.loading && !q.data && <Loading />}
-      {q.data?.length === 0 && <Empty>No accounts yet. S3 destinations need an access key; local folders need none.</Empty>}
+      {q.data?.length === 0 && <Empty>No accounts yet. S3 destinations need an access key and Google Drive a sign-in; local folders need none.</Empty>}
       {!!q.data?.length && (
         <ul className="divide-y divide-slate-200 dark:divide-slate-700">
           {q.data.map((c) => (
@@ -114,13 +121,13 @@ function Credentials() {
                 </p>
                 <p className="text-sm text-slate-500 dark:text-slate-400">
                   {Object.entries(c.metadata ?? {})
-                    .map(([k, v]) => `${metaLabel[k] ?? k}: ${v}`)
+                    .map(([k, v]) => `${metaLabel[k] ?? k}: ${k === 'scopes' ? scopeText(v) : v}`)
                     .join(' · ') || '—'}
                 </p>
                 {c.status === 'reauth' && (
                   <p role="alert" className="mt-1 text-sm text-red-700 dark:text-red-300">
                     {c.provider === 'gdrive'
-                      ? 'Google no longer accepts this sign-in (it was revoked, expired or the password changed). Sign in to Google again to keep backing up.'
+                      ? 'Google no longer accepts this sign-in (it was revoked, expired, or the app is in testing and 7 days passed). Sign in again with "Connect Google Drive", then point its destinations at the new account.'
                       : 'The provider refused these keys. Add new keys and point the destination at them.'}
                   </p>
                 )}
@@ -140,6 +147,11 @@ function Credentials() {
           <CredentialForm onDone={() => setAdding(false)} />
         </Modal>
       )}
+      {google && (
+        <Modal title="Connect Google Drive" onClose={() => setGoogle(false)}>
+          <GoogleConnect onDone={() => setGoogle(false)} />
+        </Modal>
+      )}
       {renaming && <Rename cred={renaming} onClose={() => setRenaming(null)} />}
       {deleting && (
         <ConfirmDelete
@@ -154,7 +166,12 @@ function Credentials() {
   )
 }
 
-const metaLabel: Record<string, string> = { accessKeyId: 'Access key', email: 'Account' }
+// scopeText says what a Google sign-in allows Avault to see.
+function scopeText(scopes: string): string {
+  return /auth\/drive(\s|$)/.test(scopes) ? 'all of Drive' : scopes.includes('drive.file') ? 'only folders Avault made' : scopes
+}
+
+const metaLabel: Record<string, string> = { accessKeyId: 'Access key', email: 'Account', scopes: 'Access', clientId: 'OAuth client' }
 
 function Rename({ cred, onClose }: { cred: Credential; onClose: () => void }) {
   const [name, setName] = useState(cred.name)

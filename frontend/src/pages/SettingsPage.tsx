@@ -17,6 +17,7 @@ export default function SettingsPage() {
       {settings.loading && !settings.data && <Loading what="Loading the settings" />}
       {settings.data && <SettingsForm key={JSON.stringify(settings.data)} initial={settings.data} />}
       {status.error && <ErrorBox title="Could not read where the data key is" message={status.error} onRetry={status.reload} />}
+      {settings.data && <StartupCard settings={settings.data} />}
       {status.data && <KeyCard status={status.data} />}
       <ThemeCard />
     </div>
@@ -59,25 +60,48 @@ function SettingsForm({ initial }: { initial: Settings }) {
               </select>
             )}
           </Field>
+          <Field label="Webhook (optional)" hint="Avault POSTs a short JSON message here when a backup fails (and after every backup when notifications are on for all), e.g. an ntfy.sh topic or a Healthchecks.io URL.">
+            {(p) => <input {...p} type="url" value={s.webhookUrl ?? ''} onChange={(e) => set('webhookUrl', e.target.value)} placeholder="https://ntfy.sh/my-backups" className={inputClass} />}
+          </Field>
           <Checkbox
             label="Start in the tray"
             checked={s.startHidden}
             onChange={(v) => set('startHidden', v)}
             hint="When Avault starts, keep its window closed (only where a tray icon can be shown)."
           />
-          {save.error && <ErrorBox title="The settings were not saved" message={save.error} />}
-          <div className="flex gap-2">
-            <Button type="submit" variant="primary" busy={save.busy} disabled={!dirty}>
-              Save settings
-            </Button>
-            {dirty && (
-              <Button onClick={() => setS(initial)} disabled={save.busy}>
-                Undo changes
-              </Button>
-            )}
+        </div>
+      </Card>
+      <Card title="Google Drive sign-in" className="mt-6">
+        <div className="space-y-4">
+          <p className="text-sm text-slate-600 dark:text-slate-300">
+            Avault signs in to Google with your own OAuth client: in Google Cloud Console, create an OAuth client of type "Desktop app" and enter its id and secret here. While
+            the consent screen is in "Testing", Google asks you to sign in again every 7 days.
+          </p>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="Client ID">
+              {(p) => <input {...p} value={s.googleClientId ?? ''} onChange={(e) => set('googleClientId', e.target.value)} spellCheck={false} placeholder="1234-abc.apps.googleusercontent.com" className={inputClass} />}
+            </Field>
+            <Field label="Client secret" hint={s.googleClientSecretSet ? 'A secret is stored (encrypted). Leave this empty to keep it.' : 'Stored encrypted; never shown again.'}>
+              {(p) => (
+                <input {...p} type="password" autoComplete="new-password" value={s.googleClientSecret ?? ''} onChange={(e) => set('googleClientSecret', e.target.value)} placeholder={s.googleClientSecretSet ? '••••••••' : ''} className={inputClass} />
+              )}
+            </Field>
           </div>
         </div>
       </Card>
+      <div className="sticky bottom-0 mt-4 space-y-3 bg-slate-50/90 py-3 dark:bg-slate-900/90">
+        {save.error && <ErrorBox title="The settings were not saved" message={save.error} />}
+        <div className="flex gap-2">
+          <Button type="submit" variant="primary" busy={save.busy} disabled={!dirty}>
+            Save settings
+          </Button>
+          {dirty && (
+            <Button onClick={() => setS(initial)} disabled={save.busy}>
+              Undo changes
+            </Button>
+          )}
+        </div>
+      </div>
     </form>
   )
 }
@@ -121,6 +145,33 @@ function KeyCard({ status }: { status: Status }) {
           <ErrorBox title="The data key was not moved" message={move.error} />
         </div>
       )}
+    </Card>
+  )
+}
+
+function StartupCard({ settings }: { settings: Settings }) {
+  const login = useAction(api.setLaunchAtLogin)
+  const pause = useAction(api.pauseSchedules)
+  return (
+    <Card title="Starting and scheduling">
+      <div className="space-y-4">
+        <Checkbox
+          label="Start Avault when I log in"
+          checked={settings.launchAtLogin}
+          disabled={login.busy}
+          onChange={(v) => void login.run(v)}
+          hint="Avault then starts in the tray, so scheduled backups run without opening it."
+        />
+        {login.error && <ErrorBox title="Could not change starting at login" message={login.error} />}
+        <Checkbox
+          label="Pause every schedule"
+          checked={settings.schedulesPaused}
+          disabled={pause.busy}
+          onChange={(v) => void pause.run(v)}
+          hint="No backup starts on its schedule until you resume; Run now still works."
+        />
+        {pause.error && <ErrorBox title="Could not pause or resume the schedules" message={pause.error} />}
+      </div>
     </Card>
   )
 }

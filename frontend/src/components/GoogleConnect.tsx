@@ -1,0 +1,61 @@
+import { useState, type FormEvent } from 'react'
+import { api, type Credential } from '../api'
+import { useAction, useEvent } from '../api/hooks'
+import { ErrorBox } from './ErrorBox'
+import { notify } from './Notices'
+import { Button, Checkbox, Field, inputClass } from './ui'
+
+// GoogleConnect signs in to Google Drive. The desktop app opens the system
+// browser; in a browser tab (web mode) the sign-in address arrives as an
+// event and is offered as a link to follow.
+export function GoogleConnect({ onDone }: { onDone: (c?: Credential) => void }) {
+  const [name, setName] = useState('Google Drive')
+  const [shared, setShared] = useState(false)
+  const [link, setLink] = useState<string | null>(null)
+  const connect = useAction(api.connectGoogle)
+  useEvent('browser:open', (p) => setLink(p.url))
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    setLink(null)
+    const r = await connect.run({ name, sharedDrives: shared })
+    if (r.ok) {
+      notify(`Connected "${r.value.name}".`, 'success')
+      onDone(r.value)
+    }
+  }
+  return (
+    <form onSubmit={submit} className="space-y-4" aria-label="Connect Google Drive">
+      <Field label="Name" hint="For you to recognise the account.">
+        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />}
+      </Field>
+      <Checkbox
+        label="Let me choose Shared Drives and existing folders"
+        checked={shared}
+        onChange={setShared}
+        hint="Asks Google for access to all of your Drive. Without it Avault may only see the folders it creates itself, which is enough for My Drive."
+      />
+      {connect.busy && (
+        <div role="status" className="rounded-md bg-sky-50 p-3 text-sm text-sky-900 dark:bg-sky-950 dark:text-sky-100">
+          {link ? (
+            <>
+              Continue in Google&apos;s sign-in page:{' '}
+              <a href={link} target="_blank" rel="noopener noreferrer" className="font-medium underline">
+                open it
+              </a>
+              . Avault waits here until you have allowed access.
+            </>
+          ) : (
+            <>Google&apos;s sign-in page opens in your browser. Avault waits here until you have allowed access.</>
+          )}
+        </div>
+      )}
+      {connect.error && <ErrorBox title="Google Drive was not connected" message={connect.error} />}
+      <div className="flex gap-2">
+        <Button type="submit" variant="primary" busy={connect.busy}>
+          Sign in with Google
+        </Button>
+        <Button onClick={() => onDone()}>Cancel</Button>
+      </div>
+    </form>
+  )
+}

@@ -418,3 +418,19 @@ func TestChooser(t *testing.T) {
 		t.Fatalf("with drive.file only: %+v, %v", top, err)
 	}
 }
+
+func TestAbout(t *testing.T) {
+	e := newEnv(t, drivefake.Options{QuotaBytes: 1 << 30, User: drivefake.User{DisplayName: "Ann", EmailAddress: "ann@example.com"}},
+		func(o *gdrive.Options) { o.Trash = true })
+	writeVersion(t, e.dest, "v1", map[string][]byte{"f": make([]byte, 1000)})
+	if err := e.dest.DeleteVersion(context.Background(), "v1"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.dest.About(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Email != "ann@example.com" || a.Name != "Ann" || a.Limit != 1<<30 || a.Used < 1000 || a.InTrash < 1000 {
+		t.Fatalf("About = %+v", a)
+	}
+}

@@ -186,13 +186,7 @@ func (p *pending) Commit(ctx context.Context, manifest []byte, info storage.Vers
 			return storage.NewError(storage.ErrExists, fmt.Sprintf("Google Drive: version %q was committed by another run", p.name), nil)
 		}
 	}
-	owner := info.Owner
-	if owner == (storage.Owner{}) {
-		owner = p.owner
-	}
-	props := map[string]string{propMark: markVersion, propJob: owner.JobID, propRun: owner.RunID,
-		propCreated: info.Created.UTC().Format(time.RFC3339Nano),
-		propFiles:   strconv.FormatInt(info.Files, 10), propBytes: strconv.FormatInt(info.Bytes, 10)}
+	props := p.record(info)
 	err = p.d.do(ctx, "commit "+p.name, metaCall, func(ctx context.Context, _ int) error {
 		_, err := p.d.svc.Files.Update(p.id, &drive.File{Name: p.name, Properties: props}).
 			SupportsAllDrives(true).Fields("id").Context(ctx).Do()
@@ -206,6 +200,17 @@ func (p *pending) Commit(ctx context.Context, manifest []byte, info storage.Vers
 	p.mu.Unlock()
 	p.d.forget(p.name, p.id)
 	return nil
+}
+
+// record returns the version record stored in the folder's properties.
+func (p *pending) record(info storage.VersionInfo) map[string]string {
+	owner := info.Owner
+	if owner == (storage.Owner{}) {
+		owner = p.owner
+	}
+	return map[string]string{propMark: markVersion, propJob: owner.JobID, propRun: owner.RunID,
+		propCreated: info.Created.UTC().Format(time.RFC3339Nano),
+		propFiles:   strconv.FormatInt(info.Files, 10), propBytes: strconv.FormatInt(info.Bytes, 10)}
 }
 
 // Abort deletes (or trashes) the pending place; after a commit it does

@@ -251,11 +251,7 @@ func (s *Server) create(m meta, content []byte, allDrives bool) (*file, *apiErro
 	if e := s.checkLimits(parent, int64(len(content)), content != nil); e != nil {
 		return nil, e
 	}
-	props, e := mergeProps(nil, m.Properties)
-	if e != nil {
-		return nil, e
-	}
-	appProps, e := mergeProps(nil, m.AppProperties)
+	props, appProps, e := newProps(m)
 	if e != nil {
 		return nil, e
 	}
@@ -315,6 +311,14 @@ func dailyCapError() *apiError {
 func apiErrorOf(code int, domain, reason, msg string) *apiError {
 	return &apiError{Code: code, Message: msg,
 		Errors: []errorItem{{Message: msg, Domain: domain, Reason: reason}}}
+}
+
+// newProps checks the properties and appProperties of a new item.
+func newProps(m meta) (props, appProps map[string]string, e *apiError) {
+	if props, e = mergeProps(nil, m.Properties); e == nil {
+		appProps, e = mergeProps(nil, m.AppProperties)
+	}
+	return props, appProps, e
 }
 
 // mergeProps applies appProperties changes (a nil value deletes a key) with

@@ -166,6 +166,13 @@ func (s *Server) chunk(w http.ResponseWriter, r *http.Request, id string) {
 		s.finishCreate(w, r, sess.meta, sess.data, sess.params)
 		return
 	}
+	writeIncomplete(w, r, received)
+}
+
+// writeIncomplete answers "308 Resume Incomplete" with the bytes received
+// so far; a client that sent X-GUploader-No-308 gets 200 and the status in
+// X-HTTP-Status-Code-Override instead, as from Google.
+func writeIncomplete(w http.ResponseWriter, r *http.Request, received int64) {
 	if received > 0 {
 		w.Header().Set("Range", "bytes=0-"+strconv.FormatInt(received-1, 10))
 	}
@@ -174,7 +181,7 @@ func (s *Server) chunk(w http.ResponseWriter, r *http.Request, id string) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	w.WriteHeader(http.StatusPermanentRedirect) // 308 "Resume Incomplete"
+	w.WriteHeader(http.StatusPermanentRedirect)
 }
 
 // readBody reads a request body, sized by Content-Length when it is known.

@@ -95,18 +95,27 @@ func (r *runner) startLocked() {
 
 func (r *runner) work(t *task) {
 	defer r.wg.Done()
-	run := r.s.execute(t)
+	r.s.execute(t)
+	t.cancel()
+}
+
+// release frees a finished run's place in the queue and its job's slot, and
+// starts what waits.
+func (r *runner) release(run job.Run) {
 	r.mu.Lock()
-	delete(r.active, run.ID)
-	delete(r.byJob, run.JobID)
-	r.completed++
-	if run.Status == job.StatusFailed {
-		r.failed++
+	defer r.mu.Unlock()
+	if _, ok := r.active[run.ID]; ok {
+		delete(r.active, run.ID)
+		r.completed++
+		if run.Status == job.StatusFailed {
+			r.failed++
+		}
+	}
+	if t, ok := r.byJob[run.JobID]; ok && t.run.ID == run.ID {
+		delete(r.byJob, run.JobID)
 	}
 	r.startLocked()
 	r.statsLocked()
-	r.mu.Unlock()
-	t.cancel()
 }
 
 // CancelRun cancels a queued or running run. A queued run ends CANCELLED at
@@ -117,8 +126,6 @@ func (s *Service) CancelRun(runID string) error {
 	for i, t := range r.waiting {
 		if t.run.ID == runID {
 			r.waiting = append(r.waiting[:i], r.waiting[i+1:]...)
-			delete(r.byJob, t.run.JobID)
-			r.statsLocked()
 			r.mu.Unlock()
 			t.cancel()
 			t.run.Finish(job.StatusCancelled, s.now(), "cancelled before it started")
@@ -190,7 +197,7 @@ func (r *runner) stop(grace time.Duration) {
 }
 
 // execute carries one run from RUNNING to its final status and records it.
-func (s *Service) execute(t *task) job.Run {
+func (s *Service) execute(t *task) {
 	run := t.run
 	run.Status = job.StatusRunning
 	s.saveStatus(t, &run, "")
@@ -202,7 +209,6 @@ func (s *Service) execute(t *task) job.Run {
 		run.Finish(res.Status, s.now(), res.ErrorMessage)
 	}
 	s.finishRun(t, run)
-	return run
 }
 
 func statusOf(ctx context.Context, err error) job.Status {
@@ -289,6 +295,7 @@ func (s *Service) finishRun(t *task, run job.Run) {
 		s.log.Warn("record last run", "job", run.JobID, "err", err)
 	}
 	s.markReauth(run)
+	s.runs.release(run) // the job can run again once its history row says it ended
 	if err := s.store.UpdateRun(run); err != nil {
 		s.log.Error("record finished run", "run", run.ID, "err", err)
 	}

@@ -93,7 +93,8 @@ type Options struct {
 	// MaxDelay; 0 means 1 s and 30 s.
 	BaseDelay, MaxDelay time.Duration
 	// CallTimeout bounds one attempt of a metadata request and the wait for
-	// an answer's headers; 0 means 2 minutes.
+	// an answer's headers; 0 means 2 minutes. An attempt that sends content
+	// (a multipart upload, a chunk) gets one more second per 16 KiB.
 	CallTimeout time.Duration
 	// Now is the clock for DailyCapError.ResumeAt; nil means time.Now.
 	Now func() time.Time
@@ -212,8 +213,18 @@ func (d *Dest) now() time.Time { return d.o.Now() }
 
 // callKind says how a request is bounded and classified.
 type callKind struct {
-	timeout bool // each attempt ends after CallTimeout (plus time for the body)
-	upload  bool // it stores content, so it may hit the daily upload cap
+	timeout bool  // each attempt ends after CallTimeout plus time for body
+	body    int64 // bytes the request sends
+	upload  bool  // it stores content, so it may hit the daily upload cap
+}
+
+// slowestLink is the upload rate, in bytes a second, that time limits
+// allow for: a request sending n bytes gets n/slowestLink seconds more.
+const slowestLink = 16 << 10
+
+// limit is how long one attempt of a request sending body bytes may take.
+func (d *Dest) limit(body int64) time.Duration {
+	return d.o.CallTimeout + time.Duration(body/slowestLink)*time.Second
 }
 
 var (
@@ -241,7 +252,7 @@ func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx c
 		}
 		actx, cancel := ctx, context.CancelFunc(func() {})
 		if kind.timeout {
-			actx, cancel = context.WithTimeout(ctx, d.o.CallTimeout)
+			actx, cancel = context.WithTimeout(ctx, d.limit(kind.body))
 		}
 		err := fn(actx, attempt)
 		cancel()

@@ -53,7 +53,9 @@ func (d *Dest) uploadSmall(ctx context.Context, parent, name, what string, r io.
 	sum := md5.Sum(buf)
 	want := hex.EncodeToString(sum[:])
 	var f *drive.File
-	err := d.do(ctx, "upload "+what, smallUpload, func(ctx context.Context, attempt int) error {
+	kind := smallUpload
+	kind.body = size
+	err := d.do(ctx, "upload "+what, kind, func(ctx context.Context, attempt int) error {
 		if attempt > 1 { // the last attempt may have stored it after all
 			found, err := d.findFile(ctx, parent, name, want, size)
 			if err != nil || found != nil {
@@ -88,7 +90,7 @@ func (d *Dest) uploadLarge(ctx context.Context, parent, name, what string, r io.
 	var sent int64
 	call := d.svc.Files.Create(&drive.File{Name: name, Parents: []string{parent}}).
 		Media(er, googleapi.ChunkSize(chunk), googleapi.ContentType("application/octet-stream"),
-			googleapi.ChunkTransferTimeout(d.o.CallTimeout)).
+			googleapi.ChunkTransferTimeout(d.limit(int64(chunk)))).
 		ProgressUpdater(func(current, _ int64) {
 			if current > sent {
 				if progress != nil {

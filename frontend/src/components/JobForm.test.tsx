@@ -1,0 +1,95 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { fireEvent, render, screen } from '@testing-library/react'
+import { JobForm } from './JobForm'
+import { api, resetApi } from '../test/fakeApi'
+import type { Job } from '../api'
+
+vi.mock('../api', async () => (await import('../test/fakeApi')).module)
+
+const defaults: Job = {
+  id: '',
+  name: '',
+  sourcePath: '',
+  destinationId: '',
+  schedule: '0 2 * * *',
+  retentionType: 'VERSION_COUNT',
+  retentionCount: 7,
+  namePattern: '{job}-{date}',
+  enabled: true,
+  catchUp: true,
+  incremental: true,
+  verifyUnchangedByHash: false,
+  onNoChange: 'newVersion',
+  useDefaultExcludes: true,
+  createdAt: '0001-01-01T00:00:00Z',
+  updatedAt: '0001-01-01T00:00:00Z',
+}
+const dests = [{ id: 'd1', name: 'USB disk', kind: 'local', remoteId: '/media/usb', createdAt: '', updatedAt: '' }]
+
+beforeEach(() => {
+  resetApi()
+  api.describeSchedule.mockImplementation(async (expr: string) =>
+    expr === '0 3 * * 0'
+      ? { description: 'every Sunday at 03:00', next: ['2026-11-29T03:00:00+01:00', '2026-12-06T03:00:00+01:00', '2026-12-13T03:00:00+01:00'] }
+      : Promise.reject('expected 5 fields, found 1'),
+  )
+})
+
+describe('JobForm', () => {
+  it('reads the schedule as the scheduler does and lists the next runs', async () => {
+    render(<JobForm initial={defaults} destinations={dests} onDone={() => {}} />)
+    fireEvent.change(screen.getByLabelText('Schedule'), { target: { value: '0 3 * * 0' } })
+    expect((await screen.findByTestId('schedule-reading')).textContent).toMatch(/Runs every Sunday at 03:00\..*Next: .*2026/)
+    expect(api.describeSchedule).toHaveBeenLastCalledWith('0 3 * * 0', 3)
+    fireEvent.change(screen.getByLabelText('Cron expression'), { target: { value: 'nonsense' } })
+    expect((await screen.findByText('expected 5 fields, found 1')).getAttribute('role')).toBe('alert')
+  })
+
+  it('shows a live example of the version name', () => {
+    render(<JobForm initial={defaults} destinations={dests} onDone={() => {}} />)
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Family: photos' } })
+    const today = new Date()
+    const date = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`
+    expect(screen.getByText(`Family- photos-${date}`)).toBeTruthy()
+  })
+
+  it('sends lists one pattern per line and leaves out retention fields the rule does not use', async () => {
+    const done = vi.fn()
+    api.createJob.mockImplementation(async (j: Job) => ({ ...j, id: 'j1' }))
+    render(<JobForm initial={defaults} destinations={dests} onDone={done} />)
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Photos' } })
+    fireEvent.change(screen.getByLabelText('NAS folder'), { target: { value: 'photos' } })
+    fireEvent.change(screen.getByLabelText('Destination'), { target: { value: 'd1' } })
+    fireEvent.change(screen.getByLabelText('Exclude (optional)'), { target: { value: '*.tmp\n\n  cache/  \n' } })
+    fireEvent.click(screen.getByLabelText(/Versions from the last days/))
+    fireEvent.change(screen.getByLabelText('Days to keep versions'), { target: { value: '90' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Create job' }))
+    await vi.waitFor(() => expect(done).toHaveBeenCalled())
+    expect(api.createJob).toHaveBeenCalledWith(
+      expect.objectContaining({ name: 'Photos', sourcePath: 'photos', destinationId: 'd1', excludes: ['*.tmp', 'cache/'], includes: [], retentionType: 'DAYS', retentionDays: 90, retentionCount: 0 }),
+    )
+  })
+
+  it('keeps the form open and says why when saving fails', async () => {
+    api.createJob.mockRejectedValue('set the NAS root in Settings before adding a job')
+    const done = vi.fn()
+    render(<JobForm initial={defaults} destinations={dests} onDone={done} />)
+    fireEvent.click(screen.getByRole('button', { name: 'Create job' }))
+    expect((await screen.findByRole('alert')).textContent).toContain('set the NAS root in Settings')
+    expect(done).not.toHaveBeenCalled()
+  })
+
+  it('picks the folder from the NAS', async () => {
+    api.browseNAS.mockImplementation(async (p: string) => ({
+      path: p,
+      root: '/mnt/nas',
+      items: p === '/' ? [{ name: 'photos', path: '/photos', type: 'directory', modified: '' }, { name: 'a.txt', path: '/a.txt', type: 'file', modified: '' }] : [],
+    }))
+    render(<JobForm initial={defaults} destinations={dests} onDone={() => {}} />)
+    fireEvent.click(screen.getByRole('button', { name: 'Choose…' }))
+    fireEvent.click(await screen.findByRole('button', { name: /photos/ }))
+    fireEvent.click(await screen.findByRole('button', { name: 'Back up "photos"' }))
+    expect((screen.getByLabelText('NAS folder') as HTMLInputElement).value).toBe('photos')
+    expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('photos')
+  })
+})

@@ -1,0 +1,269 @@
+//go:build torture
+
+package torture
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/store"
+)
+
+// crashSpec is the source of the crash campaign: enough files that the
+// scan is still going when uploads start (the scan runs at most 256 files
+// ahead), and enough bytes that an upload takes a while.
+var crashSpec = treeSpec{Small: 700, Medium: 12, BigBytes: 6 << 20}
+
+// driveSpec is smaller: Avault paces Drive requests at 10 a second, as
+// Google wants, so a file costs about a tenth of a second per run, verify
+// and restore.
+var driveSpec = treeSpec{Small: 36, Medium: 6}
+
+// aim is a moment of a run to kill it at. plan picks, from the timing of
+// the job's last complete run, when the kill is due and a random delay
+// after that.
+type aim struct {
+	name string
+	plan func(c *campaign) (trigger, time.Duration)
+}
+
+func always(observed) bool      { return true }
+func uploading(o observed) bool { return o.status == "uploading" || o.status == "rotating" }
+func rotating(o observed) bool  { return o.status == "rotating" }
+func between(c *campaign, lo, hi float64, span time.Duration) time.Duration {
+	return time.Duration((lo + (hi-lo)*c.rnd.Float64()) * float64(span))
+}
+
+var aims = []aim{
+	{"start", func(c *campaign) (trigger, time.Duration) { return always, between(c, 0, 1, c.last.upload) }},
+	{"scan", func(c *campaign) (trigger, time.Duration) { return uploading, between(c, 0, 1, c.last.scan) }},
+	{"upload", func(c *campaign) (trigger, time.Duration) { return uploading, between(c, 0.2, 0.8, c.last.transfer) }},
+	{"commit", func(c *campaign) (trigger, time.Duration) { return uploading, between(c, 0.85, 1.02, c.last.transfer) }},
+	{"retention", func(c *campaign) (trigger, time.Duration) { return rotating, between(c, 0, 0.9, c.last.rotate) }},
+}
+
+// timing is how long the phases of the job's last complete run took.
+type timing struct {
+	upload   time.Duration // from the start of the process to "uploading"
+	scan     time.Duration // from "uploading" to the first progress bar (scan done)
+	transfer time.Duration // from "uploading" to "rotating"
+	rotate   time.Duration // from "rotating" to the exit
+}
+
+// learn takes the timing of a run that ended by itself.
+func (c *campaign) learn(k killed) {
+	f := k.at.first
+	up, okU := f["uploading"]
+	rot, okR := f["rotating"]
+	if !k.finished || k.code != 0 || !okU || !okR {
+		return
+	}
+	c.last = timing{upload: up, transfer: rot - up, rotate: k.after - rot, scan: (rot - up) / 3}
+	if sd, ok := f["scandone"]; ok && sd < rot {
+		c.last.scan = sd - up
+	}
+}
+
+// TestCrash kills `avault run` with SIGKILL at random moments, on each
+// destination, and checks after every kill that nothing is lost and the
+// next run puts everything right.
+func TestCrash(t *testing.T) {
+	for _, kind := range []string{"local", "s3", "gdrive"} {
+		t.Run(kind, func(t *testing.T) {
+			start := time.Now()
+			defer elapsed("crash "+kind, start)
+			w := newWorld(t)
+			var tg target
+			spec, kills := crashSpec, killsPerDestination()
+			switch kind {
+			case "local":
+				tg = newLocalTarget(t, w)
+			case "s3":
+				tg = newS3Target(t, w, false)
+			case "gdrive":
+				tg = newDriveTarget(t, w)
+				spec, kills = driveSpec, max(kills*3/5, 1)
+			}
+			c := newCampaign(t, w, tg, spec, 3)
+			if kind == "gdrive" {
+				c.restoreEvery = 2
+			}
+			c.runOK()
+			c.checkVersions("first run")
+			for i := 0; i < kills; i++ {
+				a := aims[i%len(aims)]
+				c.killRound(i+1, a)
+				if t.Failed() && i >= 2 {
+					t.Logf("stopping this destination's kills after failures")
+					break
+				}
+			}
+			if _, ok := c.checkVersions("end"); !ok {
+				t.Error("the versions at the end do not check out")
+			}
+		})
+	}
+}
+
+// killRound changes the source, starts a run, kills it at the aimed
+// moment (trying again, up to four times, when the run ends first), checks
+// the state left behind, and runs the job again.
+func (c *campaign) killRound(n int, a aim) {
+	c.t.Helper()
+	for attempt := 1; attempt <= 4; attempt++ {
+		c.src.mutate(0.3)
+		if big := c.spec.scaled().BigBytes; big > 0 && c.rnd.IntN(3) == 0 {
+			c.src.write("archive/big.tar", big) // a big upload now and then
+		}
+		before := c.history()
+		vsBefore := c.versions()
+		snap := c.src.snapshot()
+		when, delay := a.plan(c)
+		k, err := c.w.runAndKill(c.jobID, when, delay)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		what := fmt.Sprintf("kill %d (aimed at %s, %s after start)", n, a.name, k.after.Round(time.Millisecond))
+		if k.finished {
+			c.learn(k)
+			report.addMissed(c.name)
+			c.t.Logf("%s: the run ended (exit %d) before the kill; again", what, k.code)
+			c.afterFinished(what, before, vsBefore, snap, k)
+			continue
+		}
+		phase, ok := c.afterKill(what, before, vsBefore, snap, k)
+		ok = c.recoverRun(what, c.versions()) && ok
+		report.addKill(c.name, phase, ok)
+		c.t.Logf("%s: hit %s; survived %v", what, phase, ok)
+		return
+	}
+}
+
+// afterFinished checks a run that ended before its kill as a normal run.
+func (c *campaign) afterFinished(when string, before []job.Run, vsBefore []storage.VersionInfo, snap snapshot, k killed) {
+	runs := c.history()
+	for _, r := range runs {
+		if !runIDs(before)[r.ID] {
+			c.snaps[r.ID] = snap
+			if r.Status != job.StatusSuccess {
+				c.t.Errorf("%s: the run ended %s %q", when, r.Status, r.ErrorMessage)
+			}
+		}
+	}
+	c.checkClean(when)
+	after, _ := c.checkVersions(when)
+	if k.code == 0 && len(after) > 0 {
+		c.expectRetained(when, vsBefore, after, newest(after).Name)
+	}
+}
+
+// afterKill checks what a kill left: the database opens, no run is left
+// active, the killed run is FAILED "interrupted", only committed versions
+// are listed and each verifies, and nothing was deleted that retention
+// would keep. It returns the phase the kill hit.
+func (c *campaign) afterKill(when string, before []job.Run, vsBefore []storage.VersionInfo, snap snapshot, k killed) (string, bool) {
+	c.t.Helper()
+	ok := true
+	var page store.HistoryPage
+	r := c.w.cli("", "history", "--limit", "100", "--json")
+	if r.code != 0 || jsonDecode(r.stdout, &page) != nil {
+		c.t.Errorf("%s: the database does not open: %s", when, r)
+		return "start", false
+	}
+	for _, run := range page.Items {
+		if !run.Status.IsFinal() {
+			c.t.Errorf("%s: run %s is still %s", when, run.ID, run.Status)
+			ok = false
+		}
+	}
+	var killedRun *job.Run
+	for _, run := range c.history() {
+		if !runIDs(before)[run.ID] {
+			run := run
+			killedRun = &run
+			c.snaps[run.ID] = snap
+		}
+	}
+	finished := false
+	switch {
+	case killedRun == nil:
+		// Killed before the run was recorded: nothing to see.
+	case killedRun.Status == job.StatusFailed && killedRun.ErrorMessage == store.InterruptedMessage:
+	case killedRun.Status == job.StatusSuccess:
+		finished = true // killed while closing, after the run was recorded
+	default:
+		c.t.Errorf("%s: the killed run is %s %q, want FAILED %q", when, killedRun.Status, killedRun.ErrorMessage, store.InterruptedMessage)
+		ok = false
+	}
+	vs, vok := c.checkVersions(when)
+	ok = ok && vok
+	committedByRun := false
+	for _, v := range vs {
+		committedByRun = committedByRun || (killedRun != nil && v.Owner.RunID == killedRun.ID)
+	}
+	_, left, _ := c.tg.inspect(c.jobID)
+	// The commit had begun when the manifest is there, or every file was.
+	committing := slices.ContainsFunc(left, func(l leftover) bool { return l.hasManifest || l.files >= len(snap) })
+	phase := classify(k.at, finished, committedByRun, committing)
+	// Versions gone since before the kill: only retention may have taken
+	// them, and only those it would delete.
+	keepNames := names(newestN(append(slices.Clone(vsBefore), newVersions(vs, vsBefore)...), c.keep))
+	for _, v := range vsBefore {
+		if slices.ContainsFunc(vs, func(x storage.VersionInfo) bool { return x.Name == v.Name }) {
+			continue
+		}
+		if phase != "retention" && phase != "commit" && phase != "finish" || slices.Contains(keepNames, v.Name) {
+			c.t.Errorf("%s: version %s disappeared (phase %s)", when, v.Name, phase)
+			report.addLost(fmt.Sprintf("%s: version %s disappeared after a kill in %s", c.name, v.Name, phase))
+			ok = false
+		}
+	}
+	return phase, ok
+}
+
+// classify names the phase a kill hit, from what the command had shown and
+// what the destination holds.
+func classify(at observed, finished, committedByRun, committing bool) string {
+	switch {
+	case finished:
+		return "finish"
+	case at.status == "rotating":
+		return "retention"
+	case committedByRun || committing:
+		return "commit"
+	case at.status == "uploading" && !at.scanDone:
+		return "scan"
+	case at.status == "uploading":
+		return "upload"
+	}
+	return "start"
+}
+
+func newVersions(now, before []storage.VersionInfo) []storage.VersionInfo {
+	var out []storage.VersionInfo
+	for _, v := range now {
+		if !slices.ContainsFunc(before, func(b storage.VersionInfo) bool { return b.Name == v.Name }) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func newestN(vs []storage.VersionInfo, n int) []storage.VersionInfo {
+	slices.SortStableFunc(vs, func(a, b storage.VersionInfo) int {
+		if x := b.Created.Compare(a.Created); x != 0 {
+			return x
+		}
+		return strings.Compare(b.Name, a.Name)
+	})
+	return vs[:min(n, len(vs))]
+}
+
+func newest(vs []storage.VersionInfo) storage.VersionInfo {
+	return newestN(slices.Clone(vs), 1)[0]
+}

@@ -83,6 +83,34 @@ func openSource(src string) (root *os.Root, empty bool, err error) {
 	return root, empty, nil
 }
 
+// sourceStillThere fails the run when its source was taken away while the
+// run read it: the path no longer leads to the folder the run opened (the
+// NAS share was unmounted, or the folder moved), or that folder is now
+// empty. What was read would otherwise be committed as a complete version,
+// and retention would then delete complete older ones.
+func (r *runner) sourceStillThere() error {
+	now, err := os.Stat(r.req.Source)
+	if err == nil {
+		var opened fs.FileInfo
+		if opened, err = r.src.Stat("."); err == nil && !os.SameFile(now, opened) {
+			err = errors.New("the path leads to another folder now")
+		}
+	}
+	if err != nil {
+		return failf(err, "the source folder %s went away during the run (was the NAS share unmounted?); no version was kept and no old version deleted", r.req.Source)
+	}
+	f, err := r.src.Open(".")
+	empty := false
+	if err == nil {
+		empty, err = isEmptyDir(f)
+		f.Close()
+	}
+	if err != nil || empty {
+		return failf(err, "the source folder %s was emptied during the run (was the NAS share unmounted?); no version was kept and no old version deleted", r.req.Source)
+	}
+	return nil
+}
+
 // cleanLeftovers removes the pending places of this job's interrupted
 // runs, and no one else's. A failure to delete one is logged; a failure to
 // list them means the destination cannot be used.

@@ -133,6 +133,9 @@ func (r *runner) steps(ctx context.Context) error {
 	if err := r.transfer(ctx); err != nil {
 		return err
 	}
+	if err := r.sourceStillThere(); err != nil {
+		return err
+	}
 	if err := r.commit(ctx); err != nil {
 		return err
 	}

@@ -138,7 +138,7 @@ func TestDiskFull(t *testing.T) {
 		good++
 	}
 	report.addFault(FaultRow{Scenario: "local destination disk full (2 MiB tmpfs, 3 MiB to write)", Injected: 1, Runs: 2, Good: good,
-		Note: fmt.Sprintf("history says %q; the older version verified and restored unchanged; the next run succeeded and left nothing behind", clip(run.ErrorMessage, 90))})
+		Note: fmt.Sprintf("history says %q; the older version verified and restored unchanged; the next run succeeded and left nothing behind", shorten(w, run.ErrorMessage))})
 }
 
 // runExpectFail runs the job, which must fail (exit 1), and returns its
@@ -183,7 +183,7 @@ func TestSourceGone(t *testing.T) {
 	tg := newLocalTarget(t, w)
 	vol := filepath.Join(w.nas, "vol")
 	mountTmpfs(t, vol, "256m")
-	c := newCampaignAt(t, w, tg, treeSpec{Small: 600, Medium: 10}, 2, "vol/share")
+	c := newCampaignAt(t, w, tg, treeSpec{Small: 600, Medium: 10, Full: true}, 2, "vol/share")
 	share := c.src.dir
 	c.runOK()
 	c.src.mutate(0.2)
@@ -223,6 +223,9 @@ func TestSourceGone(t *testing.T) {
 		report.addFault(FaultRow{Scenario: v.name, Injected: 1, Runs: 2, Good: good, Note: c.lastNote})
 	}
 }
+
+// shorten replaces the world's temporary folder in s with "…".
+func shorten(w *world, s string) string { return strings.ReplaceAll(s, w.dir, "…") }
 
 func containsVersion(vs []storage.VersionInfo, name string) bool {
 	return slices.ContainsFunc(vs, func(v storage.VersionInfo) bool { return v.Name == name })
@@ -296,7 +299,7 @@ func (c *campaign) sourceGone(name string, act func() error) int {
 		good++
 	}
 	c.t.Logf("%s: %s %q after %s", name, run.Status, run.ErrorMessage, k.after.Round(time.Millisecond))
-	c.lastNote = fmt.Sprintf("run ended %s %q (%d files failed); %d of %d older versions kept", run.Status, clip(run.ErrorMessage, 100),
+	c.lastNote = fmt.Sprintf("run ended %s %q (%d files failed); %d of %d older versions kept", run.Status, shorten(c.w, run.ErrorMessage),
 		run.FilesFailed, countKept(vsBefore, vsAfter), len(vsBefore))
 	return good
 }

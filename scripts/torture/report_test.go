@@ -262,10 +262,9 @@ func okText(ok bool) string {
 
 // mdCell makes s fit in one table cell.
 func mdCell(s string) string {
-	s = strings.ToValidUTF8(s, "�")
 	s = strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ", "\x00", `\0`).Replace(s)
-	if len(s) > 160 {
-		s = s[:157] + "…"
+	if len(s) > 260 {
+		s = s[:257] + "…"
 	}
-	return s
+	return strings.ToValidUTF8(s, "�")
 }

@@ -22,10 +22,11 @@ type treeSpec struct {
 	Small    int   // files of 1-32 KiB
 	Medium   int   // files of 128 KiB - 1 MiB
 	BigBytes int64 // one file of this size (0: none)
+	Full     bool  // the same size with -short
 }
 
 func (s treeSpec) scaled() treeSpec {
-	if !testingShort() {
+	if !testingShort() || s.Full {
 		return s
 	}
 	return treeSpec{Small: max(s.Small/5, 20), Medium: max(s.Medium/4, 2), BigBytes: s.BigBytes / 4}

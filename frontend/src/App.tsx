@@ -35,11 +35,11 @@ function Shell() {
   }, [active])
 
   return (
-    <div className="flex h-screen">
+    <div className="flex min-h-screen">
       <a href="#main" onClick={(e) => { e.preventDefault(); heading.current?.focus() }} className={`sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 ${focusRing}`}>
         Skip to content
       </a>
-      <nav aria-label="Main" className="flex w-52 shrink-0 flex-col border-r border-slate-200 bg-white p-3 dark:border-slate-700 dark:bg-slate-800">
+      <nav aria-label="Main" className="sticky top-0 flex h-screen w-52 shrink-0 flex-col border-r border-slate-200 bg-white p-3 dark:border-slate-700 dark:bg-slate-800">
         <div className="mb-6 flex items-center gap-2 px-2 pt-2">
           <span aria-hidden className="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 font-bold text-white">
             A
@@ -74,7 +74,7 @@ function Shell() {
           </button>
         )}
       </nav>
-      <main id="main" className="flex-1 overflow-y-auto p-8">
+      <main id="main" className="min-w-0 flex-1 p-8">
         <h1 ref={heading} tabIndex={-1} className="mb-6 text-2xl font-semibold focus:outline-none">
           {active.label}
         </h1>

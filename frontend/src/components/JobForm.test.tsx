@@ -29,9 +29,11 @@ const dests = [{ id: 'd1', name: 'USB disk', kind: 'local', remoteId: '/media/us
 beforeEach(() => {
   resetApi()
   api.describeSchedule.mockImplementation(async (expr: string) =>
-    expr === '0 3 * * 0'
-      ? { description: 'every Sunday at 03:00', next: ['2026-11-29T03:00:00+01:00', '2026-12-06T03:00:00+01:00', '2026-12-13T03:00:00+01:00'] }
-      : Promise.reject('expected 5 fields, found 1'),
+    expr === 'nonsense'
+      ? Promise.reject('expected 5 fields, found 1')
+      : expr === '0 3 * * 0'
+        ? { description: 'every Sunday at 03:00', next: ['2026-11-29T03:00:00+01:00', '2026-12-06T03:00:00+01:00', '2026-12-13T03:00:00+01:00'] }
+        : { description: 'every day at 02:00', next: [] },
   )
 })
 
@@ -75,7 +77,7 @@ describe('JobForm', () => {
     const done = vi.fn()
     render(<JobForm initial={defaults} destinations={dests} onDone={done} />)
     fireEvent.click(screen.getByRole('button', { name: 'Create job' }))
-    expect((await screen.findByRole('alert')).textContent).toContain('set the NAS root in Settings')
+    expect((await screen.findByText('set the NAS root in Settings before adding a job')).closest('[role="alert"]')).toBeTruthy()
     expect(done).not.toHaveBeenCalled()
   })
 

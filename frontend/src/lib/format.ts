@@ -65,3 +65,8 @@ export function count(n: number | undefined | null): string {
 export function plural(n: number, word: string, many = word + 's'): string {
   return `${count(n)} ${n === 1 ? word : many}`
 }
+
+// elapsed says how long it has been since t: "2 days", "41 h 11 min".
+export function elapsed(t: string, now = Date.now()): string {
+  return duration((now - Date.parse(t)) / 1000)
+}

@@ -5,7 +5,7 @@ import { ErrorBox } from '../components/ErrorBox'
 import { notify } from '../components/Notices'
 import { ProgressCard } from '../components/ProgressCard'
 import { Badge, Button, Card, Empty, Loading, StatusBadge } from '../components/ui'
-import { ago, count, dateTime } from '../lib/format'
+import { ago, count, dateTime, elapsed, plural } from '../lib/format'
 import { isFinal, useActiveRuns, useQueue } from '../lib/live'
 import { href } from '../lib/route'
 
@@ -39,7 +39,12 @@ export default function DashboardPage() {
   const overview = useQuery('overview', api.overview, ['settings'])
   const runAll = useAction(api.runAll)
   const pause = useAction(api.pauseSchedules)
-  const missed = stale.data ?? []
+  const failingJobs = new Set(failing.map((r) => r.jobId))
+  const missed = (stale.data ?? []).filter((j) => !failingJobs.has(j.jobId))
+  const [showAll, setShowAll] = useState(false)
+  const attention = failing.length + missed.length
+  const shownFailing = showAll ? failing : failing.slice(0, 5)
+  const shownMissed = showAll ? missed : missed.slice(0, Math.max(0, 5 - shownFailing.length))
   const runningJobs = useMemo(() => new Set([...active.runs.values()].map((p) => p.jobId)), [active.runs])
 
   const startRun = async (j: Job) => {
@@ -58,20 +63,25 @@ export default function DashboardPage() {
           <h2 id="attention" className="text-base font-semibold">
             Needs attention
           </h2>
-          {failing.map((r) => (
+          {shownFailing.map((r) => (
             <div key={r.id} role="alert" className="rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
               <a href={href('history', r.id)} className="font-semibold underline">
                 {r.jobName}
               </a>
-              : {r.status === 'FAILED' ? 'the last backup failed' : `the last backup missed ${count(r.filesFailed)} files`} ({ago(r.completedAt)}).{' '}
+              : {r.status === 'FAILED' ? 'the last backup failed' : `the last backup missed ${plural(r.filesFailed, 'file')}`} ({ago(r.completedAt)}).{' '}
               {r.errorMessage && <span className="block">{r.errorMessage}</span>}
             </div>
           ))}
-          {missed.map((j) => (
+          {shownMissed.map((j) => (
             <div key={j.jobId} role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
-              <span className="font-semibold">{j.jobName}</span>: {j.lastSuccess ? `no successful backup since ${dateTime(j.lastSuccess)}` : 'never backed up successfully'}, overdue since {ago(j.since)}.
+              <span className="font-semibold">{j.jobName}</span>: {j.lastSuccess ? `no successful backup since ${dateTime(j.lastSuccess)}` : 'never backed up successfully'}; overdue for {elapsed(j.since)}.
             </div>
           ))}
+          {attention > 5 && (
+            <Button variant="ghost" onClick={() => setShowAll((v) => !v)} aria-expanded={showAll}>
+              {showAll ? 'Show fewer' : `Show all ${attention}`}
+            </Button>
+          )}
         </section>
       )}
 

@@ -2,6 +2,7 @@ import { useState } from 'react'
 import { api } from '../api'
 import { useQuery } from '../api/hooks'
 import { ErrorBox } from './ErrorBox'
+import { FolderIcon } from './icons'
 import { Button, Loading } from './ui'
 
 // FolderPicker browses the NAS under its root and picks a folder.
@@ -33,7 +34,7 @@ export function FolderPicker({ start, onPick, onCancel }: { start: string; onPic
           {parts.length > 0 && (
             <li>
               <button type="button" onClick={() => setPath('/' + parts.slice(0, -1).join('/'))} className="w-full px-3 py-2 text-left text-sm hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500 dark:hover:bg-slate-700">
-                ↩ Up one level
+                Up one level
               </button>
             </li>
           )}
@@ -46,7 +47,7 @@ export function FolderPicker({ start, onPick, onCancel }: { start: string; onPic
                 onClick={() => setPath(d.path)}
                 className="w-full px-3 py-2 text-left text-sm hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-inset focus-visible:ring-indigo-500 disabled:text-slate-400 dark:hover:bg-slate-700"
               >
-                📁 {d.name}
+                <FolderIcon /> {d.name}
                 {d.error && <span className="ml-2 text-xs text-red-700 dark:text-red-300">{d.error}</span>}
               </button>
             </li>

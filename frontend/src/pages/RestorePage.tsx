@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { api, type RestoreResult, type TreeEntry, type VersionInfo } from '../api'
 import { useAction, useQuery } from '../api/hooks'
+import { FileIcon, FolderIcon } from '../components/icons'
 import { ErrorBox } from '../components/ErrorBox'
 import { VerifyButtons } from '../components/VerifyButtons'
 import { Button, Card, Checkbox, Empty, Field, inputClass, Loading, Modal } from '../components/ui'
@@ -90,7 +91,7 @@ function Browser({ jobId, version, onBack }: { jobId: string; version: VersionIn
     >
       <nav aria-label="Folder in the version" className="mb-2 flex flex-wrap items-center gap-1 text-sm">
         <Button variant="ghost" onClick={() => setDir('')}>
-          (top)
+          All files
         </Button>
         {parts.map((p, i) => (
           <span key={i} className="flex items-center gap-1">
@@ -120,10 +121,10 @@ function Browser({ jobId, version, onBack }: { jobId: string; version: VersionIn
                 <td className="py-1.5 pr-3">
                   {e.type === 'directory' ? (
                     <button type="button" onClick={() => setDir(e.path.replace(/^\/+/, ''))} className="text-indigo-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-300">
-                      📁 {e.name}
+                      <FolderIcon /> {e.name}
                     </button>
                   ) : (
-                    <span>📄 {e.name}</span>
+                    <span><FileIcon /> {e.name}</span>
                   )}
                 </td>
                 <td className="py-1.5 pr-3 text-right tabular-nums">

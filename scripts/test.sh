@@ -40,7 +40,6 @@ check "go test -race" go_tests
 check "windows cross-compile" make -s windows
 check "desktop build" make -s build-binary
 check "gui test" scripts/gui-test.sh
-check "web e2e" scripts/e2e.sh
 check "web e2e (Chromium)" scripts/e2e.sh
 
 printf '\n'

@@ -43,6 +43,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
           >
             {(p) => <input {...p} value={s.nasRoot} onChange={(e) => set('nasRoot', e.target.value)} placeholder="/mnt/nas" className={inputClass} />}
           </Field>
+          {initial.nasRoot && <NASCheck root={initial.nasRoot} />}
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Backups at the same time" hint="How many jobs may run at once (1–16). Default 2.">
               {(p) => <input {...p} type="number" min={1} max={16} value={s.workerConcurrency} onChange={(e) => set('workerConcurrency', Number(e.target.value))} className={inputClass} />}
@@ -146,6 +147,33 @@ function KeyCard({ status }: { status: Status }) {
         </div>
       )}
     </Card>
+  )
+}
+
+// NASCheck reads the top of the saved NAS root, to show that it is mounted
+// and readable (an unmounted share often looks like an empty folder).
+function NASCheck({ root }: { root: string }) {
+  const check = useAction(() => api.browseNAS('/'))
+  const r = check.lastValue
+  const dirs = r?.items.filter((i) => i.type === 'directory').length ?? 0
+  return (
+    <div className="flex flex-wrap items-center gap-3 text-sm">
+      <Button onClick={() => void check.run()} busy={check.busy}>
+        Check the NAS root
+      </Button>
+      {check.error && (
+        <span role="alert" className="text-red-700 dark:text-red-300">
+          {check.error}
+        </span>
+      )}
+      {r && !check.error && !check.busy && (
+        <span role="status" className={r.items.length ? 'text-emerald-800 dark:text-emerald-200' : 'text-amber-800 dark:text-amber-200'}>
+          {r.items.length
+            ? `${root} is readable: ${dirs} folders and ${r.items.length - dirs} files at its top.`
+            : `${root} is empty. If the NAS share is not mounted there, mount it before backing up.`}
+        </span>
+      )}
+    </div>
   )
 }
 

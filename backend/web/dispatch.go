@@ -48,6 +48,16 @@ func (d *Dispatcher) Methods() []string {
 	return names
 }
 
+// Arity returns how many arguments method name takes, or -1 when there is
+// no such method.
+func (d *Dispatcher) Arity(name string) int {
+	m, ok := d.methods[name]
+	if !ok {
+		return -1
+	}
+	return m.Type().NumIn()
+}
+
 // Errors a call reports before the method runs.
 var (
 	ErrUnknownMethod = errors.New("no such method")

@@ -18,8 +18,9 @@ import (
 //
 // Begin, Commit, CopyFrom and the deletes rely on the contract's idempotency
 // (see Destination and Pending); a delete that finds nothing on a later
-// attempt succeeds. Open retries opening only, not reading. Close is not
-// retried.
+// attempt succeeds. Open retries opening, and a read that breaks off with a
+// retryable error: the file is opened again and what was already read is
+// skipped, so the caller sees one unbroken stream. Close is not retried.
 func WithRetry(d Destination, o RetryOptions) Destination {
 	rd := &retryDest{d: d, r: &retrier{o: o.withDefaults()}}
 	fl, isFL := d.(FileLister)
@@ -99,9 +100,17 @@ func (d *retryDest) DeleteLeftover(ctx context.Context, name string) error {
 }
 
 func (d *retryDest) Open(ctx context.Context, version, path string) (io.ReadCloser, error) {
-	return retry1(ctx, d.r, "open "+version+"/"+path, func(int) (io.ReadCloser, error) {
-		return d.d.Open(ctx, version, path)
-	})
+	op := "open " + version + "/" + path
+	open := func() (io.ReadCloser, error) {
+		return retry1(ctx, d.r, op, func(int) (io.ReadCloser, error) {
+			return d.d.Open(ctx, version, path)
+		})
+	}
+	rc, err := open()
+	if err != nil {
+		return nil, err
+	}
+	return &resumer{ctx: ctx, r: d.r, op: "read " + version + "/" + path, open: open, rc: rc}, nil
 }
 
 func (d *retryDest) ReadManifest(ctx context.Context, version string) ([]byte, error) {

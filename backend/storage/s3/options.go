@@ -215,7 +215,8 @@ func (retryAfterBackoff) BackoffDelay(attempt int, err error) (time.Duration, er
 // FromConfig turns a registry Config into Options: Bucket and Prefix; from
 // the Secret "accessKeyId" (or from Options, for a key id kept in the
 // clear), "secretAccessKey" and "sessionToken"; and the Options keys
-// endpoint, region, pathStyle ("true"), checksum ("whenRequired"),
+// endpoint, region, pathStyle ("true"), checksum ("whenRequired"; or
+// checksumCompat "true", the key saved destinations and the window use),
 // storageClass, sse, sseKmsKeyId, caPem and partSizeMiB.
 func FromConfig(cfg storage.Config) (Options, error) {
 	o := Options{
@@ -227,7 +228,7 @@ func FromConfig(cfg storage.Config) (Options, error) {
 		Endpoint:             cfg.Option("endpoint"),
 		Region:               cfg.Option("region"),
 		PathStyle:            cfg.Option("pathStyle") == "true",
-		ChecksumWhenRequired: cfg.Option("checksum") == "whenRequired",
+		ChecksumWhenRequired: cfg.Option("checksum") == "whenRequired" || cfg.Option("checksumCompat") == "true",
 		StorageClass:         cfg.Option("storageClass"),
 		SSE:                  cfg.Option("sse"),
 		SSEKMSKeyID:          cfg.Option("sseKmsKeyId"),

@@ -41,3 +41,11 @@ setup-test:
 
 clean:
 	rm -rf build/bin build/test-artifacts frontend/dist/assets frontend/dist/index.html
+
+# The reliability campaign (docs/RELIABILITY.md): crashes, faults, hostile
+# input, secrets and fuzzing against a fresh build. About 30 minutes; needs
+# root for its tmpfs scenarios. TORTURE_ARGS passes options (--short,
+# --kills N, --fuzztime D, --no-fuzz, --seed N).
+.PHONY: torture
+torture: setup-test
+	scripts/torture.sh $(TORTURE_ARGS)

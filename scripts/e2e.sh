@@ -17,6 +17,8 @@ mkdir -p "$artifacts" build/bin
 npm --prefix frontend run -s build >/dev/null
 # The web mode needs no window, so no desktop build tags (and no WebKit).
 go build -o build/bin/avault-e2e .
+# Local stand-ins for Google's sign-in and Drive servers.
+go build -o build/bin/googlefakes-e2e ./frontend/e2e/googlefakes
 
 # The seeded store lives in memory when /dev/shm exists: 10,000 separate
 # commits to a disk take about a minute, to tmpfs a few seconds.
@@ -28,5 +30,5 @@ mkdir -p "$seed/data" "$seed/nas/photos" "$seed/dest"
 AVAULT_E2E_SEED_DIR="$seed/data" AVAULT_E2E_SEED_NAS="$seed/nas" AVAULT_E2E_SEED_DEST="$seed/dest" \
   go test -count=1 -run '^TestSeedStore$' ./backend/web/ >/dev/null
 
-E2E_BIN="$PWD/build/bin/avault-e2e" E2E_ARTIFACTS="$artifacts" E2E_SEED_DIR="$seed/data" \
+E2E_BIN="$PWD/build/bin/avault-e2e" E2E_GOOGLEFAKES="$PWD/build/bin/googlefakes-e2e" E2E_ARTIFACTS="$artifacts" E2E_SEED_DIR="$seed/data" \
   node --test-reporter=./frontend/e2e/reporter.mjs --test-timeout=180000 frontend/e2e/e2e.test.mjs

@@ -6,9 +6,6 @@ import (
 	"time"
 )
 
-// streamWriteTimeout cuts off a browser that stops reading the stream.
-const streamWriteTimeout = 10 * time.Second
-
 // handleEvents streams the hub's events until the browser leaves, falls
 // behind, or the server shuts down. An EventSource cannot send headers, so
 // it presents a single-use ticket from /api/events/ticket instead.
@@ -18,15 +15,21 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := http.NewResponseController(w)
+	// The server's read timeout is for requests, not for a stream that
+	// stays open for hours: without this the stream would end after it.
+	_ = rc.SetReadDeadline(time.Time{})
 	events, cancel := s.hub.Subscribe()
 	defer cancel()
+	// The end of the response is written after this returns; give it a
+	// deadline of its own, not what is left of the last event's.
+	defer func() { _ = rc.SetWriteDeadline(time.Now().Add(s.streamWriteTimeout)) }()
 
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
 	send := func(format string, args ...any) bool {
-		_ = rc.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+		_ = rc.SetWriteDeadline(time.Now().Add(s.streamWriteTimeout))
 		if _, err := fmt.Fprintf(w, format, args...); err != nil {
 			return false
 		}

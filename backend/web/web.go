@@ -74,6 +74,10 @@ type Server struct {
 	handler  http.Handler
 	shutdown context.Context
 	stop     context.CancelFunc
+	// readTimeout bounds reading a request (not an event stream).
+	readTimeout time.Duration
+	// streamWriteTimeout cuts off a browser that stops reading the stream.
+	streamWriteTimeout time.Duration
 }
 
 // New checks the options and returns a server that calls the exported
@@ -111,7 +115,7 @@ func New(app any, o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o, remote: remote, auth: newAuth(o.Token, o.Password), calls: d, hub: o.Hub, log: o.Logger}
+	s := &Server{opts: o, remote: remote, auth: newAuth(o.Token, o.Password), calls: d, hub: o.Hub, log: o.Logger, readTimeout: time.Minute, streamWriteTimeout: 10 * time.Second}
 	s.shutdown, s.stop = context.WithCancel(context.Background())
 	s.handler = s.routes()
 	return s, nil

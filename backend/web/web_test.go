@@ -430,6 +430,66 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 }
 
+func TestStreamOutlivesTheReadTimeout(t *testing.T) {
+	hub := NewHub(0)
+	s, err := New(&fakeApp{}, Options{Addr: "127.0.0.1:0", Assets: assets, Hub: hub, Heartbeat: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.readTimeout = 200 * time.Millisecond
+	ln, err := s.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	base := "http://" + ln.Addr().String()
+	stream, err := http.Get(base + "/api/events?ticket=" + s.auth.ticket())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Body.Close()
+	lines := bufio.NewReader(stream.Body)
+	_, _ = lines.ReadString('\n')
+	time.Sleep(600 * time.Millisecond)
+	hub.Emit("queue:stats", map[string]int{"waiting": 1})
+	got := make(chan string, 1)
+	go func() {
+		l, _ := lines.ReadString('\n')
+		for l == "\n" {
+			l, _ = lines.ReadString('\n')
+		}
+		got <- l
+	}()
+	select {
+	case l := <-got:
+		if l != "event: queue:stats\n" {
+			t.Fatalf("after the read timeout the stream said %q", l)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("no event after the read timeout")
+	}
+}
+
+func TestStreamEndsCleanlyLongAfterItsLastEvent(t *testing.T) {
+	s, ts := newTestServer(t, Options{Heartbeat: time.Hour})
+	s.streamWriteTimeout = 100 * time.Millisecond
+	resp, err := http.Get(ts.URL + "/api/events?ticket=" + s.auth.ticket())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	lines := bufio.NewReader(resp.Body)
+	_, _ = lines.ReadString('\n')
+	time.Sleep(300 * time.Millisecond) // past the last write's deadline
+	s.Close()
+	if _, err := io.ReadAll(lines); err != nil {
+		t.Fatalf("the stream was cut instead of ended: %v", err)
+	}
+}
+
 func TestServeStopsCleanlyWithOpenStreams(t *testing.T) {
 	hub := NewHub(0)
 	ctx, cancel := context.WithCancel(context.Background())

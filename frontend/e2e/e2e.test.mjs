@@ -4,6 +4,7 @@
 //
 // Run by scripts/e2e.sh, which builds the binary and seeds a large store:
 //   E2E_BIN        the avault binary
+//   E2E_GOOGLEFAKES  a program serving fake Google OAuth and Drive endpoints (optional)
 //   E2E_SEED_DIR   a data folder holding 200 jobs and 10,000 runs (optional)
 //   E2E_ARTIFACTS  where screenshots go (build/test-artifacts/e2e)
 import { after, before, test as nodeTest } from 'node:test'
@@ -18,6 +19,8 @@ import { chromium } from 'playwright-core'
 const bin = process.env.E2E_BIN
 const artifacts = process.env.E2E_ARTIFACTS ?? 'build/test-artifacts/e2e'
 const seedDir = process.env.E2E_SEED_DIR
+const googleFakesBin = process.env.E2E_GOOGLEFAKES
+let google // {oauth, drive, clientId, clientSecret, proc} when the fakes run
 assert.ok(bin, 'E2E_BIN must name the avault binary')
 mkdirSync(artifacts, { recursive: true })
 
@@ -43,6 +46,8 @@ function makeNAS() {
   const photos = path.join(dirs.nas, 'photos')
   mkdirSync(path.join(photos, '2024'), { recursive: true })
   mkdirSync(path.join(dirs.nas, 'documents'), { recursive: true })
+  writeFileSync(path.join(dirs.nas, 'documents', 'letter.txt'), 'Dear Drive,\n')
+  writeFileSync(path.join(dirs.nas, 'documents', 'budget.csv'), 'month,amount\n1,100\n')
   writeFileSync(path.join(photos, 'notes.txt'), notes)
   for (let i = 0; i < 1500; i++) writeFileSync(path.join(photos, '2024', `img-${String(i).padStart(4, '0')}.bin`), randomBytes(8192))
   writeFileSync(path.join(photos, '.DS_Store'), 'clutter')
@@ -128,9 +133,24 @@ function findFile(dir, name) {
   return null
 }
 
+// startGoogleFakes runs the fake Google servers and reads their addresses.
+function startGoogleFakes() {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(googleFakesBin, [], { stdio: ['pipe', 'pipe', 'inherit'] })
+    let out = ''
+    proc.stdout.on('data', (b) => {
+      out += b
+      if (out.includes('\n')) resolve({ ...JSON.parse(out), proc })
+    })
+    proc.on('exit', (code) => reject(new Error(`googlefakes exited with ${code}`)))
+  })
+}
+
 before(async () => {
   makeNAS()
-  main = await startServer({ dataDir: dirs.data })
+  if (googleFakesBin) google = await startGoogleFakes()
+  const googleEnv = google ? { AVAULT_OAUTH_ENDPOINT: google.oauth, AVAULT_DRIVE_ENDPOINT: google.drive } : {}
+  main = await startServer({ dataDir: dirs.data, env: googleEnv })
   const ctx = await chromium.launchPersistentContext(dirs.profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -153,7 +173,7 @@ before(async () => {
     // An API answer of 4xx is expected where the test provokes one (a wrong
     // password, an invalid setting) and is shown on the page; Chromium also
     // logs it. Anything else logged as an error is a problem.
-    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()}`)
+    if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) problems.push(`console: ${m.text()} (${m.location()?.url ?? ''} on ${page.url()})`)
   })
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
 })
@@ -161,6 +181,10 @@ before(async () => {
 after(async () => {
   await browser?.close()
   for (const s of servers) await s.stop()
+  if (google) {
+    google.proc.removeAllListeners('exit')
+    google.proc.stdin.end()
+  }
   rmSync(work, { recursive: true, force: true })
 })
 
@@ -307,6 +331,54 @@ test('restore: one file comes back with the same bytes', async () => {
   assert.equal(sha256(restored), sha256(path.join(dirs.nas, 'photos', 'notes.txt')))
   assert.equal(readFileSync(restored, 'utf8'), notes)
   await page.keyboard.press('Escape')
+})
+
+test('google drive: sign in through the page, add My Drive and back up to it', { skip: !googleFakesBin && 'E2E_GOOGLEFAKES not set' }, async () => {
+  await go('Settings')
+  await page.getByLabel('Client ID').fill(google.clientId)
+  await page.getByLabel('Client secret').fill(google.clientSecret)
+  await page.getByRole('button', { name: 'Save settings' }).click()
+  await page.getByText('Settings saved.').waitFor()
+  await page.getByText('A secret is stored (encrypted)').waitFor()
+
+  await go('Destinations')
+  await page.getByRole('button', { name: 'Connect Google Drive' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Connect Google Drive' })
+  await dialog.getByRole('button', { name: 'Sign in with Google' }).click()
+  const link = dialog.getByRole('link', { name: 'open it' })
+  await link.waitFor()
+  await shot('18-google-sign-in')
+  const [tab] = await Promise.all([browser.waitForEvent('page'), link.click()])
+  await tab.waitForLoadState()
+  await dialog.waitFor({ state: 'detached', timeout: 20000 })
+  await tab.close()
+  await page.getByText('Connected "Google Drive".').waitFor()
+
+  await page.getByRole('button', { name: 'Add destination' }).click()
+  const form = page.getByRole('dialog', { name: 'Add a destination' })
+  await form.getByLabel('Name').fill('My Drive')
+  await form.getByLabel('Kind').selectOption({ label: 'Google Drive' })
+  await form.getByLabel('Google account').selectOption({ label: 'Google Drive' })
+  await form.getByLabel('Folder (optional)').fill('Avault e2e')
+  await form.getByRole('button', { name: 'Test connection' }).click()
+  await form.getByText('Connection works').waitFor({ timeout: 30000 })
+  await shot('19-google-destination')
+  await form.getByRole('button', { name: 'Add destination' }).click()
+  await form.waitFor({ state: 'detached' })
+
+  await go('Jobs')
+  await page.getByRole('button', { name: 'New job' }).click()
+  const job = page.getByRole('dialog', { name: 'New backup job' })
+  await job.getByLabel('Name', { exact: true }).fill('Documents')
+  await job.getByLabel('NAS folder').fill('documents')
+  await job.getByLabel('Destination', { exact: true }).selectOption({ label: 'My Drive' })
+  await job.getByRole('button', { name: 'Create job' }).click()
+  await job.waitFor({ state: 'detached' })
+
+  await go('Dashboard')
+  await page.getByRole('button', { name: 'Run Documents now' }).click()
+  const row = page.getByTestId('dashboard-jobs').locator('tr', { hasText: 'Documents' })
+  await row.locator('[data-status="SUCCESS"]').waitFor({ timeout: 60000 })
 })
 
 test('theme: the dark theme can be chosen', async () => {

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react'
 import { api, type Job } from '../api'
 import { useAction, useQuery } from '../api/hooks'
 import { ErrorBox } from '../components/ErrorBox'
+import { notify } from '../components/Notices'
 import { JobForm } from '../components/JobForm'
 import { Badge, Button, Card, Checkbox, Empty, Loading, Modal } from '../components/ui'
 import { ago, dateTime } from '../lib/format'
@@ -17,6 +18,10 @@ export default function JobsPage() {
   const [deleting, setDeleting] = useState<Job | null>(null)
   const defaults = useAction(api.newJobDefaults)
   const toggle = useAction((j: Job) => api.updateJob({ ...j, enabled: !j.enabled }))
+  const run = useAction(api.runJob)
+  const runNow = async (j: Job) => {
+    if ((await run.run(j.id)).ok) notify(`Backup of "${j.name}" queued. Follow it on the dashboard.`, 'success')
+  }
   const destName = useMemo(() => new Map((dests.data ?? []).map((d) => [d.id, d.name])), [dests.data])
 
   const startNew = async () => {
@@ -33,6 +38,7 @@ export default function JobsPage() {
       </div>
       {defaults.error && <ErrorBox title="Could not start a new job" message={defaults.error} />}
       {toggle.error && <ErrorBox title="The job was not changed" message={toggle.error} />}
+      {run.error && <ErrorBox title="The backup did not start" message={run.error} />}
       {jobs.error && <ErrorBox title="Could not list the jobs" message={jobs.error} onRetry={jobs.reload} />}
       {dests.error && <ErrorBox title="Could not list the destinations" message={dests.error} onRetry={dests.reload} />}
       {jobs.loading && !jobs.data && <Loading what="Loading the jobs" />}
@@ -80,6 +86,9 @@ export default function JobsPage() {
                     <td className="py-2 pr-3 align-top">{j.enabled ? dateTime(j.nextRunAt) : '—'}</td>
                     <td className="py-2 align-top">
                       <div className="flex flex-wrap justify-end gap-1">
+                        <Button onClick={() => void runNow(j)} aria-label={`Run ${j.name} now`}>
+                          Run now
+                        </Button>
                         <Button onClick={() => setEditing(j)} aria-label={`Edit ${j.name}`}>
                           Edit
                         </Button>

@@ -90,7 +90,7 @@ function SettingsForm({ initial }: { initial: Settings }) {
           </div>
         </div>
       </Card>
-      <div className="sticky bottom-0 mt-4 space-y-3 bg-slate-50/90 py-3 dark:bg-slate-900/90">
+      <div className="mt-4 space-y-3">
         {save.error && <ErrorBox title="The settings were not saved" message={save.error} />}
         <div className="flex gap-2">
           <Button type="submit" variant="primary" busy={save.busy} disabled={!dirty}>

@@ -42,7 +42,7 @@ args=(-out "$PWD/$out" -secrets-out "$secrets")
 [ -n "$kills" ] && args+=(-kills "$kills")
 [ -n "$seed" ] && args+=(-seed "$seed")
 echo "=== torture campaign ${short:+(short)}"
-go test -tags torture $short -count=1 -timeout 120m -v ./scripts/torture/ -args "${args[@]}" 2>&1 |
+go test -tags torture $short -count=1 -parallel 3 -timeout 120m -v ./scripts/torture/ -args "${args[@]}" 2>&1 |
   tee "$out/go-test.log" | grep -E '^(--- |FAIL|ok |PASS|torture:)|_test.go:[0-9]+: kill '
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
 

@@ -69,44 +69,44 @@ func (c *campaign) learn(k killed) {
 	}
 }
 
-// TestCrash kills `avault run` with SIGKILL at random moments, on each
-// destination, and checks after every kill that nothing is lost and the
-// next run puts everything right.
-func TestCrash(t *testing.T) {
-	for _, kind := range []string{"local", "s3", "gdrive"} {
-		t.Run(kind, func(t *testing.T) {
-			start := time.Now()
-			defer elapsed("crash "+kind, start)
-			w := newWorld(t)
-			var tg target
-			spec, kills := crashSpec, killsPerDestination()
-			switch kind {
-			case "local":
-				tg = newLocalTarget(t, w)
-			case "s3":
-				tg = newS3Target(t, w, false)
-			case "gdrive":
-				tg = newDriveTarget(t, w)
-				spec, kills = driveSpec, max(kills*3/5, 1)
-			}
-			c := newCampaign(t, w, tg, spec, 3)
-			if kind == "gdrive" {
-				c.restoreEvery = 2
-			}
-			c.runOK()
-			c.checkVersions("first run")
-			for i := 0; i < kills; i++ {
-				a := aims[i%len(aims)]
-				c.killRound(i+1, a)
-				if t.Failed() && i >= 2 {
-					t.Logf("stopping this destination's kills after failures")
-					break
-				}
-			}
-			if _, ok := c.checkVersions("end"); !ok {
-				t.Error("the versions at the end do not check out")
-			}
-		})
+// TestCrashLocal, TestCrashS3 and TestCrashDrive kill `avault run` with
+// SIGKILL at random moments, and check after every kill that nothing is
+// lost and that the next run puts everything right.
+func TestCrashLocal(t *testing.T) { crashCampaign(t, "local") }
+func TestCrashS3(t *testing.T)    { crashCampaign(t, "s3") }
+func TestCrashDrive(t *testing.T) { crashCampaign(t, "gdrive") }
+
+func crashCampaign(t *testing.T, kind string) {
+	t.Parallel()
+	start := time.Now()
+	defer elapsed("crash "+kind, start)
+	w := newWorld(t)
+	var tg target
+	spec, kills := crashSpec, killsPerDestination()
+	switch kind {
+	case "local":
+		tg = newLocalTarget(t, w)
+	case "s3":
+		tg = newS3Target(t, w, false)
+	case "gdrive":
+		tg = newDriveTarget(t, w)
+		spec, kills = driveSpec, max(kills*3/5, 1)
+	}
+	c := newCampaign(t, w, tg, spec, 3)
+	if kind == "gdrive" {
+		c.restoreEvery = 2
+	}
+	c.runOK()
+	c.checkVersions("first run")
+	for i := 0; i < kills; i++ {
+		c.killRound(i+1, aims[i%len(aims)])
+		if t.Failed() && i >= 2 {
+			t.Logf("stopping this destination's kills after failures")
+			break
+		}
+	}
+	if _, ok := c.checkVersions("end"); !ok {
+		t.Error("the versions at the end do not check out")
 	}
 }
 

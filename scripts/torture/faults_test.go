@@ -31,6 +31,7 @@ func faultRuns() int {
 // request or the response, slow answers. Every run must still succeed and
 // every version verify, read and restore through the same faults.
 func TestFaultsS3(t *testing.T) {
+	t.Parallel()
 	defer elapsed("faults s3", time.Now())
 	w := newWorld(t)
 	tg := newS3Target(t, w, true)
@@ -64,6 +65,7 @@ func TestFaultsS3(t *testing.T) {
 // rate limits (403 and 429), 500, 503, resets before and after the request
 // took effect, stalls.
 func TestFaultsDrive(t *testing.T) {
+	t.Parallel()
 	defer elapsed("faults gdrive", time.Now())
 	w := newWorld(t)
 	tg := newDriveTarget(t, w)
@@ -115,6 +117,7 @@ func mountTmpfs(t *testing.T, dir, size string) {
 // full, leave the older version as it was, and the next run, once the
 // source fits again, must succeed and clean up.
 func TestDiskFull(t *testing.T) {
+	t.Parallel()
 	defer elapsed("faults disk full", time.Now())
 	w := newWorld(t)
 	tg := newLocalTarget(t, w)
@@ -178,12 +181,13 @@ func (c *campaign) recheckAll(when string) bool {
 // must all still be there afterwards, intact, and the run after the share
 // is back must succeed.
 func TestSourceGone(t *testing.T) {
+	t.Parallel()
 	defer elapsed("faults source gone", time.Now())
 	w := newWorld(t)
 	tg := newLocalTarget(t, w)
 	vol := filepath.Join(w.nas, "vol")
 	mountTmpfs(t, vol, "256m")
-	c := newCampaignAt(t, w, tg, treeSpec{Small: 600, Medium: 10, Full: true}, 2, "vol/share")
+	c := newCampaignAt(t, w, tg, treeSpec{Small: 600, Medium: 10}.orShort(treeSpec{Small: 300, Medium: 4, Full: true}), 2, "vol/share")
 	share := c.src.dir
 	c.runOK()
 	c.src.mutate(0.2)

@@ -152,6 +152,7 @@ func hostileCLI(c *campaign, restoreDir string) [][]string {
 // TestHostileCLI sends every hostile command line and checks the answer
 // and the stored data after each.
 func TestHostileCLI(t *testing.T) {
+	t.Parallel()
 	defer elapsed("hostile input (cli)", time.Now())
 	w, c := hostileWorld(t)
 	restoreDir := filepath.Join(w.dir, "restore-hostile")

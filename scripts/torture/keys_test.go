@@ -19,6 +19,7 @@ import (
 // may change; once the right key is back, the job runs again and the
 // sealed credential still works.
 func TestKeyGone(t *testing.T) {
+	t.Parallel()
 	defer elapsed("faults data key", time.Now())
 	w := newWorld(t)
 	if _, err := os.Stat(fmt.Sprintf("/run/user/%d/bus", os.Getuid())); err == nil {
@@ -148,6 +149,7 @@ func firstLine(s string) string {
 // Retention must go by when versions were made, not by their names, and
 // keep the newest.
 func TestClockBackwards(t *testing.T) {
+	t.Parallel()
 	defer elapsed("faults clock", time.Now())
 	w := newWorld(t)
 	tg := newLocalTarget(t, w)

@@ -22,6 +22,7 @@ import (
 // folder must still be 0700 and the database 0600; a folder and a file
 // made too open beforehand are tightened.
 func TestFileModes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t) // made the data folder with the harness's umask
 	check := func(what string) {
 		ok := true
@@ -61,6 +62,7 @@ func modeOf(fi os.FileInfo) any {
 // name (DNS rebinding), and form posts; and that an event ticket works
 // once. It also records the events of a run for the secret scan.
 func TestWebGuards(t *testing.T) {
+	t.Parallel()
 	w, c := hostileWorld(t)
 	s := startWeb(t, w)
 	cases := []struct {
@@ -155,6 +157,7 @@ func errOrStatus(resp *http.Response, err error) any {
 // credential; the listener must be on loopback, answer once, and be
 // closed afterwards.
 func TestOAuthListener(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	d := newDriveTarget(t, w)
 	forged, err := d.signIn(w, "Forged", true)

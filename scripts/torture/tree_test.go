@@ -29,7 +29,15 @@ func (s treeSpec) scaled() treeSpec {
 	if !testingShort() || s.Full {
 		return s
 	}
-	return treeSpec{Small: max(s.Small/5, 20), Medium: max(s.Medium/4, 2), BigBytes: s.BigBytes / 4}
+	return treeSpec{Small: max(s.Small/4, min(s.Small, 10)), Medium: max(s.Medium/4, min(s.Medium, 1)), BigBytes: s.BigBytes / 4}
+}
+
+// orShort returns short with -short, else s.
+func (s treeSpec) orShort(short treeSpec) treeSpec {
+	if testingShort() {
+		return short
+	}
+	return s
 }
 
 // Names that stress destinations: spaces, quotes, non-ASCII, a hash sign.

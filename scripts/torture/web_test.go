@@ -132,6 +132,7 @@ func (s *webServer) records(t *testing.T) string {
 // TestHostileWeb sends hostile calls to the web mode's JSON API. Every one
 // must be answered 4xx with a JSON error message and change nothing.
 func TestHostileWeb(t *testing.T) {
+	t.Parallel()
 	defer elapsed("hostile input (web)", time.Now())
 	w, c := hostileWorld(t)
 	lists := w.lists()

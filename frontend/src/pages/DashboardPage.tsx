@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react'
+import { memo, useCallback, useMemo, useState } from 'react'
 import { api, type Job, type Run } from '../api'
 import { useAction, useQuery } from '../api/hooks'
 import { ErrorBox } from '../components/ErrorBox'
@@ -45,12 +45,18 @@ export default function DashboardPage() {
   const attention = failing.length + missed.length
   const shownFailing = showAll ? failing : failing.slice(0, 5)
   const shownMissed = showAll ? missed : missed.slice(0, Math.max(0, 5 - shownFailing.length))
-  const runningJobs = useMemo(() => new Set([...active.runs.values()].map((p) => p.jobId)), [active.runs])
+  // The jobs table redraws only when which jobs run changes, not on every
+  // progress event.
+  const runningKey = [...new Set([...active.runs.values()].map((p) => p.jobId))].sort().join(',')
 
-  const startRun = async (j: Job) => {
-    const r = await run.run(j.id)
-    if (r.ok) notify(`Backup of "${j.name}" ${r.value.status === 'PENDING' ? 'queued' : 'started'}.`, 'success')
-  }
+  const runNow = run.run
+  const startRun = useCallback(
+    async (j: Job) => {
+      const r = await runNow(j.id)
+      if (r.ok) notify(`Backup of "${j.name}" ${r.value.status === 'PENDING' ? 'queued' : 'started'}.`, 'success')
+    },
+    [runNow],
+  )
   const stop = async (runId: string) => {
     setCancelling(runId)
     await cancel.run(runId)
@@ -150,44 +156,50 @@ export default function DashboardPage() {
             Nothing is backed up yet. <a className="underline" href={href('jobs')}>Create a job</a> to copy a NAS folder to a destination on a schedule.
           </Empty>
         )}
-        {!!jobs.data?.length && (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm" data-testid="dashboard-jobs">
-              <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
-                <tr>
-                  <th scope="col" className="py-2 pr-3">Job</th>
-                  <th scope="col" className="py-2 pr-3">Last result</th>
-                  <th scope="col" className="py-2 pr-3">Last run</th>
-                  <th scope="col" className="py-2 pr-3">Next run</th>
-                  <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
-                {jobs.data.map((j) => {
-                  const r = last.get(j.id)
-                  return (
-                    <tr key={j.id}>
-                      <td className="py-2 pr-3 font-medium">{j.name}</td>
-                      <td className="py-2 pr-3">
-                        {runningJobs.has(j.id) ? <Badge>Running</Badge> : r ? <a href={href('history', r.id)}><StatusBadge status={r.status} /></a> : j.lastRunAt ? <span className="text-slate-500">see History</span> : <span className="text-slate-500">never run</span>}
-                      </td>
-                      <td className="py-2 pr-3" title={dateTime(j.lastRunAt)}>
-                        {j.lastRunAt ? ago(j.lastRunAt) : '—'}
-                      </td>
-                      <td className="py-2 pr-3">{j.enabled ? dateTime(j.nextRunAt) : <Badge tone="amber">Paused</Badge>}</td>
-                      <td className="py-2 text-right">
-                        <Button onClick={() => void startRun(j)} disabled={runningJobs.has(j.id)} aria-label={`Run ${j.name} now`}>
-                          Run now
-                        </Button>
-                      </td>
-                    </tr>
-                  )
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
+        {!!jobs.data?.length && <JobTable jobs={jobs.data} last={last} running={runningKey} onRun={startRun} />}
       </Card>
     </div>
   )
 }
+
+// JobTable lists every job with its last result and next run.
+const JobTable = memo(function JobTable({ jobs, last, running: runningKey, onRun }: { jobs: Job[]; last: Map<string, Run>; running: string; onRun: (j: Job) => void }) {
+  const running = useMemo(() => new Set(runningKey.split(',')), [runningKey])
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm" data-testid="dashboard-jobs">
+        <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
+          <tr>
+            <th scope="col" className="py-2 pr-3">Job</th>
+            <th scope="col" className="py-2 pr-3">Last result</th>
+            <th scope="col" className="py-2 pr-3">Last run</th>
+            <th scope="col" className="py-2 pr-3">Next run</th>
+            <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
+          {jobs.map((j) => {
+            const r = last.get(j.id)
+            return (
+              <tr key={j.id}>
+                <td className="py-2 pr-3 font-medium">{j.name}</td>
+                <td className="py-2 pr-3">
+                  {running.has(j.id) ? <Badge>Running</Badge> : r ? <a href={href('history', r.id)}><StatusBadge status={r.status} /></a> : j.lastRunAt ? <span className="text-slate-500">see History</span> : <span className="text-slate-500">never run</span>}
+                </td>
+                <td className="py-2 pr-3" title={dateTime(j.lastRunAt)}>
+                  {j.lastRunAt ? ago(j.lastRunAt) : '—'}
+                </td>
+                <td className="py-2 pr-3">{j.enabled ? dateTime(j.nextRunAt) : <Badge tone="amber">Paused</Badge>}</td>
+                <td className="py-2 text-right">
+                  <Button onClick={() => void onRun(j)} disabled={running.has(j.id)} aria-label={`Run ${j.name} now`}>
+                    Run now
+                  </Button>
+                </td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+})

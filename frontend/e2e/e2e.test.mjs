@@ -381,6 +381,19 @@ test('google drive: sign in through the page, add My Drive and back up to it', {
   await row.locator('[data-status="SUCCESS"]').waitFor({ timeout: 60000 })
 })
 
+test('jobs: deleting a job asks first and keeps its history', async () => {
+  await go('Jobs')
+  await page.getByRole('button', { name: 'Delete Photos' }).click()
+  const dialog = page.getByRole('dialog', { name: 'Delete the job "Photos"?' })
+  assert.equal(await dialog.getByLabel('Also delete its history').isChecked(), false)
+  await shot('20-delete-job')
+  await dialog.getByRole('button', { name: 'Delete', exact: true }).click()
+  await dialog.waitFor({ state: 'detached' })
+  await page.locator('tr[data-job="Photos"]').waitFor({ state: 'detached' })
+  await go('History')
+  await page.locator('tr[data-run]', { hasText: 'Photos (deleted)' }).first().waitFor()
+})
+
 test('theme: the dark theme can be chosen', async () => {
   await go('Settings')
   await page.getByLabel('Dark').check()

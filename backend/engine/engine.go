@@ -31,8 +31,8 @@ type Options struct {
 	// Transfers is how many files are sent or copied in parallel; 0 means
 	// DefaultTransfers.
 	Transfers int
-	// Now returns the current time, for retention ages and timings; nil
-	// means time.Now.
+	// Now returns the current time, for retention ages and pauses; nil
+	// means time.Now. Timings and speeds use the real clock.
 	Now func() time.Time
 	// OnProgress receives snapshots of the run's counters, about ten a
 	// second while they change and always a final one. It must return
@@ -102,11 +102,13 @@ type Progress struct {
 }
 
 // Timings are where a run's time went. Scan and Transfer overlap (uploads
-// start while the scan goes on); Hash is the time spent hashing summed over
-// all transfers, so it may exceed the wall time.
+// start while the scan goes on); Scan leaves out the time the scan waited
+// for transfers to take files from a full queue. Hash is the time spent
+// hashing summed over all transfers, so it may exceed the wall time. They
+// are measured with the real clock, not Options.Now.
 type Timings struct {
 	Prepare   time.Duration `json:"prepare"`   // leftovers, previous manifest, no-change check
-	Scan      time.Duration `json:"scan"`      // walking the source
+	Scan      time.Duration `json:"scan"`      // walking the source, without waits for the transfers
 	Hash      time.Duration `json:"hash"`      // SHA-256 of the files read
 	Transfer  time.Duration `json:"transfer"`  // from the first transfer to the last
 	Manifest  time.Duration `json:"manifest"`  // encoding the manifest

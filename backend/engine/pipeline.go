@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -40,7 +41,7 @@ type outcome struct {
 // the whole run (the destination, the source folder, a cancel) stops
 // everything; a file's own failure is listed and the run goes on.
 func (r *runner) transfer(ctx context.Context) error {
-	start := r.o.Now()
+	start := time.Now()
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	g, gctx := errgroup.WithContext(cctx)
@@ -66,7 +67,7 @@ func (r *runner) transfer(ctx context.Context) error {
 	}()
 	cerr := r.collect(results, cancel)
 	<-done
-	r.res.Timings.Transfer = r.o.Now().Sub(start)
+	r.res.Timings.Transfer = time.Since(start)
 	r.res.Timings.Scan = r.scanned
 	switch {
 	case ctx.Err() != nil:
@@ -90,11 +91,22 @@ func send[T any](ctx context.Context, ch chan<- T, v T) error {
 // scanInto walks the source, matches each file with the previous
 // manifest, and queues it.
 func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, results chan<- outcome) error {
-	start := r.o.Now()
+	start := time.Now()
+	var waited time.Duration // blocked on a full queue: the transfers are behind
 	defer func() {
-		r.scanned = r.o.Now().Sub(start)
+		r.scanned = time.Since(start) - waited
 		r.c.scanDone.Store(true)
 	}()
+	queue := func(t *task) error {
+		select {
+		case tasks <- t:
+			return nil
+		default:
+		}
+		w := time.Now()
+		defer func() { waited += time.Since(w) }()
+		return send(ctx, tasks, t)
+	}
 	var seq int64
 	return scan.Walk(ctx, r.src, r.rules, func(it *scan.Item) error {
 		switch it.Kind {
@@ -106,7 +118,7 @@ func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, 
 			if cur != nil {
 				t.prev = cur.match(it)
 			}
-			return send(ctx, tasks, t)
+			return queue(t)
 		case scan.Excluded:
 			r.c.filesExcluded.Add(1)
 			return nil
@@ -160,7 +172,7 @@ func (r *runner) collect(results <-chan outcome, cancel func()) error {
 			continue
 		}
 		held[o.seq] = o.entry
-		start := r.o.Now()
+		start := time.Now()
 		for e, ok := held[next]; ok; e, ok = held[next] {
 			delete(held, next)
 			next++
@@ -172,7 +184,7 @@ func (r *runner) collect(results <-chan outcome, cancel func()) error {
 				break
 			}
 		}
-		r.res.Timings.Manifest += r.o.Now().Sub(start)
+		r.res.Timings.Manifest += time.Since(start)
 	}
 	return err
 }

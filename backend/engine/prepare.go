@@ -194,7 +194,7 @@ func (r *runner) begin(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		r.pending, r.mw, r.began = p, manifest.NewWriter(), r.o.Now()
+		r.pending, r.mw = p, manifest.NewWriter()
 		r.copier, _ = p.(storage.Copier)
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/job"
@@ -17,8 +18,8 @@ import (
 // committed version of this job. Problems are reported in the result; the
 // backup itself stands.
 func (r *runner) rotate(ctx context.Context) {
-	start := r.o.Now()
-	defer func() { r.res.Timings.Retention = r.o.Now().Sub(start) }()
+	start := time.Now()
+	defer func() { r.res.Timings.Retention = time.Since(start) }()
 	versions, err := Versions(ctx, r.req.Dest, r.req.Job.ID)
 	if err != nil {
 		r.res.RetentionError = "could not list the versions to apply retention: " + err.Error()

@@ -59,7 +59,6 @@ type runner struct {
 	copier  storage.Copier
 	mw      *manifest.Writer
 	scanned time.Duration
-	began   time.Time
 }
 
 func newRunner(req Request, o Options) *runner {
@@ -86,13 +85,13 @@ func newRunner(req Request, o Options) *runner {
 	}
 	r := &runner{req: req, o: o, owner: storage.Owner{JobID: req.Job.ID, RunID: req.RunID}}
 	r.log = o.Logger.With("job", req.Job.ID, "run", req.RunID)
-	r.rep = newReporter(o.OnProgress, o.Now, &r.c)
+	r.rep = newReporter(o.OnProgress, time.Now, &r.c)
 	return r
 }
 
 // run goes through the steps and turns the first error into the result.
 func (r *runner) run(ctx context.Context) Result {
-	start := r.o.Now()
+	start := time.Now()
 	r.o.OnStatus(job.StatusRunning)
 	r.rep.start()
 	defer func() {
@@ -102,13 +101,13 @@ func (r *runner) run(ctx context.Context) Result {
 		r.fast.close()
 	}()
 	err := r.steps(ctx)
-	r.res.Timings.Total = r.o.Now().Sub(start)
+	r.res.Timings.Total = time.Since(start)
 	return r.finish(ctx, err)
 }
 
 // steps runs the backup proper; an error ends it.
 func (r *runner) steps(ctx context.Context) error {
-	t := r.o.Now()
+	t := time.Now()
 	if err := r.prepare(ctx); err != nil {
 		return err
 	}
@@ -119,12 +118,12 @@ func (r *runner) steps(ctx context.Context) error {
 			return err
 		}
 		if same {
-			r.res.Timings.Prepare = r.o.Now().Sub(t)
+			r.res.Timings.Prepare = time.Since(t)
 			r.res.NoChanges = true
 			return nil
 		}
 	}
-	r.res.Timings.Prepare = r.o.Now().Sub(t)
+	r.res.Timings.Prepare = time.Since(t)
 	if err := r.begin(ctx); err != nil {
 		return err
 	}
@@ -208,19 +207,19 @@ func (r *runner) commit(ctx context.Context) error {
 		return failf(nil, "nothing to back up: every file in the source is excluded by the job's rules")
 	}
 	r.rep.set("", PhaseCommitting, nil)
-	t := r.o.Now()
+	t := time.Now()
 	data, err := r.mw.Finish(r.header())
 	if err != nil {
 		return err
 	}
-	r.res.Timings.Manifest += r.o.Now().Sub(t)
-	t = r.o.Now()
+	r.res.Timings.Manifest += time.Since(t)
+	t = time.Now()
 	info := storage.VersionInfo{Name: r.pending.Name(), Owner: r.owner, Created: r.req.Started,
 		Files: stored, Bytes: r.mw.Bytes()}
 	if err := r.pending.Commit(ctx, data, info); err != nil {
 		return err
 	}
-	r.res.Timings.Commit = r.o.Now().Sub(t)
+	r.res.Timings.Commit = time.Since(t)
 	r.res.Version = r.pending.Name()
 	r.pending = nil // committed: nothing to abort any more
 	return nil

@@ -31,6 +31,16 @@ type childConfig struct {
 	JobID     string    `json:"jobId"`
 	Started   time.Time `json:"started"`
 	Transfers int       `json:"transfers"`
+	S3        s3Tuning  `json:"s3"`
+}
+
+// s3Tuning overrides the S3 destination's defaults, for experiments; the
+// zero value keeps them.
+type s3Tuning struct {
+	PartMiB     int  `json:"partMiB"`
+	MemoryMiB   int  `json:"memoryMiB"`
+	Concurrency int  `json:"concurrency"`
+	NoMD5Pass   bool `json:"noMD5Pass"`
 }
 
 // childReport is what the child prints on stdout.
@@ -69,6 +79,8 @@ func backup(cfg childConfig) (engine.Result, error) {
 	d, err := s3.New(ctx, s3.Options{
 		Bucket: cfg.Bucket, Prefix: cfg.Prefix, Endpoint: cfg.Endpoint, Region: cfg.Region, PathStyle: true,
 		AccessKeyID: cfg.AccessKey, SecretAccessKey: cfg.SecretKey, CAPEM: cfg.CAPEM,
+		PartSize: int64(cfg.S3.PartMiB) << 20, MemoryLimit: int64(cfg.S3.MemoryMiB) << 20,
+		Concurrency: cfg.S3.Concurrency, NoMultipartMD5: cfg.S3.NoMD5Pass,
 	})
 	if err != nil {
 		return engine.Result{}, err

@@ -36,6 +36,7 @@ type config struct {
 	limited   map[string]bool
 	keep      bool
 	profile   string
+	s3        s3Tuning
 }
 
 func main() {
@@ -62,6 +63,10 @@ func parseFlags() config {
 	flag.StringVar(&limited, "limited", "small,large", "datasets to run on the limited link too")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work folder")
 	flag.StringVar(&cfg.profile, "cpuprofile", "", "folder for a CPU profile of every Avault run")
+	flag.IntVar(&cfg.s3.PartMiB, "s3-part-mib", 0, "experiment: S3 part size in MiB (0: Avault's default)")
+	flag.IntVar(&cfg.s3.MemoryMiB, "s3-memory-mib", 0, "experiment: S3 upload buffer limit in MiB (0: Avault's default)")
+	flag.IntVar(&cfg.s3.Concurrency, "s3-concurrency", 0, "experiment: S3 parts of one file sent at once (0: Avault's default)")
+	flag.BoolVar(&cfg.s3.NoMD5Pass, "s3-no-md5-pass", false, "experiment: skip the S3 destination's MD5 pass before a multipart upload")
 	flag.Parse()
 	cfg.datasets, cfg.limited = set(datasets), set(limited)
 	return cfg
@@ -105,6 +110,9 @@ func run(cfg config) error {
 	b := &bench{cfg: cfg, srv: srv, px: px, endpoint: "https://" + px.addr(), started: time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC)}
 	fmt.Printf("Avault vs rclone %s, %d transfers, versitygw over HTTPS on 127.0.0.1, scale %.2f, work %s\n\n",
 		rcloneVersion(cfg.rclone), cfg.transfers, cfg.scale, cfg.work)
+	if cfg.s3 != (s3Tuning{}) {
+		fmt.Printf("Experiment: S3 destination tuned %+v\n\n", cfg.s3)
+	}
 	for _, s := range specs(cfg.scale) {
 		if cfg.datasets[s.name] {
 			if err := b.dataset(s); err != nil {

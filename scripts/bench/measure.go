@@ -30,6 +30,7 @@ type measurement struct {
 	bytes                     int64
 	wall                      time.Duration
 	sent                      int64 // bytes from client to server, TLS included
+	fileBytes                 int64 // Avault: bytes of files uploaded, by its own count
 	peakKiB                   int64
 	timings                   *engine.Timings
 	note                      string
@@ -110,6 +111,9 @@ func (b *bench) link(ds *dataset, link string, n int) error {
 func (b *bench) add(m measurement, ds *dataset, link, kind string) {
 	m.dataset, m.link, m.kind, m.files, m.bytes = ds.name, link, kind, len(ds.files), ds.bytes
 	b.results = append(b.results, m)
+	fmt.Fprintf(os.Stderr, "  %-6s %8.2f s  %8.0f files/s  %7.1f MiB/s  sent %8.1f MiB  peak %4.0f MB  %s\n",
+		m.tool, m.wall.Seconds(), float64(m.files)/m.wall.Seconds(), mib(m.bytes)/m.wall.Seconds(),
+		mib(m.sent), float64(m.peakKiB)/1024, m.note)
 }
 
 // avault runs one backup in a child process.
@@ -117,7 +121,8 @@ func (b *bench) avault(ds *dataset, prefix string) (measurement, error) {
 	b.runs++
 	cfg := childConfig{Endpoint: b.endpoint, Bucket: b.srv.Bucket, Prefix: prefix, Region: b.srv.Region,
 		AccessKey: b.srv.AccessKey, SecretKey: b.srv.SecretKey, CAPEM: b.srv.Cert.PEM, Source: ds.dir,
-		JobID: prefix, Started: b.started.Add(time.Duration(b.runs) * time.Hour), Transfers: b.cfg.transfers}
+		JobID: prefix, Started: b.started.Add(time.Duration(b.runs) * time.Hour), Transfers: b.cfg.transfers,
+		S3: b.cfg.s3}
 	in, _ := json.Marshal(cfg)
 	self, err := os.Executable()
 	if err != nil {
@@ -139,8 +144,8 @@ func (b *bench) avault(ds *dataset, prefix string) (measurement, error) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		return m, fmt.Errorf("avault child printed %q: %v", out.String(), err)
 	}
-	m.tool, m.peakKiB, m.timings = "Avault", rep.PeakKiB, &rep.Result.Timings
 	r := rep.Result
+	m.tool, m.peakKiB, m.timings, m.fileBytes = "Avault", rep.PeakKiB, &r.Timings, r.BytesUploaded
 	if rep.ErrorMsg != "" || r.Status != job.StatusSuccess {
 		m.note = fmt.Sprintf("%s %s %s", r.Status, r.ErrorMessage, rep.ErrorMsg)
 	} else {

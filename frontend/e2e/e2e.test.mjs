@@ -307,6 +307,7 @@ test('history: the run is listed with its details and verifies', async () => {
   await dialog.getByText('1,501 found').waitFor()
   const version = await dialog.locator('code').first().innerText()
   assert.match(version, /^Photos-\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d$/)
+  assert.match(await dialog.getByRole('link', { name: 'Restore files from this version' }).getAttribute('href'), /^#\/restore\/.+%2FPhotos-/)
   await dialog.getByRole('button', { name: 'Verify quickly' }).click()
   await dialog.getByText('The version is intact.').waitFor({ timeout: 30000 })
   await shot('11-run-detail')

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react'
 import { api, type Run } from '../api'
 import { useQuery } from '../api/hooks'
 import { bytes, count, dateTime, duration, runSeconds } from '../lib/format'
+import { href } from '../lib/route'
 import { ErrorBox } from './ErrorBox'
 import { Loading, StatusBadge } from './ui'
 import { VerifyButtons } from './VerifyButtons'
@@ -63,6 +64,11 @@ export function RunFacts({ run: r }: { run: Run }) {
         <section>
           <h3 className="mb-2 text-sm font-semibold">Check this version</h3>
           <VerifyButtons jobId={r.jobId} version={r.remotePath} />
+          <p className="mt-3 text-sm">
+            <a href={href('restore', `${r.jobId}/${r.remotePath}`)} className="font-medium text-indigo-700 underline dark:text-indigo-300">
+              Restore files from this version
+            </a>
+          </p>
         </section>
       )}
       {r.verify && (

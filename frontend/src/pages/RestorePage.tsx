@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react'
+import { useEffect, useState, type FormEvent } from 'react'
 import { api, type RestoreResult, type TreeEntry, type VersionInfo } from '../api'
 import { useAction, useQuery } from '../api/hooks'
 import { FileIcon, FolderIcon } from '../components/icons'
@@ -6,13 +6,17 @@ import { ErrorBox } from '../components/ErrorBox'
 import { VerifyButtons } from '../components/VerifyButtons'
 import { Button, Card, Checkbox, Empty, Field, inputClass, Loading, Modal } from '../components/ui'
 import { bytes, count, dateTime, plural } from '../lib/format'
+import type { PageProps } from '.'
 
 // RestorePage brings files back: pick a job, one of its versions, a file
 // or folder in it, and a folder to restore into.
-export default function RestorePage() {
+export default function RestorePage({ arg }: PageProps) {
+  // "#/restore/<job id>/<version>" opens that version (from a run's details).
+  const [argJob, argVersion] = arg.split(/\/(.*)/s)
   const jobs = useQuery('jobs', api.listJobs, ['jobs'])
-  const [jobId, setJobId] = useState('')
+  const [jobId, setJobId] = useState(argJob ?? '')
   const [version, setVersion] = useState<VersionInfo | null>(null)
+  const [wanted, setWanted] = useState(argVersion ?? '')
   return (
     <div className="max-w-5xl space-y-4">
       <Card>
@@ -38,19 +42,37 @@ export default function RestorePage() {
           )}
         </Field>
       </Card>
-      {jobId && !version && <Versions jobId={jobId} onPick={setVersion} />}
+      {jobId && !version && (
+        <Versions
+          jobId={jobId}
+          wanted={wanted}
+          onPick={(v) => {
+            setWanted('')
+            setVersion(v)
+          }}
+        />
+      )}
       {jobId && version && <Browser jobId={jobId} version={version} onBack={() => setVersion(null)} />}
     </div>
   )
 }
 
-function Versions({ jobId, onPick }: { jobId: string; onPick: (v: VersionInfo) => void }) {
+function Versions({ jobId, wanted, onPick }: { jobId: string; wanted: string; onPick: (v: VersionInfo) => void }) {
   const q = useQuery(`versions:${jobId}`, () => api.listVersions(jobId), ['history'])
+  const match = wanted ? q.data?.find((v) => v.name === wanted) : undefined
+  useEffect(() => {
+    if (match) onPick(match)
+  }, [match, onPick])
   return (
     <Card title="Versions">
       {q.error && <ErrorBox title="Could not list the versions at the destination" message={q.error} onRetry={q.reload} />}
       {q.loading && <Loading what="Asking the destination for the versions" />}
       {q.data?.length === 0 && <Empty>This job has no complete versions at its destination yet.</Empty>}
+      {wanted && q.data && !match && (
+        <p role="status" className="mb-2 text-sm text-amber-800 dark:text-amber-200">
+          The version {wanted} is no longer at the destination (retention may have removed it). Pick another.
+        </p>
+      )}
       {!!q.data?.length && (
         <ul className="divide-y divide-slate-200 dark:divide-slate-700">
           {q.data.map((v) => (

@@ -23,6 +23,13 @@ export default function JobsPage() {
     if ((await run.run(j.id)).ok) notify(`Backup of "${j.name}" queued. Follow it on the dashboard.`, 'success')
   }
   const destName = useMemo(() => new Map((dests.data ?? []).map((d) => [d.id, d.name])), [dests.data])
+  // Each distinct schedule is read once by the scheduler's own describer.
+  const crons = [...new Set((jobs.data ?? []).map((j) => j.schedule))].sort()
+  const readings = useQuery(`readings:${crons.join('|')}`, async () => {
+    const out = new Map<string, string>()
+    await Promise.all(crons.map((c) => api.describeSchedule(c, 1).then((r) => out.set(c, r.description), () => undefined)))
+    return out
+  })
 
   const startNew = async () => {
     const r = await defaults.run()
@@ -78,7 +85,8 @@ export default function JobsPage() {
                       <span className="font-mono text-xs">/{j.sourcePath}</span> → {destName.get(j.destinationId) ?? <em>unknown destination</em>}
                     </td>
                     <td className="py-2 pr-3 align-top">
-                      {presetLabel(j.schedule) || <span className="font-mono text-xs">{j.schedule}</span>}
+                      {capitalize(readings.data?.get(j.schedule) || presetLabel(j.schedule))}
+                      <span className="block font-mono text-xs text-slate-500 dark:text-slate-400">{j.schedule}</span>
                     </td>
                     <td className="py-2 pr-3 align-top" title={dateTime(j.lastRunAt)}>
                       {j.lastRunAt ? ago(j.lastRunAt) : 'never'}
@@ -115,6 +123,10 @@ export default function JobsPage() {
       {deleting && <DeleteJob job={deleting} onClose={() => setDeleting(null)} />}
     </div>
   )
+}
+
+function capitalize(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s
 }
 
 function DeleteJob({ job, onClose }: { job: Job; onClose: () => void }) {

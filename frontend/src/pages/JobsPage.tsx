@@ -5,7 +5,7 @@ import { ErrorBox } from '../components/ErrorBox'
 import { notify } from '../components/Notices'
 import { JobForm } from '../components/JobForm'
 import { Badge, Button, Card, Checkbox, Empty, Loading, Modal } from '../components/ui'
-import { ago, dateTime } from '../lib/format'
+import { ago, dateTime, plural } from '../lib/format'
 import { href } from '../lib/route'
 import { presetLabel } from '../lib/schedule'
 import { ConfirmDelete } from './DestinationsPage'
@@ -41,7 +41,7 @@ export default function JobsPage() {
         <Button variant="primary" onClick={() => void startNew()} busy={defaults.busy}>
           New job
         </Button>
-        {jobs.data && <span className="text-sm text-slate-500 dark:text-slate-400">{jobs.data.length} jobs</span>}
+        {jobs.data && <span className="text-sm text-slate-500 dark:text-slate-400">{plural(jobs.data.length, 'job')}</span>}
       </div>
       {defaults.error && <ErrorBox title="Could not start a new job" message={defaults.error} />}
       {toggle.error && <ErrorBox title="The job was not changed" message={toggle.error} />}
@@ -93,7 +93,7 @@ export default function JobsPage() {
                     </td>
                     <td className="py-2 pr-3 align-top">{j.enabled ? dateTime(j.nextRunAt) : '—'}</td>
                     <td className="py-2 align-top">
-                      <div className="flex flex-wrap justify-end gap-1">
+                      <div className="flex justify-end gap-1 whitespace-nowrap">
                         <Button onClick={() => void runNow(j)} aria-label={`Run ${j.name} now`}>
                           Run now
                         </Button>

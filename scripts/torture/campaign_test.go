@@ -43,6 +43,7 @@ type campaign struct {
 	// others are compared as the destination stores them only.
 	restoreEvery int
 	lastNote     string // what the last fault scenario saw, for the report
+	expect       int    // files in the source during the current run
 }
 
 // newCampaign connects w to tg and adds a job that keeps keep versions of

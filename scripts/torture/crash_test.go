@@ -35,6 +35,11 @@ type aim struct {
 func always(observed) bool      { return true }
 func uploading(o observed) bool { return o.status == "uploading" || o.status == "rotating" }
 func rotating(o observed) bool  { return o.status == "rotating" }
+
+// scanDone fires once the progress line shows the scan ended (the rest
+// of the upload to go), or at the latest when retention starts.
+func scanDone(o observed) bool { return o.scanDone && o.percent < 95 || o.status == "rotating" }
+
 func between(c *campaign, lo, hi float64, span time.Duration) time.Duration {
 	return time.Duration((lo + (hi-lo)*c.rnd.Float64()) * float64(span))
 }
@@ -42,9 +47,29 @@ func between(c *campaign, lo, hi float64, span time.Duration) time.Duration {
 var aims = []aim{
 	{"start", func(c *campaign) (trigger, time.Duration) { return always, between(c, 0, 1, c.last.upload) }},
 	{"scan", func(c *campaign) (trigger, time.Duration) { return uploading, between(c, 0, 1, c.last.scan) }},
-	{"upload", func(c *campaign) (trigger, time.Duration) { return uploading, between(c, 0.2, 0.8, c.last.transfer) }},
-	{"commit", func(c *campaign) (trigger, time.Duration) { return uploading, between(c, 0.85, 1.02, c.last.transfer) }},
+	{"upload", func(c *campaign) (trigger, time.Duration) { return scanDone, between(c, 0, 1, 100*time.Millisecond) }},
+	{"commit", func(c *campaign) (trigger, time.Duration) {
+		return c.pendingComplete(), between(c, 0, 1, 20*time.Millisecond)
+	}},
 	{"retention", func(c *campaign) (trigger, time.Duration) { return rotating, between(c, 0, 0.9, c.last.rotate) }},
+}
+
+// pendingComplete is a trigger that looks at the destination while the run
+// goes on: it fires once the run's pending place holds every file, or its
+// manifest (the commit has begun), or when retention starts (too late).
+func (c *campaign) pendingComplete() trigger {
+	var last time.Time
+	return func(o observed) bool {
+		if o.status == "rotating" {
+			return true
+		}
+		if o.status != "uploading" || time.Since(last) < 40*time.Millisecond {
+			return false
+		}
+		last = time.Now()
+		_, left, err := c.tg.inspect(c.jobID)
+		return err == nil && slices.ContainsFunc(left, func(l leftover) bool { return l.hasManifest || l.files >= c.expect })
+	}
 }
 
 // timing is how long the phases of the job's last complete run took.
@@ -123,6 +148,7 @@ func (c *campaign) killRound(n int, a aim) {
 		before := c.history()
 		vsBefore := c.versions()
 		snap := c.src.snapshot()
+		c.expect = len(snap)
 		when, delay := a.plan(c)
 		k, err := c.w.runAndKill(c.jobID, when, delay)
 		if err != nil {

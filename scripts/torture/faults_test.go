@@ -128,12 +128,11 @@ func TestDiskFull(t *testing.T) {
 	good := 0
 	c.src.grow(3 << 20)
 	run, k := c.runExpectFail("disk full")
-	if run.Status == job.StatusFailed && strings.Contains(run.ErrorMessage, "destination full") {
-		good++
-	} else {
+	full := run.Status == job.StatusFailed && strings.Contains(run.ErrorMessage, "destination full")
+	if !full {
 		t.Errorf("a run into a full disk: exit %d, %s %q; want FAILED \"destination full…\"", k.code, run.Status, run.ErrorMessage)
 	}
-	if c.recheckAll("after the disk filled up") {
+	if c.recheckAll("after the disk filled up") && full {
 		good++
 	}
 	os.RemoveAll(filepath.Join(c.src.dir, "growth"))

@@ -111,6 +111,23 @@ func (w *world) runAndAct(jobName string, when trigger, delay time.Duration, act
 	mu.Lock()
 	check()
 	mu.Unlock()
+	// Triggers that look at the destination are asked between lines too.
+	go func() {
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-readDone:
+				return
+			case <-due:
+				return
+			case <-tick.C:
+				mu.Lock()
+				check()
+				mu.Unlock()
+			}
+		}
+	}()
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 

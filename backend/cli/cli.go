@@ -56,6 +56,7 @@ func commands() []command {
 		{"dest", "manage destinations: dest add | list | test | rm", cmdDest},
 		{"job", "manage jobs: job add | list | show | edit | rm", cmdJob},
 		{"history", "list past runs", cmdHistory},
+		{"serve", "run without a window and serve the UI to a browser: serve [--addr 127.0.0.1:8420] [--allow-remote --password-stdin] [--cert F --key F]", nil},
 		{"autostart", "launch Avault at login: autostart on|off|status", cmdAutostart},
 		{"auth", "sign in to Google Drive in the browser: auth google [--name N] [--shared-drives]", cmdAuth},
 		{"run", "run a job now and show its progress (exit 0 success, 3 partial, 4 cancelled, 1 failed)", cmdRun},
@@ -87,7 +88,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	}
 	for _, cmd := range commands() {
-		if cmd.name != args[0] {
+		if cmd.name != args[0] || cmd.run == nil { // serve is started by main
 			continue
 		}
 		c := &call{env: env, args: args[1:], name: cmd.name}

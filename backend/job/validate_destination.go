@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 )
@@ -29,6 +30,8 @@ var DestinationOptions = map[Kind]map[string]OptionSpec{
 		"sse":            {"server-side encryption: AES256 or aws:kms", checkSSE},
 		"sseKmsKeyId":    {"KMS key id when sse is aws:kms", checkPlain},
 		"checksumCompat": {"send checksums only when required (older S3-compatible stores)", checkBool},
+		"partSizeMiB":    {"multipart part size in MiB, 5 to 5120 (default 16)", checkPartSize},
+		"caPem":          {"PEM certificate of a private CA to trust (a self-signed MinIO or Ceph)", checkPEM},
 	},
 	KindGDrive: {
 		"trash": {"move rotated versions to the trash instead of deleting them", checkBool},
@@ -187,6 +190,21 @@ func checkSSE(v string) error {
 func checkPlain(v string) error {
 	if v == "" || len(v) > 2048 || strings.IndexFunc(v, unicode.IsControl) >= 0 {
 		return fmt.Errorf("must be a single line of text")
+	}
+	return nil
+}
+
+func checkPartSize(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 5 || n > 5120 {
+		return fmt.Errorf("must be a whole number of MiB from 5 to 5120")
+	}
+	return nil
+}
+
+func checkPEM(v string) error {
+	if len(v) > 64<<10 || !strings.Contains(v, "-----BEGIN CERTIFICATE-----") {
+		return fmt.Errorf("must be one or more PEM certificates (-----BEGIN CERTIFICATE-----), at most 64 KiB")
 	}
 	return nil
 }

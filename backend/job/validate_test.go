@@ -108,7 +108,7 @@ func TestDestinationValidate(t *testing.T) {
 		{"s3 bad bool", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
 			Options: map[string]string{"pathStyle": "yes"}}, `options: pathStyle: must be true or false, not "yes"`},
 		{"s3 unknown option", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
-			Options: map[string]string{"forcePathStyle": "true"}}, `options: "forcePathStyle" is not an option of S3 destinations (known: checksumCompat, endpoint, pathStyle, region, sse, sseKmsKeyId, storageClass)`},
+			Options: map[string]string{"forcePathStyle": "true"}}, `options: "forcePathStyle" is not an option of S3 destinations (known: caPem, checksumCompat, endpoint, partSizeMiB, pathStyle, region, sse, sseKmsKeyId, storageClass)`},
 		{"s3 bad sse", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
 			Options: map[string]string{"sse": "yes"}}, "options: sse: must be AES256 or aws:kms"},
 		{"gdrive", Destination{Name: "G", Kind: KindGDrive, CredentialID: "c", RemoteID: "0ABcd-12_3", Options: map[string]string{"trash": "true"}}, ""},

@@ -41,6 +41,7 @@ check "windows cross-compile" make -s windows
 check "desktop build" make -s build-binary
 check "gui test" scripts/gui-test.sh
 check "web e2e (Chromium)" scripts/e2e.sh
+check "reliability campaign (short)" scripts/torture.sh --short
 
 printf '\n'
 for f in "${failures[@]}"; do printf 'failed: %s\n' "$f"; done

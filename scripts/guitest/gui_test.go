@@ -53,7 +53,7 @@ func TestDesktop(t *testing.T) {
 		if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
 		}
-		if code := a.waitExit(15 * time.Second); code != 0 {
+		if code := a.waitExit(45 * time.Second); code != 0 {
 			t.Fatalf("SIGTERM: exit %d, want 0", code)
 		}
 	})
@@ -116,7 +116,7 @@ func TestDesktop(t *testing.T) {
 			requestClose(t, win)
 			waitHidden(t, 10*time.Second)
 			second := startApp(t, dataDir)
-			if code := second.waitExit(15 * time.Second); code != 0 {
+			if code := second.waitExit(45 * time.Second); code != 0 {
 				t.Fatalf("second launch: exit %d, want 0:\n%s", code, second.log.String())
 			}
 			win = waitVisible(t, 10*time.Second)
@@ -129,7 +129,7 @@ func TestDesktop(t *testing.T) {
 		}},
 		{"Quit in the tray menu exits 0 and removes the tray item", func(t *testing.T) {
 			waitTrayItem(t, bus, 5*time.Second).click(t, bus, "Quit")
-			if code := a.waitExit(15 * time.Second); code != 0 {
+			if code := a.waitExit(45 * time.Second); code != 0 {
 				t.Fatalf("Quit: exit %d, want 0:\n%s", code, a.log.String())
 			}
 			if !eventually(10*time.Second, func() bool { return len(registeredItems(bus)) == 0 }) {
@@ -165,7 +165,7 @@ func TestDesktop(t *testing.T) {
 				t.Fatalf("no desktop notification of the failed run; shown: %q", notes.all())
 			}
 			it.click(t, bus, "Quit")
-			if code := h.waitExit(15 * time.Second); code != 0 {
+			if code := h.waitExit(45 * time.Second); code != 0 {
 				t.Fatalf("Quit: exit %d", code)
 			}
 			out := cli(t, backupData, "history", "--json")
@@ -177,6 +177,10 @@ func TestDesktop(t *testing.T) {
 			h := startApp(t, filepath.Join(t.TempDir(), "data"), "--hidden")
 			t.Logf("hidden app pid %d", h.cmd.Process.Pid)
 			it := waitTrayItem(t, bus, 30*time.Second)
+			// Wails on Linux maps the window and hides it from an idle
+			// callback, so a hidden start may show it for an instant; it
+			// must be gone at once and stay gone.
+			waitHidden(t, 3*time.Second)
 			staysHidden(t, 4*time.Second)
 			time.Sleep(4 * time.Second) // let WebKit settle before measuring
 			kb, pids := pss(h.cmd.Process.Pid)
@@ -184,7 +188,7 @@ func TestDesktop(t *testing.T) {
 			it.click(t, bus, "Open Avault")
 			waitVisible(t, 15*time.Second)
 			it.click(t, bus, "Quit")
-			if code := h.waitExit(15 * time.Second); code != 0 {
+			if code := h.waitExit(45 * time.Second); code != 0 {
 				t.Fatalf("Quit: exit %d, want 0", code)
 			}
 		}},

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/runtime"
 
@@ -190,7 +192,18 @@ func (a *App) startup(ctx context.Context) {
 	a.mu.Unlock()
 }
 
-func (a *App) shutdown(context.Context) { a.stopTray() }
+// shutdownGrace bounds how long quitting may take: a person who chose Quit
+// must see Avault go. Runs still going are recorded as interrupted at the
+// next start, and the database stays consistent whenever the process ends.
+const shutdownGrace = 30 * time.Second
+
+func (a *App) shutdown(context.Context) {
+	time.AfterFunc(shutdownGrace, func() {
+		slog.Warn("shutdown did not finish in time; exiting", "after", shutdownGrace)
+		os.Exit(0)
+	})
+	a.stopTray()
+}
 
 func (a *App) wailsContext() context.Context {
 	a.mu.Lock()

@@ -188,6 +188,24 @@ func cmdJob(ctx context.Context, c *call) error {
 	return usagef("want 'job add', 'job list', 'job show NAME|ID', 'job edit NAME|ID' or 'job rm NAME|ID'")
 }
 
+// oneJob parses a command whose one argument names a job, opens the service
+// and finds the job (by name or id); usage is the error for a wrong count.
+func (c *call) oneJob(ctx context.Context, fs *flag.FlagSet, usage string) (*service.Service, job.Job, error) {
+	pos, err := c.parse(fs, c.args)
+	if err != nil {
+		return nil, job.Job{}, err
+	}
+	if len(pos) != 1 {
+		return nil, job.Job{}, usageError{usage}
+	}
+	svc, err := c.service(ctx)
+	if err != nil {
+		return nil, job.Job{}, err
+	}
+	j, err := findJob(svc, pos[0])
+	return svc, j, err
+}
+
 func findJob(svc *service.Service, ref string) (job.Job, error) {
 	jobs, err := svc.ListJobs()
 	if err != nil {
@@ -286,18 +304,7 @@ func jobList(ctx context.Context, c *call) error {
 }
 
 func jobShow(ctx context.Context, c *call) error {
-	pos, err := c.parse(c.flags("job show"), c.args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want 'job show NAME|ID'")
-	}
-	svc, err := c.service(ctx)
-	if err != nil {
-		return err
-	}
-	j, err := findJob(svc, pos[0])
+	_, j, err := c.oneJob(ctx, c.flags("job show"), "want 'job show NAME|ID'")
 	if err != nil {
 		return err
 	}
@@ -315,18 +322,7 @@ func jobShow(ctx context.Context, c *call) error {
 func jobRm(ctx context.Context, c *call) error {
 	fs := c.flags("job rm")
 	delHistory := fs.Bool("delete-history", false, "delete the job's history too (kept by default)")
-	pos, err := c.parse(fs, c.args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want 'job rm NAME|ID [--delete-history]'")
-	}
-	svc, err := c.service(ctx)
-	if err != nil {
-		return err
-	}
-	j, err := findJob(svc, pos[0])
+	svc, j, err := c.oneJob(ctx, fs, "want 'job rm NAME|ID [--delete-history]'")
 	if err != nil {
 		return err
 	}

@@ -12,18 +12,7 @@ import (
 )
 
 func cmdVersions(ctx context.Context, c *call) error {
-	pos, err := c.parse(c.flags("versions"), c.args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want 'avault versions JOB'")
-	}
-	svc, err := c.service(ctx)
-	if err != nil {
-		return err
-	}
-	j, err := findJob(svc, pos[0])
+	svc, j, err := c.oneJob(ctx, c.flags("versions"), "want 'avault versions JOB'")
 	if err != nil {
 		return err
 	}
@@ -147,18 +136,7 @@ func cmdRestore(ctx context.Context, c *call) error {
 }
 
 func cmdPreview(ctx context.Context, c *call) error {
-	pos, err := c.parse(c.flags("preview"), c.args)
-	if err != nil {
-		return err
-	}
-	if len(pos) != 1 {
-		return usagef("want 'avault preview JOB'")
-	}
-	svc, err := c.service(ctx)
-	if err != nil {
-		return err
-	}
-	j, err := findJob(svc, pos[0])
+	svc, j, err := c.oneJob(ctx, c.flags("preview"), "want 'avault preview JOB'")
 	if err != nil {
 		return err
 	}

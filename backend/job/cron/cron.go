@@ -16,6 +16,7 @@ package cron
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -63,6 +64,11 @@ func Parse(expr string) (*Schedule, error) {
 	case len(fields) != 5:
 		return nil, fmt.Errorf("%q has %d fields; a schedule needs 5: minute hour day-of-month month day-of-week", expr, len(fields))
 	}
+	for _, i := range []int{2, 4} {
+		if err := noHiddenStar(specs[i].name, fields[i]); err != nil {
+			return nil, err
+		}
+	}
 	s := &Schedule{expr: strings.TrimSpace(expr)}
 	targets := []*bits{&s.minute, &s.hour, &s.dom, &s.month, &s.dow}
 	for i, spec := range specs {
@@ -82,6 +88,23 @@ func Parse(expr string) (*Schedule, error) {
 // String returns the expression as it was given to Parse, without
 // surrounding spaces.
 func (s *Schedule) String() string { return s.expr }
+
+// noHiddenStar refuses a day field that covers every day without being
+// "*" itself ("0,*", "*/1"): robfig/cron reads such a field as "*" (the
+// other day field alone then decides), while a field other than "*" is
+// read here as restricting the days (either field may then match).
+func noHiddenStar(name, field string) error {
+	if field == "*" {
+		return nil
+	}
+	for _, it := range strings.Split(field, ",") {
+		rng, step, hasStep := strings.Cut(it, "/")
+		if n, err := strconv.Atoi(step); rng == "*" && (!hasStep || err == nil && n == 1) {
+			return fmt.Errorf("%s field %q: write * alone for every day; as part of a list or with step 1 cron programs read it differently", name, field)
+		}
+	}
+	return nil
+}
 
 // daysIn is the most days each month can have (February in a leap year).
 var daysIn = [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}

@@ -97,7 +97,7 @@ func (f fieldSpec) value(text string) (int, error) {
 		}
 	}
 	n, err := strconv.Atoi(text)
-	if err != nil || strings.HasPrefix(text, "+") {
+	if err != nil || strings.TrimLeft(text, "0123456789") != "" {
 		if f.names != nil {
 			return 0, fmt.Errorf("%q is not a number or a name such as %s", text, f.names[1])
 		}

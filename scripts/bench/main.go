@@ -113,6 +113,7 @@ func run(cfg config) error {
 	if cfg.s3 != (s3Tuning{}) {
 		fmt.Printf("Experiment: S3 destination tuned %+v\n\n", cfg.s3)
 	}
+	header(os.Stdout)
 	for _, s := range specs(cfg.scale) {
 		if cfg.datasets[s.name] {
 			if err := b.dataset(s); err != nil {
@@ -120,7 +121,7 @@ func run(cfg config) error {
 			}
 		}
 	}
-	b.print(os.Stdout)
+	b.summary(os.Stdout)
 	return nil
 }
 

@@ -111,6 +111,7 @@ func (b *bench) link(ds *dataset, link string, n int) error {
 func (b *bench) add(m measurement, ds *dataset, link, kind string) {
 	m.dataset, m.link, m.kind, m.files, m.bytes = ds.name, link, kind, len(ds.files), ds.bytes
 	b.results = append(b.results, m)
+	b.row(os.Stdout)
 	fmt.Fprintf(os.Stderr, "  %-6s %8.2f s  %8.0f files/s  %7.1f MiB/s  sent %8.1f MiB  peak %4.0f MB  %s\n",
 		m.tool, m.wall.Seconds(), float64(m.files)/m.wall.Seconds(), mib(m.bytes)/m.wall.Seconds(),
 		mib(m.sent), float64(m.peakKiB)/1024, m.note)

@@ -6,26 +6,36 @@ import (
 	"strings"
 )
 
-// print writes the results table, Avault's phase split and the targets.
-func (b *bench) print(w io.Writer) {
+// header writes the top of the results table; row writes each line as
+// soon as it is measured, so that an interrupted run keeps what it did.
+func header(w io.Writer) {
 	fmt.Fprintln(w, "| dataset | link | case | tool | wall s | files/s | MiB/s | sent MiB | peak RSS MB | Avault/rclone | note |")
 	fmt.Fprintln(w, "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|")
-	for i, m := range b.results {
-		ratio := ""
-		if m.tool == "rclone" && i > 0 && b.results[i-1].tool == "Avault" {
-			ratio = fmt.Sprintf("%.2f×", m.wall.Seconds()/b.results[i-1].wall.Seconds())
-		}
-		sent, rss := "", ""
-		if m.tool != "cp" {
-			sent = fmt.Sprintf("%.1f", mib(m.sent))
-			rss = fmt.Sprintf("%.0f", float64(m.peakKiB)/1024)
-		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f | %.0f | %.1f | %s | %s | %s | %s |\n",
-			m.dataset, m.link, m.kind, m.tool, m.wall.Seconds(), float64(m.files)/m.wall.Seconds(),
-			mib(m.bytes)/m.wall.Seconds(), sent, rss, ratio, m.note)
+}
+
+// row writes the last measurement as a table row; an rclone row after an
+// Avault row of the same case gets their ratio.
+func (b *bench) row(w io.Writer) {
+	i := len(b.results) - 1
+	m := b.results[i]
+	ratio := ""
+	if m.tool == "rclone" && i > 0 && b.results[i-1].tool == "Avault" {
+		ratio = fmt.Sprintf("%.2f×", m.wall.Seconds()/b.results[i-1].wall.Seconds())
 	}
+	sent, rss := "", ""
+	if m.tool != "cp" {
+		sent = fmt.Sprintf("%.1f", mib(m.sent))
+		rss = fmt.Sprintf("%.0f", float64(m.peakKiB)/1024)
+	}
+	fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f | %.0f | %.1f | %s | %s | %s | %s |\n",
+		m.dataset, m.link, m.kind, m.tool, m.wall.Seconds(), float64(m.files)/m.wall.Seconds(),
+		mib(m.bytes)/m.wall.Seconds(), sent, rss, ratio, m.note)
+}
+
+// summary writes Avault's phase split and the targets.
+func (b *bench) summary(w io.Writer) {
 	fmt.Fprintln(w, "\nAvault/rclone is rclone's wall time over Avault's: above 1 Avault is faster.")
-	fmt.Fprintln(w, "\nAvault's phases (seconds; scan and transfer overlap; hash is summed over transfers):")
+	fmt.Fprintln(w, "\nAvault's phases (seconds; scan and transfer overlap; scan leaves out waits for the transfers; hash is summed over transfers):")
 	fmt.Fprintln(w, "| dataset | link | case | prepare | scan | hash | transfer | manifest | commit | retention | total |")
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, m := range b.results {

@@ -36,10 +36,6 @@ func always(observed) bool      { return true }
 func uploading(o observed) bool { return o.status == "uploading" || o.status == "rotating" }
 func rotating(o observed) bool  { return o.status == "rotating" }
 
-// scanDone fires once the progress line shows the scan ended (the rest
-// of the upload to go), or at the latest when retention starts.
-func scanDone(o observed) bool { return o.scanDone && o.percent < 95 || o.status == "rotating" }
-
 func between(c *campaign, lo, hi float64, span time.Duration) time.Duration {
 	return time.Duration((lo + (hi-lo)*c.rnd.Float64()) * float64(span))
 }
@@ -47,11 +43,33 @@ func between(c *campaign, lo, hi float64, span time.Duration) time.Duration {
 var aims = []aim{
 	{"start", func(c *campaign) (trigger, time.Duration) { return always, between(c, 0, 1, c.last.upload) }},
 	{"scan", func(c *campaign) (trigger, time.Duration) { return uploading, between(c, 0, 1, c.last.scan) }},
-	{"upload", func(c *campaign) (trigger, time.Duration) { return scanDone, between(c, 0, 1, 100*time.Millisecond) }},
+	{"upload", func(c *campaign) (trigger, time.Duration) {
+		return c.pendingHolds(0.6), between(c, 0, 1, 20*time.Millisecond)
+	}},
 	{"commit", func(c *campaign) (trigger, time.Duration) {
 		return c.pendingComplete(), between(c, 0, 1, 20*time.Millisecond)
 	}},
 	{"retention", func(c *campaign) (trigger, time.Duration) { return rotating, between(c, 0, 0.9, c.last.rotate) }},
+}
+
+// pendingHolds is a trigger that fires once the run's pending place holds
+// share of the files, and after the scan's lead (so the scan has ended),
+// or when the progress line shows the scan ended, or at the latest when
+// retention starts.
+func (c *campaign) pendingHolds(share float64) trigger {
+	var last time.Time
+	return func(o observed) bool {
+		if o.status == "rotating" || o.scanDone {
+			return true
+		}
+		if o.status != "uploading" || time.Since(last) < 10*time.Millisecond {
+			return false
+		}
+		last = time.Now()
+		_, left, err := c.tg.inspect(c.jobID)
+		want := max(int(share*float64(c.expect)), c.expect-scanAhead)
+		return err == nil && slices.ContainsFunc(left, func(l leftover) bool { return l.files >= want })
+	}
 }
 
 // pendingComplete is a trigger that looks at the destination while the run
@@ -63,7 +81,7 @@ func (c *campaign) pendingComplete() trigger {
 		if o.status == "rotating" {
 			return true
 		}
-		if o.status != "uploading" || time.Since(last) < 40*time.Millisecond {
+		if o.status != "uploading" || time.Since(last) < 10*time.Millisecond {
 			return false
 		}
 		last = time.Now()
@@ -136,11 +154,14 @@ func crashCampaign(t *testing.T, kind string) {
 }
 
 // killRound changes the source, starts a run, kills it at the aimed
-// moment (trying again, up to four times, when the run ends first), checks
+// moment (trying again, up to five times, when the run ends first), checks
 // the state left behind, and runs the job again.
 func (c *campaign) killRound(n int, a aim) {
 	c.t.Helper()
-	for attempt := 1; attempt <= 4; attempt++ {
+	for attempt := 1; attempt <= 6; attempt++ {
+		if attempt == 6 {
+			a = aims[1] // the last try aims where a kill cannot miss: the upload's start
+		}
 		c.src.mutate(0.3)
 		if big := c.spec.scaled().BigBytes; big > 0 && c.rnd.IntN(3) == 0 {
 			c.src.write("archive/big.tar", big) // a big upload now and then
@@ -234,8 +255,7 @@ func (c *campaign) afterKill(when string, before []job.Run, vsBefore []storage.V
 	}
 	_, left, _ := c.tg.inspect(c.jobID)
 	// The commit had begun when the manifest is there, or every file was.
-	committing := slices.ContainsFunc(left, func(l leftover) bool { return l.hasManifest || l.files >= len(snap) })
-	phase := classify(k.at, finished, committedByRun, committing)
+	phase := classify(k.at, finished, committedByRun, left, len(snap))
 	// Versions gone since before the kill: only retention may have taken
 	// them, and only those it would delete.
 	keepNames := names(newestN(append(slices.Clone(vsBefore), newVersions(vs, vsBefore)...), c.keep))
@@ -252,22 +272,42 @@ func (c *campaign) afterKill(when string, before []job.Run, vsBefore []storage.V
 	return phase, ok
 }
 
-// classify names the phase a kill hit, from what the command had shown and
-// what the destination holds.
-func classify(at observed, finished, committedByRun, committing bool) string {
+// scanAhead is how many files the scan may run ahead of the uploads that
+// began: the engine's queue (256) and its transfers (4 by default).
+const scanAhead = 256 + 4
+
+// classify names the phase a kill hit, from what the command had shown
+// and what the destination holds:
+//
+//   - start: no pending place of the run yet (opening, clean-up, begin);
+//   - scan: files were going up while the scan still listed the source;
+//   - upload: the scan had ended, files were still going up (the progress
+//     line said so, or so few files were missing that the scan, which
+//     runs at most scanAhead files ahead, had listed them all);
+//   - commit: every file was stored, or the manifest, or the version was
+//     committed before retention began;
+//   - retention: the command had shown "rotating";
+//   - finish: the run had ended (its history row final) as it was killed.
+func classify(at observed, finished, committedByRun bool, left []leftover, files int) string {
+	most := 0
+	manifest := false
+	for _, l := range left {
+		most = max(most, l.files)
+		manifest = manifest || l.hasManifest
+	}
 	switch {
 	case finished:
 		return "finish"
 	case at.status == "rotating":
 		return "retention"
-	case committedByRun || committing:
+	case committedByRun || manifest || (len(left) > 0 && most >= files):
 		return "commit"
-	case at.status == "uploading" && !at.scanDone:
-		return "scan"
-	case at.status == "uploading":
+	case len(left) == 0:
+		return "start"
+	case at.scanDone || most >= files-scanAhead:
 		return "upload"
 	}
-	return "start"
+	return "scan"
 }
 
 func newVersions(now, before []storage.VersionInfo) []storage.VersionInfo {

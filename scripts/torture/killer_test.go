@@ -113,7 +113,7 @@ func (w *world) runAndAct(jobName string, when trigger, delay time.Duration, act
 	mu.Unlock()
 	// Triggers that look at the destination are asked between lines too.
 	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
+		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {

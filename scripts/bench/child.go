@@ -40,7 +40,7 @@ type s3Tuning struct {
 	PartMiB     int  `json:"partMiB"`
 	MemoryMiB   int  `json:"memoryMiB"`
 	Concurrency int  `json:"concurrency"`
-	NoMD5Pass   bool `json:"noMD5Pass"`
+	MD5Pass     bool `json:"md5Pass"`
 }
 
 // childReport is what the child prints on stdout.
@@ -80,7 +80,7 @@ func backup(cfg childConfig) (engine.Result, error) {
 		Bucket: cfg.Bucket, Prefix: cfg.Prefix, Endpoint: cfg.Endpoint, Region: cfg.Region, PathStyle: true,
 		AccessKeyID: cfg.AccessKey, SecretAccessKey: cfg.SecretKey, CAPEM: cfg.CAPEM,
 		PartSize: int64(cfg.S3.PartMiB) << 20, MemoryLimit: int64(cfg.S3.MemoryMiB) << 20,
-		Concurrency: cfg.S3.Concurrency, NoMultipartMD5: cfg.S3.NoMD5Pass,
+		Concurrency: cfg.S3.Concurrency, MD5Pass: cfg.S3.MD5Pass,
 	})
 	if err != nil {
 		return engine.Result{}, err

@@ -66,7 +66,7 @@ func parseFlags() config {
 	flag.IntVar(&cfg.s3.PartMiB, "s3-part-mib", 0, "experiment: S3 part size in MiB (0: Avault's default)")
 	flag.IntVar(&cfg.s3.MemoryMiB, "s3-memory-mib", 0, "experiment: S3 upload buffer limit in MiB (0: Avault's default)")
 	flag.IntVar(&cfg.s3.Concurrency, "s3-concurrency", 0, "experiment: S3 parts of one file sent at once (0: Avault's default)")
-	flag.BoolVar(&cfg.s3.NoMD5Pass, "s3-no-md5-pass", false, "experiment: skip the S3 destination's MD5 pass before a multipart upload")
+	flag.BoolVar(&cfg.s3.MD5Pass, "s3-md5-pass", false, "experiment: the S3 md5Pass option (files over 1 MiB read twice, first for their MD5)")
 	flag.Parse()
 	cfg.datasets, cfg.limited = set(datasets), set(limited)
 	return cfg

@@ -30,7 +30,7 @@ type multipart struct {
 func (p *pending) putMultipart(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
 	partSize := p.d.partSize(src.size)
 	var sums *sums
-	if src.s != nil && !p.d.o.NoMultipartMD5 {
+	if src.s != nil && p.d.md5Pass() {
 		var err error
 		if sums, err = hashParts(ctx, src, partSize); err != nil {
 			return storage.PutResult{}, err

@@ -66,9 +66,13 @@ type Options struct {
 	// MemoryLimit bounds the bytes buffered for uploads by all concurrent
 	// Puts together. 0 means 4 parts.
 	MemoryLimit int64
-	// NoMultipartMD5 skips the first reading pass that a seekable large file
-	// gets to learn its MD5 before the upload (see Put).
-	NoMultipartMD5 bool
+	// MD5Pass reads a seekable file larger than 1 MiB twice, first for its
+	// MD5, so that every object carries it (x-amz-meta-md5chksum on
+	// multipart objects, which "rclone check" reads) and every request a
+	// Content-MD5. Off, such a file is read once and each request carries a
+	// CRC32 the server verifies. ChecksumWhenRequired turns it on: without
+	// the CRC, the Content-MD5 is the only check of the bytes on the way.
+	MD5Pass bool
 	// ListPageSize is the number of keys asked for per listing request.
 	// 0 means 1000, the most S3 returns.
 	ListPageSize int32
@@ -217,7 +221,7 @@ func (retryAfterBackoff) BackoffDelay(attempt int, err error) (time.Duration, er
 // clear), "secretAccessKey" and "sessionToken"; and the Options keys
 // endpoint, region, pathStyle ("true"), checksum ("whenRequired"; or
 // checksumCompat "true", the key saved destinations and the window use),
-// storageClass, sse, sseKmsKeyId, caPem and partSizeMiB.
+// storageClass, sse, sseKmsKeyId, caPem, partSizeMiB and md5Pass.
 func FromConfig(cfg storage.Config) (Options, error) {
 	o := Options{
 		Bucket:               cfg.Bucket,
@@ -233,6 +237,7 @@ func FromConfig(cfg storage.Config) (Options, error) {
 		SSE:                  cfg.Option("sse"),
 		SSEKMSKeyID:          cfg.Option("sseKmsKeyId"),
 		CAPEM:                []byte(cfg.Option("caPem")),
+		MD5Pass:              cfg.Option("md5Pass") == "true",
 	}
 	if s := cfg.Option("partSizeMiB"); s != "" {
 		n, err := strconv.Atoi(s)
@@ -264,6 +269,7 @@ func Kind() storage.Kind {
 			{Key: "sseKmsKeyId", Label: "KMS key ID"},
 			{Key: "caPem", Label: "Extra CA certificate (PEM)"},
 			{Key: "partSizeMiB", Label: "Part size (MiB)", Help: "Default 16"},
+			{Key: "md5Pass", Label: "MD5 of large files", Help: "true: read files over 1 MiB twice so that every object carries its MD5 (for rclone check); slower"},
 		},
 		Open: func(ctx context.Context, cfg storage.Config) (storage.Destination, error) {
 			o, err := FromConfig(cfg)

@@ -9,7 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,15 +94,23 @@ type seekless struct{ io.Reader }
 type seekOnly struct{ io.ReadSeeker }
 
 func TestMD5Metadata(t *testing.T) {
-	t.Run("HTTP", func(t *testing.T) { testMD5Metadata(t, s3test.Start(t, s3test.Options{})) })
-	t.Run("HTTPS", func(t *testing.T) { testMD5Metadata(t, s3test.Start(t, s3test.Options{TLS: true})) })
+	for _, md5Pass := range []bool{false, true} {
+		t.Run(fmt.Sprintf("md5Pass=%v", md5Pass), func(t *testing.T) {
+			t.Run("HTTP", func(t *testing.T) { testMD5Metadata(t, s3test.Start(t, s3test.Options{}), md5Pass) })
+			t.Run("HTTPS", func(t *testing.T) { testMD5Metadata(t, s3test.Start(t, s3test.Options{TLS: true}), md5Pass) })
+		})
+	}
 }
 
 // testMD5Metadata puts files through every path of Put (buffered, streamed,
 // multipart from sections or buffers) and checks hash, metadata and the
-// bytes the server stored.
-func testMD5Metadata(t *testing.T, srv *s3test.Server) {
-	d := openTest(t, srv, srv.Endpoint, freshPrefix(srv))
+// bytes the server stored. Without the MD5 pass a seekable multipart file
+// is read once and gets no MD5: neither in its Hash nor in its metadata.
+// A single-request object needs no md5chksum: its ETag is its MD5.
+func testMD5Metadata(t *testing.T, srv *s3test.Server, md5Pass bool) {
+	o := testOptions(srv, srv.Endpoint, freshPrefix(srv))
+	o.MD5Pass = md5Pass
+	d := open(t, o)
 	p, err := d.Begin(bg, "v", owner)
 	if err != nil {
 		t.Fatal(err)
@@ -108,13 +120,14 @@ func testMD5Metadata(t *testing.T, srv *s3test.Server) {
 		name     string
 		data     []byte
 		r        io.Reader
-		wantMeta bool
+		wantHash bool // the Hash is the MD5, else zero
+		wantMeta bool // md5chksum is set, else absent
 	}{
-		{"single part", []byte("small"), seekless{strings.NewReader("small")}, true},
-		{"multipart seekable", big, bytes.NewReader(big), true},
-		{"multipart not seekable", big, seekless{bytes.NewReader(big)}, false},
-		{"multipart seeker without ReadAt", big, seekOnly{bytes.NewReader(big)}, true},
-		{"one part streamed", big[:2<<20], bytes.NewReader(big[:2<<20]), true},
+		{"single part", []byte("small"), seekless{strings.NewReader("small")}, true, false},
+		{"multipart seekable", big, bytes.NewReader(big), md5Pass, md5Pass},
+		{"multipart not seekable", big, seekless{bytes.NewReader(big)}, true, false},
+		{"multipart seeker without ReadAt", big, seekOnly{bytes.NewReader(big)}, true, md5Pass},
+		{"one part streamed", big[:2<<20], bytes.NewReader(big[:2<<20]), true, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,16 +136,20 @@ func testMD5Metadata(t *testing.T, srv *s3test.Server) {
 				t.Fatal(err)
 			}
 			sum := md5.Sum(tt.data)
-			if res.Hash != (storage.Hash{Algo: "md5", Value: hex.EncodeToString(sum[:])}) {
-				t.Errorf("hash = %+v", res.Hash)
+			want := storage.Hash{}
+			if tt.wantHash {
+				want = storage.Hash{Algo: "md5", Value: hex.EncodeToString(sum[:])}
+			}
+			if res.Hash != want || res.Size != int64(len(tt.data)) {
+				t.Errorf("Put = %+v, want hash %+v", res, want)
 			}
 			head, err := d.c.HeadObject(bg, &s3.HeadObjectInput{Bucket: &d.o.Bucket, Key: aws.String(d.dir("v") + tt.name)})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, want := head.Metadata[md5Meta], base64.StdEncoding.EncodeToString(sum[:])
-			if tt.wantMeta && got != want || !tt.wantMeta && got != "" {
-				t.Errorf("x-amz-meta-md5chksum = %q, want %q (wanted: %v)", got, want, tt.wantMeta)
+			got, wantMeta := head.Metadata[md5Meta], base64.StdEncoding.EncodeToString(sum[:])
+			if tt.wantMeta && got != wantMeta || !tt.wantMeta && got != "" {
+				t.Errorf("x-amz-meta-md5chksum = %q, want %q (wanted: %v)", got, wantMeta, tt.wantMeta)
 			}
 			onDisk, err := os.ReadFile(filepath.Join(srv.Dir, srv.Bucket, filepath.FromSlash(d.dir("v")+tt.name)))
 			if err != nil || !bytes.Equal(onDisk, tt.data) {
@@ -162,9 +179,15 @@ func (c *changingFile) Seek(off int64, whence int) (int64, error) {
 	return c.Reader.Seek(off, whence)
 }
 
+// TestFailedMultipartLeavesNoUpload: with the MD5 pass, a file whose bytes
+// differ from the first pass is refused (without it, the engine's checks
+// of size and time before and after catch a file being written); either
+// way, and past a deadline, no unfinished upload or object is left.
 func TestFailedMultipartLeavesNoUpload(t *testing.T) {
 	srv := s3test.Start(t, s3test.Options{})
-	d := openTest(t, srv, srv.Endpoint, freshPrefix(srv))
+	o := testOptions(srv, srv.Endpoint, freshPrefix(srv))
+	o.MD5Pass = true
+	d := open(t, o)
 	p, err := d.Begin(bg, "v", owner)
 	if err != nil {
 		t.Fatal(err)
@@ -358,26 +381,72 @@ func TestDeleteObjectsSendsContentMD5(t *testing.T) {
 	}
 }
 
-func TestNoMultipartMD5(t *testing.T) {
+// TestDamagedBodyIsRefused: a proxy flips one byte of every upload's body
+// on the way; the server must refuse each kind of upload (one request,
+// streamed, multipart from sections or buffers, with and without the MD5
+// pass) instead of storing the damaged bytes. Over HTTPS the SDK does not
+// sign the body, so the checksum is the only thing that can catch it.
+func TestDamagedBodyIsRefused(t *testing.T) {
 	srv := s3test.Start(t, s3test.Options{TLS: true})
-	o := testOptions(srv, srv.Endpoint, freshPrefix(srv))
-	o.NoMultipartMD5 = true
-	d := open(t, o)
-	p, err := d.Begin(bg, "v", owner)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data := bytes.Repeat([]byte("abc"), testPartSize)
-	res, err := p.Put(bg, "big", bytes.NewReader(data), int64(len(data)), nil)
-	if err != nil || res.Hash != (storage.Hash{}) || res.Size != int64(len(data)) {
-		t.Fatalf("Put = %+v, %v; want the size and no hash", res, err)
-	}
-	rc, err := d.Open(bg, "v", "big")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rc.Close()
-	if got, _ := io.ReadAll(rc); !bytes.Equal(got, data) {
-		t.Errorf("read back %d bytes, want %d", len(got), len(data))
+	target, _ := url.Parse(srv.Endpoint)
+	proxy := httptest.NewUnstartedServer(&httputil.ReverseProxy{
+		Rewrite: func(r *httputil.ProxyRequest) {
+			r.SetURL(target)
+			r.Out.Host = r.In.Host
+			if r.In.Method == http.MethodPut && r.In.ContentLength > 64 {
+				r.Out.Body = &flipper{r: r.In.Body, at: r.In.ContentLength / 2}
+			}
+		},
+		Transport: &http.Transport{TLSClientConfig: srv.Cert.ClientTLS()},
+		ErrorLog:  log.New(io.Discard, "", 0), // refused uploads end in proxy errors
+	})
+	proxy.TLS = srv.Cert.ServerTLS()
+	proxy.StartTLS()
+	t.Cleanup(proxy.Close)
+	big := bytes.Repeat([]byte("0123456789abcdef"), (2*testPartSize+1000)/16)
+	for _, md5Pass := range []bool{false, true} {
+		o := testOptions(srv, proxy.URL, freshPrefix(srv))
+		o.MD5Pass, o.MaxAttempts = md5Pass, 1
+		d := open(t, o)
+		p, err := d.Begin(bg, "v", owner)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			r    io.Reader
+			n    int
+		}{
+			{"buffered", bytes.NewReader(big[:4096]), 4096},
+			{"streamed", bytes.NewReader(big[:2<<20]), 2 << 20},
+			{"multipart sections", bytes.NewReader(big), len(big)},
+			{"multipart buffers", seekless{bytes.NewReader(big)}, len(big)},
+		} {
+			name := fmt.Sprintf("%s md5Pass=%v", tc.name, md5Pass)
+			if _, err := p.Put(bg, name, tc.r, int64(tc.n), nil); err == nil {
+				t.Errorf("%s: a damaged upload was accepted", name)
+			}
+			if _, err := d.c.HeadObject(bg, &s3.HeadObjectInput{Bucket: &d.o.Bucket, Key: aws.String(d.dir("v") + name)}); err == nil {
+				t.Errorf("%s: the damaged object was stored", name)
+			}
+		}
 	}
 }
+
+// flipper inverts the byte at offset at of what it reads.
+type flipper struct {
+	r   io.ReadCloser
+	at  int64
+	off int64
+}
+
+func (f *flipper) Read(b []byte) (int, error) {
+	n, err := f.r.Read(b)
+	if f.at >= f.off && f.at < f.off+int64(n) {
+		b[f.at-f.off] ^= 0xff
+	}
+	f.off += int64(n)
+	return n, err
+}
+
+func (f *flipper) Close() error { return f.r.Close() }

@@ -30,29 +30,30 @@ type pending struct {
 
 func (p *pending) Name() string { return p.name }
 
-// Put uploads size bytes from r to <name>/<path>. Every object gets its
-// whole-file MD5 as x-amz-meta-md5chksum (rclone reads it to check
-// multipart objects) and every request a checksum the server verifies.
+// Put uploads size bytes from r to <name>/<path>. Every request carries a
+// checksum the server verifies: a CRC32 the SDK computes as it sends, or a
+// Content-MD5.
 //
 // How r is read depends on what it can do, so that memory stays bounded:
 //
 //   - a file up to 1 MiB, or up to the part size when r cannot seek, is
 //     read into memory and sent in one PutObject with its Content-MD5;
 //   - when r is an io.ReaderAt and io.Seeker (an open file), a larger file
-//     is read twice: once in order to learn the MD5 of the whole and of each
-//     part, then, after seeking back, in parts straight from r (up to
-//     Options.Concurrency at once), each sent with the Content-MD5 from the
-//     first pass, so that the server rejects a file that changed in between
-//     and no part is ever buffered;
+//     is read once, in one PutObject or in parts straight from r (up to
+//     Options.Concurrency at once), none of it buffered;
 //   - any other reader is read once, part by part, into buffers that all
-//     Puts together keep within Options.MemoryLimit; its multipart object has
-//     no md5chksum (the MD5 is known only at the end).
+//     Puts together keep within Options.MemoryLimit.
 //
+// The returned Hash is the MD5 when it is known: computed from a buffer,
+// or the ETag of a single-request upload. A multipart object's ETag is not
+// an MD5; its Hash is zero unless Options.MD5Pass has a seekable file read
+// twice, first for the MD5 of the whole and of each part, stored as
+// x-amz-meta-md5chksum (which rclone reads) and sent as each part's
+// Content-MD5, so that the server refuses a file that changed in between.
 // Reading twice costs local bandwidth, which is far cheaper than the other
-// ways to learn the MD5 up front: copying the object onto itself afterwards
-// doubles the stored bytes on versioned buckets and on stores that bill
-// deleted data for a minimum time. Options.NoMultipartMD5 turns the first
-// pass off; parts then carry the SDK's CRC32 and the Hash is zero.
+// ways to store the MD5 of a multipart object: copying the object onto
+// itself afterwards doubles the stored bytes on versioned buckets and on
+// stores that bill deleted data for a minimum time.
 //
 // progress is called after each part (or the whole file), never concurrently.
 func (p *pending) Put(ctx context.Context, path string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
@@ -139,8 +140,12 @@ func (p *pending) putBuffered(ctx context.Context, key string, src source, progr
 	return p.putObject(ctx, key, bytes.NewReader(buf), src.size, md5.Sum(buf), progress)
 }
 
-// putStreamed hashes the file, then sends it from the source in one request.
+// putStreamed sends the file from the source in one request: with the
+// SDK's CRC32, or after a first pass for its MD5 when Options.MD5Pass says.
 func (p *pending) putStreamed(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
+	if !p.d.md5Pass() {
+		return p.putObjectCRC(ctx, key, src.section(0, src.size), src.size, progress)
+	}
 	sums, err := hashParts(ctx, src, src.size)
 	if err != nil {
 		return storage.PutResult{}, err
@@ -148,7 +153,9 @@ func (p *pending) putStreamed(ctx context.Context, key string, src source, progr
 	return p.putObject(ctx, key, src.section(0, src.size), src.size, sums.whole, progress)
 }
 
-// putObject sends body with its MD5 as Content-MD5 and md5chksum.
+// putObject sends body with its MD5 as Content-MD5. The object's ETag is
+// then its MD5, except under KMS encryption: only then is the MD5 stored
+// as md5chksum too (one less header for the server to store per file).
 func (p *pending) putObject(ctx context.Context, key string, body io.ReadSeeker, size int64, sum [md5.Size]byte, progress func(int64)) (storage.PutResult, error) {
 	b64 := base64.StdEncoding.EncodeToString(sum[:])
 	in := &s3.PutObjectInput{
@@ -157,8 +164,10 @@ func (p *pending) putObject(ctx context.Context, key string, body io.ReadSeeker,
 		Body:          body,
 		ContentLength: aws.Int64(size),
 		ContentMD5:    &b64,
-		Metadata:      map[string]string{md5Meta: b64},
 		StorageClass:  types.StorageClass(p.d.o.StorageClass),
+	}
+	if p.d.o.SSE == "aws:kms" {
+		in.Metadata = map[string]string{md5Meta: b64}
 	}
 	p.d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
 	if _, err := p.d.c.PutObject(ctx, in); err != nil {
@@ -167,6 +176,29 @@ func (p *pending) putObject(ctx context.Context, key string, body io.ReadSeeker,
 	progress(size)
 	return storage.PutResult{Size: size, Hash: md5Hash(sum[:])}, nil
 }
+
+// putObjectCRC sends body with the SDK's CRC32 and returns the MD5 the
+// server reports in the ETag (when it is one).
+func (p *pending) putObjectCRC(ctx context.Context, key string, body io.ReadSeeker, size int64, progress func(int64)) (storage.PutResult, error) {
+	in := &s3.PutObjectInput{
+		Bucket:            &p.d.o.Bucket,
+		Key:               &key,
+		Body:              body,
+		ContentLength:     aws.Int64(size),
+		ChecksumAlgorithm: types.ChecksumAlgorithmCrc32,
+		StorageClass:      types.StorageClass(p.d.o.StorageClass),
+	}
+	p.d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
+	out, err := p.d.c.PutObject(ctx, in)
+	if err != nil {
+		return storage.PutResult{}, translateDigest(err, key, "S3: uploading "+key)
+	}
+	progress(size)
+	return storage.PutResult{Size: size, Hash: p.d.storedMD5("", out.ETag)}, nil
+}
+
+// md5Pass says whether seekable files are read twice, first for their MD5.
+func (d *Dest) md5Pass() bool { return d.o.MD5Pass || d.o.ChecksumWhenRequired }
 
 func md5Hash(sum []byte) storage.Hash {
 	if sum == nil {

@@ -48,7 +48,7 @@ func open(cfg config) (*s3.Dest, error) {
 	o := s3.Options{
 		Bucket: cfg.Bucket, Prefix: "bench", Endpoint: cfg.Endpoint, PathStyle: true,
 		AccessKeyID: cfg.AccessKey, SecretAccessKey: cfg.SecretKey,
-		PartSize: cfg.PartSizeMiB << 20, NoMultipartMD5: cfg.NoMD5Pass,
+		PartSize: cfg.PartSizeMiB << 20, MD5Pass: cfg.MD5Pass,
 	}
 	if cfg.CAFile != "" {
 		pem, err := os.ReadFile(cfg.CAFile)

@@ -32,7 +32,7 @@ type config struct {
 	Dir                                            string // the data set's folder
 	Transfers                                      int
 	PartSizeMiB                                    int64
-	NoMD5Pass                                      bool
+	MD5Pass                                        bool
 	Manager                                        bool // upload with feature/s3/manager instead
 }
 
@@ -59,10 +59,10 @@ func main() {
 	transfers := flag.Int("transfers", 4, "files uploaded at once")
 	partMiB := flag.Int64("part-mib", 0, "multipart part size in MiB (0: the default)")
 	noTLS := flag.Bool("http", false, "use plain HTTP instead of HTTPS")
-	noMD5 := flag.Bool("no-md5-pass", false, "skip the MD5 pass before multipart uploads")
+	md5Pass := flag.Bool("md5-pass", false, "read files over 1 MiB twice, first for their MD5 (the md5Pass option)")
 	baseline := flag.Bool("baseline", false, "also upload each data set with the SDK's transfer manager (defaults), for comparison")
 	flag.Parse()
-	cfg := config{Transfers: *transfers, PartSizeMiB: *partMiB, NoMD5Pass: *noMD5}
+	cfg := config{Transfers: *transfers, PartSizeMiB: *partMiB, MD5Pass: *md5Pass}
 	if err := run(*sets, *size<<20, *files, *fileSize, cfg, !*noTLS, *baseline); err != nil {
 		fmt.Fprintln(os.Stderr, "s3bench:", err)
 		os.Exit(1)

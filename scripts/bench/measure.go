@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,6 +34,7 @@ type measurement struct {
 	sent                      int64 // bytes from client to server, TLS included
 	fileBytes                 int64 // Avault: bytes of files uploaded, by its own count
 	peakKiB                   int64
+	cpu, serverCPU            time.Duration // the tool's user+system time; the S3 server's meanwhile
 	timings                   *engine.Timings
 	note                      string
 }
@@ -178,15 +181,37 @@ func (b *bench) rclone(args []string) (measurement, error) {
 // it sent through the proxy.
 func (b *bench) timed(cmd *exec.Cmd) (measurement, error) {
 	b.px.reset()
+	server := processCPU(b.srv.PID())
 	start := time.Now()
 	err := cmd.Run()
 	m := measurement{wall: time.Since(start)}
 	time.Sleep(50 * time.Millisecond) // let the proxy count the last bytes
 	m.sent, _ = b.px.reset()
+	m.serverCPU = processCPU(b.srv.PID()) - server
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok && ru != nil {
 		m.peakKiB = ru.Maxrss
+		m.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	return m, err
+}
+
+// processCPU returns the user and system time a process has used so far,
+// from /proc (0 where that cannot be read).
+func processCPU(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name, which is in parentheses: utime and
+	// stime are the 12th and 13th, in clock ticks (100 a second on Linux).
+	_, rest, _ := strings.Cut(string(raw), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+st) * 10 * time.Millisecond
 }
 
 // copyLimit measures cp -r and sync of the dataset on the same disk.

@@ -9,8 +9,8 @@ import (
 // header writes the top of the results table; row writes each line as
 // soon as it is measured, so that an interrupted run keeps what it did.
 func header(w io.Writer) {
-	fmt.Fprintln(w, "| dataset | link | case | tool | wall s | files/s | MiB/s | sent MiB | peak RSS MB | Avault/rclone | note |")
-	fmt.Fprintln(w, "|---|---|---|---|---:|---:|---:|---:|---:|---:|---|")
+	fmt.Fprintln(w, "| dataset | link | case | tool | wall s | files/s | MiB/s | sent MiB | peak RSS MB | CPU s | server CPU s | Avault/rclone | note |")
+	fmt.Fprintln(w, "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 }
 
 // row writes the last measurement as a table row; an rclone row after an
@@ -22,14 +22,16 @@ func (b *bench) row(w io.Writer) {
 	if m.tool == "rclone" && i > 0 && b.results[i-1].tool == "Avault" {
 		ratio = fmt.Sprintf("%.2f×", m.wall.Seconds()/b.results[i-1].wall.Seconds())
 	}
-	sent, rss := "", ""
+	sent, rss, cpu, server := "", "", "", ""
 	if m.tool != "cp" {
 		sent = fmt.Sprintf("%.1f", mib(m.sent))
 		rss = fmt.Sprintf("%.0f", float64(m.peakKiB)/1024)
+		cpu = fmt.Sprintf("%.2f", m.cpu.Seconds())
+		server = fmt.Sprintf("%.2f", m.serverCPU.Seconds())
 	}
-	fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f | %.0f | %.1f | %s | %s | %s | %s |\n",
+	fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f | %.0f | %.1f | %s | %s | %s | %s | %s | %s |\n",
 		m.dataset, m.link, m.kind, m.tool, m.wall.Seconds(), float64(m.files)/m.wall.Seconds(),
-		mib(m.bytes)/m.wall.Seconds(), sent, rss, ratio, m.note)
+		mib(m.bytes)/m.wall.Seconds(), sent, rss, cpu, server, ratio, m.note)
 }
 
 // summary writes Avault's phase split and the targets.

@@ -43,6 +43,9 @@ type Server struct {
 	done   chan error
 }
 
+// PID is the server's process id.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
 // Start starts a server for the test and stops it when the test ends.
 func Start(t testing.TB, o Options) *Server {
 	t.Helper()

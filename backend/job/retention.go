@@ -1,6 +1,7 @@
 package job
 
 import (
+	"fmt"
 	"sort"
 	"time"
 )
@@ -69,11 +70,21 @@ type VersionRef struct {
 	Clean   bool      `json:"clean"`
 }
 
-// Select splits versions into those p keeps and those it deletes, both
-// newest first, judging age against now. Whatever the policy, it never
-// deletes the newest clean version. A policy that fails Validate keeps
-// everything. A version created after now counts as new.
-func Select(versions []VersionRef, p Policy, now time.Time) (keep, del []VersionRef) {
+// Decision is retention's verdict on one version: whether the policy keeps
+// it, and why, in a few words a person can read ("one of the 5 newest",
+// "older than 30 days").
+type Decision struct {
+	VersionRef
+	Keep   bool   `json:"keep"`
+	Reason string `json:"reason"`
+}
+
+// Decide is the retention rule, the one the engine acts on after a run and
+// the preview shows: it judges every version under p at now and returns
+// the verdicts newest first (by Created, then by name). Whatever the
+// policy, it never deletes the newest clean version. A policy that fails
+// Validate keeps everything. A version created after now counts as new.
+func Decide(versions []VersionRef, p Policy, now time.Time) []Decision {
 	sorted := append([]VersionRef(nil), versions...)
 	sort.SliceStable(sorted, func(i, j int) bool {
 		if !sorted[i].Created.Equal(sorted[j].Created) {
@@ -81,8 +92,12 @@ func Select(versions []VersionRef, p Policy, now time.Time) (keep, del []Version
 		}
 		return sorted[i].Name > sorted[j].Name
 	})
+	out := make([]Decision, len(sorted))
 	if p.Validate() != nil {
-		return sorted, nil
+		for i, v := range sorted {
+			out[i] = Decision{VersionRef: v, Keep: true, Reason: "the policy is not valid, so nothing is deleted"}
+		}
+		return out
 	}
 	cutoff := now.Add(-time.Duration(p.Days) * 24 * time.Hour)
 	newestCleanSeen := false
@@ -91,11 +106,43 @@ func Select(versions []VersionRef, p Policy, now time.Time) (keep, del []Version
 		byAge := p.Type != RetentionVersionCount && v.Created.After(cutoff)
 		protected := v.Clean && !newestCleanSeen
 		newestCleanSeen = newestCleanSeen || v.Clean
-		if byCount || byAge || protected {
-			keep = append(keep, v)
-		} else {
-			del = append(del, v)
-		}
+		keep := byCount || byAge || protected
+		out[i] = Decision{VersionRef: v, Keep: keep, Reason: reason(p, i == 0, byCount, byAge, protected)}
 	}
-	return keep, del
+	return out
+}
+
+// reason says in a few words why Decide keeps or deletes a version: the
+// rules that keep it, or the ones it fails.
+func reason(p Policy, first, byCount, byAge, protected bool) string {
+	switch {
+	case first && (byCount || byAge):
+		return "the newest version"
+	case byCount:
+		return fmt.Sprintf("one of the %d newest", p.Count)
+	case byAge:
+		return "within the last " + dayCount(p.Days, "day")
+	case protected:
+		return "the newest version without failed files"
+	case p.Type == RetentionVersionCount:
+		return notNewest(p.Count)
+	case p.Type == RetentionDays:
+		return "older than " + dayCount(p.Days, "1 day")
+	}
+	return "older than " + dayCount(p.Days, "1 day") + " and " + notNewest(p.Count)
+}
+
+// dayCount says "N days", or one for a single day.
+func dayCount(n int, one string) string {
+	if n == 1 {
+		return one
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+func notNewest(n int) string {
+	if n == 1 {
+		return "not the newest"
+	}
+	return fmt.Sprintf("not one of the %d newest", n)
 }

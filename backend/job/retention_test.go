@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-func TestSelect(t *testing.T) {
+func TestDecide(t *testing.T) {
 	now := time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)
 	day := 24 * time.Hour
 	// v(name, age in days, clean)
@@ -47,26 +47,85 @@ func TestSelect(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			input := slices.Clone(tc.versions)
-			keep, del := Select(tc.versions, tc.policy, now)
-			if got := names(keep); got != tc.keep {
+			ds := Decide(tc.versions, tc.policy, now)
+			if got := kept(ds); got != tc.keep {
 				t.Errorf("keep = %q, want %q", got, tc.keep)
 			}
-			if len(keep)+len(del) != len(tc.versions) {
-				t.Errorf("keep %d + delete %d != %d versions", len(keep), len(del), len(tc.versions))
+			if len(ds) != len(tc.versions) {
+				t.Errorf("%d decisions for %d versions", len(ds), len(tc.versions))
+			}
+			for i := 1; i < len(ds); i++ {
+				if ds[i].Created.After(ds[i-1].Created) {
+					t.Errorf("decisions not newest first: %s before %s", ds[i-1].Name, ds[i].Name)
+				}
 			}
 			if !slices.Equal(input, tc.versions) {
-				t.Errorf("Select reordered its input")
+				t.Errorf("Decide reordered its input")
 			}
 		})
 	}
 }
 
-func names(vs []VersionRef) string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = v.Name
+// kept names the versions ds keeps, in their order.
+func kept(ds []Decision) string {
+	var out []string
+	for _, d := range ds {
+		if d.Keep {
+			out = append(out, d.Name)
+		}
 	}
 	return strings.Join(out, " ")
+}
+
+// TestDecideSaysWhy checks the words a person reads beside each version.
+func TestDecideSaysWhy(t *testing.T) {
+	now := time.Date(2026, 1, 31, 12, 0, 0, 0, time.UTC)
+	v := func(name string, age float64, clean bool) VersionRef {
+		return VersionRef{Name: name, Created: now.Add(-time.Duration(age * 24 * float64(time.Hour))), Clean: clean}
+	}
+	five := []VersionRef{v("a", 0, true), v("b", 1, true), v("c", 2, true), v("d", 40, true), v("e", 50, true)}
+	for _, tc := range []struct {
+		name     string
+		versions []VersionRef
+		policy   Policy
+		want     []string // "name keep|delete: reason", newest first
+	}{
+		{"count", five, Policy{Type: RetentionVersionCount, Count: 3}, []string{
+			"a keep: the newest version", "b keep: one of the 3 newest", "c keep: one of the 3 newest",
+			"d delete: not one of the 3 newest", "e delete: not one of the 3 newest"}},
+		{"count of one", five[:2], Policy{Type: RetentionVersionCount, Count: 1}, []string{
+			"a keep: the newest version", "b delete: not the newest"}},
+		{"days", five, Policy{Type: RetentionDays, Days: 30}, []string{
+			"a keep: the newest version", "b keep: within the last 30 days", "c keep: within the last 30 days",
+			"d delete: older than 30 days", "e delete: older than 30 days"}},
+		{"one day", []VersionRef{v("a", 0.5, true), v("b", 0.7, true), v("c", 3, true)}, Policy{Type: RetentionDays, Days: 1}, []string{
+			"a keep: the newest version", "b keep: within the last day", "c delete: older than 1 day"}},
+		{"hybrid", five, Policy{Type: RetentionHybrid, Count: 2, Days: 45}, []string{
+			"a keep: the newest version", "b keep: one of the 2 newest", "c keep: within the last 45 days",
+			"d keep: within the last 45 days", "e delete: older than 45 days and not one of the 2 newest"}},
+		{"failed newest keeps the newest clean one", []VersionRef{v("bad", 1, false), v("worse", 2, false), v("good", 60, true), v("old", 70, true)},
+			Policy{Type: RetentionDays, Days: 7}, []string{
+				"bad keep: the newest version", "worse keep: within the last 7 days",
+				"good keep: the newest version without failed files", "old delete: older than 7 days"}},
+		{"old clean newest is kept all the same", []VersionRef{v("only", 90, true)}, Policy{Type: RetentionDays, Days: 7}, []string{
+			"only keep: the newest version without failed files"}},
+		{"invalid policy", five[:1], Policy{Type: RetentionHybrid, Count: 2}, []string{
+			"a keep: the policy is not valid, so nothing is deleted"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, d := range Decide(tc.versions, tc.policy, now) {
+				verdict := "delete"
+				if d.Keep {
+					verdict = "keep"
+				}
+				got = append(got, d.Name+" "+verdict+": "+d.Reason)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
+			}
+		})
+	}
 }
 
 func TestPolicyValidate(t *testing.T) {

@@ -64,6 +64,7 @@ func commands() []command {
 		{"verify", "check a version against its manifest: verify JOB [VERSION] [--deep] [--sample N]", cmdVerify},
 		{"restore", "restore a version, folder or file: restore JOB VERSION [PATH] --to DIR", cmdRestore},
 		{"preview", "show what a job would back up now (dry run)", cmdPreview},
+		{"retention", "show which versions a job's retention would keep or delete now: retention JOB [--retention T] [--keep N] [--days N]", cmdRetention},
 		{"browse", "list a folder of the NAS", cmdBrowse},
 	}
 }

@@ -189,6 +189,34 @@ func TestRunVerifyAndRestoreThroughTheCommandLine(t *testing.T) {
 	if err := json.Unmarshal([]byte(h.must("history", "--json")), &page); err != nil || len(page.Items) != 1 || page.Items[0].Verify == nil {
 		t.Fatalf("history must hold the run with its verify result: %+v %v", page, err)
 	}
+
+	// Retention, previewed: the job's policy, then one given by flags.
+	if out := h.must("retention", "Photos"); !strings.Contains(out, "keep     the newest version") || !strings.Contains(out, "retention newest 7: 1 of 1 versions kept, 0 deleted") {
+		t.Fatalf("retention output:\n%s", out)
+	}
+	h.must("run", "Photos")
+	type preview struct {
+		Policy   job.Policy `json:"policy"`
+		Versions []struct {
+			Keep   bool   `json:"keep"`
+			Reason string `json:"reason"`
+		} `json:"versions"`
+	}
+	var p, q preview
+	if err := json.Unmarshal([]byte(h.must("retention", "Photos", "--keep", "1", "--json")), &p); err != nil || len(p.Versions) != 2 ||
+		!p.Versions[0].Keep || p.Versions[1].Keep || p.Versions[1].Reason != "not the newest" {
+		t.Fatalf("retention --keep 1: %+v %v", p, err)
+	}
+	if err := json.Unmarshal([]byte(h.must("retention", "Photos", "--retention", "days", "--days", "30", "--json")), &q); err != nil ||
+		q.Policy != (job.Policy{Type: job.RetentionDays, Days: 30}) || len(q.Versions) != 2 || !q.Versions[1].Keep {
+		t.Fatalf("retention --retention days --days 30: %+v %v", q, err)
+	}
+	if code, _, errs := h.run("", "retention", "Photos", "--retention", "hybrid"); code != ExitFailed || !strings.Contains(errs, "keep versions between 1 and 36500 days") {
+		t.Fatalf("hybrid without days: exit %d %q", code, errs)
+	}
+	if vs := h.must("versions", "Photos"); strings.Count(vs, "Photos-") != 2 {
+		t.Fatalf("a retention preview must delete nothing:\n%s", vs)
+	}
 }
 
 func TestAutostartThroughTheCommandLine(t *testing.T) {

@@ -7,7 +7,9 @@ import (
 	"io"
 	"path/filepath"
 	"strconv"
+	"strings"
 
+	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/service"
 )
 
@@ -154,6 +156,50 @@ func cmdPreview(ctx context.Context, c *call) error {
 		for _, f := range plan.FailedPaths {
 			fmt.Fprintf(w, "unreadable: %s: %s\n", f.Path, f.Reason)
 		}
+	})
+}
+
+// cmdRetention previews the job's retention, or the one its flags
+// describe, on the job's versions now: what a run would keep and delete.
+func cmdRetention(ctx context.Context, c *call) error {
+	fs := c.flags("retention")
+	typ := fs.String("retention", "", "preview this retention type instead of the job's: VERSION_COUNT, DAYS or HYBRID")
+	keep := fs.Int("keep", -1, "versions to keep (VERSION_COUNT, HYBRID), instead of the job's")
+	days := fs.Int("days", -1, "days to keep versions (DAYS, HYBRID), instead of the job's")
+	svc, j, err := c.oneJob(ctx, fs, "want 'avault retention JOB [--retention TYPE] [--keep N] [--days N]'")
+	if err != nil {
+		return err
+	}
+	if *typ != "" {
+		j.RetentionType = job.RetentionType(strings.ToUpper(*typ))
+	}
+	if *keep >= 0 {
+		j.RetentionCount = *keep
+	}
+	if *days >= 0 {
+		j.RetentionDays = *days
+	}
+	switch j.RetentionType { // as the job editor does: a field the type does not use is left out
+	case job.RetentionDays:
+		j.RetentionCount = 0
+	case job.RetentionVersionCount:
+		j.RetentionDays = 0
+	}
+	p, err := svc.PreviewRetention(ctx, j)
+	if err != nil {
+		return err
+	}
+	return c.print(p, func(w io.Writer) {
+		rows := make([][]string, 0, len(p.Versions))
+		for _, v := range p.Versions {
+			verdict := "delete"
+			if v.Keep {
+				verdict = "keep"
+			}
+			rows = append(rows, []string{v.Name, v.Created.Local().Format("2006-01-02 15:04:05"), strconv.FormatInt(v.Files, 10), humanBytes(v.Bytes), verdict, v.Reason})
+		}
+		table(w, []string{"VERSION", "CREATED", "FILES", "SIZE", "VERDICT", "WHY"}, rows)
+		fmt.Fprintf(w, "retention %s: %d of %d versions kept, %d deleted (this preview deletes nothing)\n", retentionText(j), p.Kept, len(p.Versions), p.Deleted)
 	})
 }
 

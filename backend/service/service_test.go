@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/store"
@@ -18,10 +19,16 @@ const testKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeef
 // from the environment and no keyring (no session bus).
 func newTestService(t *testing.T) (*Service, string) {
 	t.Helper()
+	return newTestServiceAt(t, nil)
+}
+
+// newTestServiceAt is newTestService with the clock now (time.Now when nil).
+func newTestServiceAt(t *testing.T, now func() time.Time) (*Service, string) {
+	t.Helper()
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("AVAULT_ENCRYPTION_KEY", testKey)
 	dir := filepath.Join(t.TempDir(), "data")
-	s, err := Open(context.Background(), Options{DataDir: dir, Version: "1.0.0"})
+	s, err := Open(context.Background(), Options{DataDir: dir, Version: "1.0.0", Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -217,3 +217,50 @@ func (s *Service) PreviewJob(ctx context.Context, j job.Job) (engine.DryRun, err
 	}
 	return engine.Plan(ctx, j, src)
 }
+
+// RetentionPreview says which of a job's committed versions a retention
+// policy would keep and which it would delete, were it applied now.
+type RetentionPreview struct {
+	Policy   job.Policy                `json:"policy"`
+	Now      time.Time                 `json:"now"`
+	Versions []engine.RetentionVerdict `json:"versions"` // newest first
+	Kept     int                       `json:"kept"`
+	Deleted  int                       `json:"deleted"`
+}
+
+// PreviewRetention applies the retention policy of j (saved or a draft
+// being edited) to the versions j has made at its destination, without
+// deleting anything: the same decision a run makes after its commit. A job
+// not saved yet has no versions.
+func (s *Service) PreviewRetention(ctx context.Context, j job.Job) (RetentionPreview, error) {
+	p := j.Retention()
+	out := RetentionPreview{Policy: p, Now: s.now(), Versions: []engine.RetentionVerdict{}}
+	if err := p.Validate(); err != nil {
+		return RetentionPreview{}, err
+	}
+	if j.ID == "" || j.DestinationID == "" {
+		return out, nil
+	}
+	rec, err := s.store.GetDestination(j.DestinationID)
+	if err != nil {
+		return RetentionPreview{}, err
+	}
+	dest, err := s.openDestination(ctx, rec)
+	if err != nil {
+		return RetentionPreview{}, err
+	}
+	defer dest.Close()
+	vs, err := engine.DecideRetention(ctx, dest, j.ID, p, out.Now, nil)
+	if err != nil {
+		return RetentionPreview{}, err
+	}
+	out.Versions = vs
+	for _, v := range vs {
+		if v.Keep {
+			out.Kept++
+		} else {
+			out.Deleted++
+		}
+	}
+	return out, nil
+}

@@ -43,17 +43,35 @@ var DestinationOptions = map[Kind]map[string]OptionSpec{
 func (d *Destination) Validate() error {
 	var p problems
 	p.addErr("name", checkName(d.Name))
+	d.checkAccess(&p, true)
+	return p.err()
+}
+
+// ValidateAccess reports the problems with what reaching d's kind needs
+// (kind, credential, options), leaving out its name and where in the kind
+// it points: enough to list what can be chosen there (ListChoices) while
+// the rest of a form is still empty.
+func (d *Destination) ValidateAccess() error {
+	var p problems
+	d.checkAccess(&p, false)
+	return p.err()
+}
+
+// checkAccess adds the problems of d's kind, credential and options, and
+// with where, those of its bucket, drive or folder.
+func (d *Destination) checkAccess(p *problems, where bool) {
 	if !d.Kind.Valid() {
 		p.add("kind", "must be one of local, s3 or gdrive, not %q", d.Kind)
-		return p.err()
+		return
 	}
 	if d.CredentialID == "" && d.Kind != KindLocal {
 		p.add("credentialId", "%s destinations need a credential", d.Kind.Label())
 	}
-	p.addErr("remoteId", checkRemoteID(d.Kind, d.RemoteID))
-	p.addErr("folderPath", checkFolderPath(d.FolderPath))
+	if where {
+		p.addErr("remoteId", checkRemoteID(d.Kind, d.RemoteID))
+		p.addErr("folderPath", checkFolderPath(d.FolderPath))
+	}
 	p.addErr("options", checkOptions(d.Kind, d.Options))
-	return p.err()
 }
 
 var bucketName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$`)

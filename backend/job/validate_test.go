@@ -125,6 +125,26 @@ func TestDestinationValidate(t *testing.T) {
 	}
 }
 
+// TestDestinationValidateAccess: what listing choices needs, before the
+// name and the bucket, drive or folder are filled in.
+func TestDestinationValidateAccess(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		d    Destination
+		want string
+	}{
+		{"local with nothing else", Destination{Kind: KindLocal}, ""},
+		{"s3 without bucket", Destination{Kind: KindS3, CredentialID: "c", FolderPath: "a//b"}, ""},
+		{"gdrive without drive", Destination{Kind: KindGDrive, CredentialID: "c"}, ""},
+		{"s3 without credential", Destination{Kind: KindS3}, "credentialId: S3 destinations need a credential"},
+		{"s3 endpoint with password", Destination{Kind: KindS3, CredentialID: "c", Options: map[string]string{"endpoint": "https://u:p@s3.example.com"}},
+			"options: endpoint: must not contain a user name or password"},
+		{"kind", Destination{Kind: "dropbox"}, `kind: must be one of local, s3 or gdrive, not "dropbox"`},
+	} {
+		check(t, tc.name, tc.d.ValidateAccess(), tc.want)
+	}
+}
+
 func TestCredentialValidate(t *testing.T) {
 	ok := Credential{Name: "AWS", Provider: KindS3, Status: CredentialOK, Metadata: map[string]string{"accessKeyId": "AKIA…WXYZ"}}
 	check(t, "valid", ok.Validate(), "")

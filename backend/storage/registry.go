@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -54,6 +55,33 @@ func NewSecret(values map[string]string) Secret { return Secret{values: maps.Clo
 
 // Get returns the value for key, or "" when there is none.
 func (s Secret) Get(key string) string { return s.values[key] }
+
+// Redact returns msg with every value s holds, and every longer string
+// inside a value that is a JSON object (an OAuth token), replaced by
+// "**redacted**": for a message that might repeat what a service was sent.
+// Values shorter than 4 characters are left, since replacing them would
+// garble the message and they hide nothing.
+func (s Secret) Redact(msg string) string {
+	var hidden []string
+	for _, v := range s.values {
+		hidden = append(hidden, v)
+		var obj map[string]any
+		if json.Unmarshal([]byte(v), &obj) == nil {
+			for _, m := range obj {
+				if str, ok := m.(string); ok && len(str) >= 8 {
+					hidden = append(hidden, str)
+				}
+			}
+		}
+	}
+	slices.SortFunc(hidden, func(a, b string) int { return len(b) - len(a) }) // longest first
+	for _, h := range hidden {
+		if len(h) >= 4 {
+			msg = strings.ReplaceAll(msg, h, redacted)
+		}
+	}
+	return msg
+}
 
 // IsZero reports whether the Secret holds no values.
 func (s Secret) IsZero() bool { return len(s.values) == 0 }

@@ -31,6 +31,26 @@ func TestSecretNeverPrints(t *testing.T) {
 	}
 }
 
+func TestSecretRedact(t *testing.T) {
+	s := NewSecret(map[string]string{
+		"accessKeyId": "AKIAEXAMPLE", "secretAccessKey": "hunter2hunter2", "short": "ab",
+		"token": `{"access_token":"ya29.live-token","refresh_token":"1//refresh-me","token_type":"Bearer"}`,
+	})
+	msg := "denied for AKIAEXAMPLE with hunter2hunter2 (ab); sent Bearer ya29.live-token, refresh 1//refresh-me"
+	got := s.Redact(msg)
+	for _, leak := range []string{"AKIAEXAMPLE", "hunter2", "ya29", "refresh-me"} {
+		if strings.Contains(got, leak) {
+			t.Errorf("Redact left %q in %q", leak, got)
+		}
+	}
+	if !strings.Contains(got, "denied for **redacted**") || !strings.Contains(got, "(ab)") || !strings.Contains(got, "Bearer **redacted**") {
+		t.Errorf("Redact garbled the message: %q", got)
+	}
+	if got := (Secret{}).Redact("plain"); got != "plain" {
+		t.Errorf("an empty Secret changed the message: %q", got)
+	}
+}
+
 func TestRegistryOpen(t *testing.T) {
 	r := NewRegistry()
 	opened := 0

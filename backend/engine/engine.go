@@ -41,6 +41,12 @@ type Options struct {
 	// OnStatus is told each status the run enters: RUNNING, UPLOADING,
 	// ROTATING, then the final one. nil ignores them.
 	OnStatus func(job.Status)
+	// OnCommitted is told the result so far (status ROTATING, the
+	// version's name, the counters and failures) once the version is
+	// committed, before retention, so that a record of the run can say a
+	// complete version exists even if the process ends during retention.
+	// nil ignores it.
+	OnCommitted func(Result)
 	// Logger receives what happened in detail; nil discards it.
 	Logger *slog.Logger
 	// PauseFor, when set, decides whether a destination error means that
@@ -157,5 +163,8 @@ func (r *Result) Apply(run *job.Run) {
 	run.BytesScanned, run.BytesUploaded, run.BytesCopied = r.BytesScanned, r.BytesUploaded, r.BytesCopied
 	run.RemotePath = r.Version
 	run.ErrorMessage = r.ErrorMessage
+	if run.ErrorMessage == "" && r.RetentionError != "" {
+		run.ErrorMessage = "backup complete; retention failed: " + r.RetentionError
+	}
 	run.Failures = append([]job.FileFailure(nil), r.Failures...)
 }

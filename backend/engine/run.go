@@ -74,6 +74,9 @@ func newRunner(req Request, o Options) *runner {
 	if o.OnStatus == nil {
 		o.OnStatus = func(job.Status) {}
 	}
+	if o.OnCommitted == nil {
+		o.OnCommitted = func(Result) {}
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -138,6 +141,10 @@ func (r *runner) steps(ctx context.Context) error {
 	if err := r.commit(ctx); err != nil {
 		return err
 	}
+	r.copyCounters()
+	committed := r.res
+	committed.Status = job.StatusRotating
+	r.o.OnCommitted(committed)
 	r.o.OnStatus(job.StatusRotating)
 	r.rep.set(job.StatusRotating, PhaseRotating, nil)
 	r.rotate(ctx)

@@ -248,10 +248,16 @@ func (s *Service) runEngine(t *task, run *job.Run) (engine.Result, error) {
 		Logger:     s.log.With("job", j.Name, "run", run.ID),
 		OnProgress: func(p engine.Progress) { s.progress(t, p) },
 		OnStatus: func(status job.Status) {
-			if !status.IsFinal() { // the final status is recorded with the result
+			// The final status is recorded with the result, ROTATING with
+			// what was committed.
+			if !status.IsFinal() && status != job.StatusRotating {
 				run.Status = status
 				s.saveStatus(t, run, "")
 			}
+		},
+		OnCommitted: func(res engine.Result) {
+			res.Apply(run)
+			s.saveStatus(t, run, "")
 		},
 	}
 	res := engine.Run(t.ctx, req, opts)

@@ -17,6 +17,11 @@ var indexMark = []byte{1}
 // database was opened: the process that ran it ended without finishing it.
 const InterruptedMessage = "interrupted"
 
+// RetentionInterruptedMessage is the errorMessage of a run found ROTATING
+// when the database was opened: its version was committed, and retention
+// runs again after the job's next backup.
+const RetentionInterruptedMessage = "backup complete; interrupted during retention, which runs again after the next backup"
+
 // runKey returns a run's key in history/runs: startedAt in Unix
 // nanoseconds, sign bit flipped, big-endian, then the run id.
 func runKey(startedAt time.Time, id string) []byte {
@@ -105,7 +110,10 @@ func activeRunKeys(h *bolt.Bucket) [][]byte {
 
 // RecoverInterrupted marks every run still PENDING, RUNNING, UPLOADING or
 // ROTATING as FAILED with errorMessage "interrupted" and completedAt now,
-// and returns how many it marked. Open calls it: such runs belong to a
+// and returns how many it marked. A ROTATING run that names its version
+// had committed it before the process ended: it is SUCCESS (or
+// PARTIAL_SUCCESS with failed files), with a message that retention did
+// not finish. Open calls it: such runs belong to a
 // process that ended. Call it again only when this process has no run
 // going. It writes nothing when there is nothing to mark.
 func (s *Store) RecoverInterrupted() (int, error) {
@@ -128,7 +136,11 @@ func (s *Store) RecoverInterrupted() (int, error) {
 				return err
 			}
 			old := r
-			r.Finish(job.StatusFailed, latest(now, r.StartedAt), InterruptedMessage)
+			if r.Status == job.StatusRotating && r.RemotePath != "" {
+				r.Finish(job.StatusSuccess, latest(now, r.StartedAt), RetentionInterruptedMessage)
+			} else {
+				r.Finish(job.StatusFailed, latest(now, r.StartedAt), InterruptedMessage)
+			}
 			if err := putRun(h, key, &old, &r); err != nil {
 				return err
 			}

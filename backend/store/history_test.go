@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -207,5 +208,33 @@ func TestRecoverInterruptedOnOpen(t *testing.T) {
 	}
 	if n := must(s2.RecoverInterrupted()); n != 0 {
 		t.Errorf("second recovery marked %d runs", n)
+	}
+}
+
+// TestRecoverCommittedRun: a run found ROTATING with its version named had
+// committed it; it ends SUCCESS, or PARTIAL_SUCCESS with failed files,
+// saying retention was interrupted, and keeps its counters.
+func TestRecoverCommittedRun(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, dir)
+	_, _, j := seed(t, s)
+	var ids []string
+	for i, failed := range []int64{0, 3} {
+		r := must(s.CreateRun(job.Run{JobID: j.ID, Trigger: job.TriggerSchedule, Status: job.StatusRunning,
+			StartedAt: t0.Add(time.Duration(i) * time.Minute)}))
+		r.Status, r.RemotePath, r.FilesUploaded, r.FilesFailed = job.StatusRotating, fmt.Sprintf("Docs-%d", i), 10, failed
+		ok(t, s.UpdateRun(r))
+		ids = append(ids, r.ID)
+	}
+	s.Close()
+	s2, err := Open(t.Context(), Options{Dir: dir, Now: func() time.Time { return t0.Add(time.Hour) }})
+	ok(t, err)
+	defer s2.Close()
+	for i, want := range []job.Status{job.StatusSuccess, job.StatusPartialSuccess} {
+		r := must(s2.GetRun(ids[i]))
+		if r.Status != want || r.ErrorMessage != RetentionInterruptedMessage || r.RemotePath != fmt.Sprintf("Docs-%d", i) ||
+			r.FilesUploaded != 10 || r.CompletedAt == nil {
+			t.Errorf("run %d after reopen: %s %q %q, %d uploaded", i, r.Status, r.ErrorMessage, r.RemotePath, r.FilesUploaded)
+		}
 	}
 }

@@ -210,7 +210,8 @@ func (c *campaign) afterFinished(when string, before []job.Run, vsBefore []stora
 }
 
 // afterKill checks what a kill left: the database opens, no run is left
-// active, the killed run is FAILED "interrupted", only committed versions
+// active, the killed run is FAILED "interrupted" (or, killed during
+// retention, names its committed version), only committed versions
 // are listed and each verifies, and nothing was deleted that retention
 // would keep. It returns the phase the kill hit.
 func (c *campaign) afterKill(when string, before []job.Run, vsBefore []storage.VersionInfo, snap snapshot, k killed) (string, bool) {
@@ -236,11 +237,15 @@ func (c *campaign) afterKill(when string, before []job.Run, vsBefore []storage.V
 			c.snaps[run.ID] = snap
 		}
 	}
-	finished := false
+	finished, retentionKilled := false, false
 	switch {
 	case killedRun == nil:
 		// Killed before the run was recorded: nothing to see.
 	case killedRun.Status == job.StatusFailed && killedRun.ErrorMessage == store.InterruptedMessage:
+	case killedRun.ErrorMessage == store.RetentionInterruptedMessage:
+		// Killed during retention, after the commit: the run says its
+		// version is complete, which the listing below must confirm.
+		retentionKilled = true
 	case killedRun.Status == job.StatusSuccess:
 		finished = true // killed while closing, after the run was recorded
 	default:
@@ -249,9 +254,14 @@ func (c *campaign) afterKill(when string, before []job.Run, vsBefore []storage.V
 	}
 	vs, vok := c.checkVersions(when)
 	ok = ok && vok
-	committedByRun := false
+	committedByRun, listed := false, false
 	for _, v := range vs {
 		committedByRun = committedByRun || (killedRun != nil && v.Owner.RunID == killedRun.ID)
+		listed = listed || (killedRun != nil && v.Owner.RunID == killedRun.ID && v.Name == killedRun.RemotePath)
+	}
+	if retentionKilled && !listed {
+		c.t.Errorf("%s: the killed run says %s %q is complete, but it is not listed", when, killedRun.Status, killedRun.RemotePath)
+		ok = false
 	}
 	_, left, _ := c.tg.inspect(c.jobID)
 	// The commit had begun when the manifest is there, or every file was.

@@ -36,7 +36,12 @@ export function RunFacts({ run: r }: { run: Run }) {
   ]
   return (
     <div className="space-y-4">
-      {r.errorMessage && <ErrorBox title="Why it failed" message={r.errorMessage} />}
+      {r.errorMessage && (
+        <ErrorBox
+          title={r.status === 'SUCCESS' || r.status === 'PARTIAL_SUCCESS' ? 'The backup is complete, but' : 'Why it failed'}
+          message={r.errorMessage}
+        />
+      )}
       <dl className="grid grid-cols-[9rem_1fr] gap-x-4 gap-y-2 text-sm">
         {facts.map(([k, v]) => (
           <div key={k} className="contents">

@@ -71,6 +71,12 @@ func (a *App) ListDestinations() ([]job.Destination, error) { return a.svc.ListD
 // TestDestination checks that a destination (saved or not) works.
 func (a *App) TestDestination(d job.Destination) error { return a.svc.TestDestination(a.context(), d) }
 
+// ListChoices lists the buckets, drives or folders a destination (saved
+// or not) can point to, under parent ("" for the top level).
+func (a *App) ListChoices(d job.Destination, parent string) ([]storage.Choice, error) {
+	return a.svc.ListChoices(a.context(), d, parent)
+}
+
 // CreateDestination saves a new destination.
 func (a *App) CreateDestination(d job.Destination) (job.Destination, error) {
 	return a.svc.CreateDestination(d)
@@ -149,6 +155,12 @@ func (a *App) BrowseNAS(path string) (service.BrowseResult, error) { return a.sv
 
 // PreviewJob is a dry run of a job (saved or a draft): what it would back up.
 func (a *App) PreviewJob(j job.Job) (engine.DryRun, error) { return a.svc.PreviewJob(a.context(), j) }
+
+// PreviewRetention shows which versions of a job (saved or a draft) its
+// retention policy would keep or delete now.
+func (a *App) PreviewRetention(j job.Job) (service.RetentionPreview, error) {
+	return a.svc.PreviewRetention(a.context(), j)
+}
 
 // ListVersions returns a job's committed versions, newest first.
 func (a *App) ListVersions(jobID string) ([]storage.VersionInfo, error) {

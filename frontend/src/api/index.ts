@@ -32,6 +32,9 @@ export type HistoryPage = Plain<store.HistoryPage>
 export type BrowseResult = Plain<service.BrowseResult>
 export type BrowseItem = Plain<service.BrowseItem>
 export type DryRun = Plain<engine.DryRun>
+export type RetentionPreview = Plain<service.RetentionPreview>
+export type RetentionVerdict = Plain<engine.RetentionVerdict>
+export type Choice = Plain<storage.Choice>
 export type VersionInfo = Plain<storage.VersionInfo>
 export type TreeEntry = Plain<service.TreeEntry>
 export type RestoreRequest = Plain<service.RestoreRequest>
@@ -172,6 +175,7 @@ export const api = {
   destinationKinds: () => plain(App.DestinationKinds()),
   listDestinations: () => plain(App.ListDestinations()),
   testDestination: (d: Destination) => App.TestDestination(wire<job.Destination>(d)),
+  listChoices: (d: Destination, parent: string) => plain(App.ListChoices(wire<job.Destination>(d), parent)),
   createDestination: (d: Destination) => plain(App.CreateDestination(wire<job.Destination>(d))),
   updateDestination: (d: Destination) => plain(App.UpdateDestination(wire<job.Destination>(d))),
   deleteDestination: (id: string) => App.DeleteDestination(id),
@@ -200,6 +204,7 @@ export const api = {
 
   browseNAS: (path: string) => plain(App.BrowseNAS(path)),
   previewJob: (j: Job) => plain(App.PreviewJob(wire<job.Job>(j))),
+  previewRetention: (j: Job) => plain(App.PreviewRetention(wire<job.Job>(j))),
 
   listVersions: (jobId: string) => plain(App.ListVersions(jobId)),
   listVersionFiles: (jobId: string, version: string, dir: string) => plain(App.ListVersionFiles(jobId, version, dir)),

@@ -99,6 +99,47 @@ export namespace engine {
 		    return a;
 		}
 	}
+	export class RetentionVerdict {
+	    name: string;
+	    // Go type: time
+	    created: any;
+	    files: number;
+	    bytes: number;
+	    keep: boolean;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetentionVerdict(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.created = this.convertValues(source["created"], null);
+	        this.files = source["files"];
+	        this.bytes = source["bytes"];
+	        this.keep = source["keep"];
+	        this.reason = source["reason"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class VerifyReport {
 	    mode: string;
 	    // Go type: time
@@ -395,6 +436,22 @@ export namespace job {
 		    }
 		    return a;
 		}
+	}
+	export class Policy {
+	    type: string;
+	    count?: number;
+	    days?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Policy(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.count = source["count"];
+	        this.days = source["days"];
+	    }
 	}
 	export class VerifyResult {
 	    mode: string;
@@ -699,6 +756,45 @@ export namespace service {
 	        this.intoSource = source["intoSource"];
 	    }
 	}
+	export class RetentionPreview {
+	    policy: job.Policy;
+	    // Go type: time
+	    now: any;
+	    versions: engine.RetentionVerdict[];
+	    kept: number;
+	    deleted: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetentionPreview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.policy = this.convertValues(source["policy"], job.Policy);
+	        this.now = this.convertValues(source["now"], null);
+	        this.versions = this.convertValues(source["versions"], engine.RetentionVerdict);
+	        this.kept = source["kept"];
+	        this.deleted = source["deleted"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class S3CredentialInput {
 	    name: string;
 	    accessKeyId: string;
@@ -853,6 +949,24 @@ export namespace service {
 
 export namespace storage {
 	
+	export class Choice {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    hasSub: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Choice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.hasSub = source["hasSub"];
+	    }
+	}
 	export class Field {
 	    key: string;
 	    label: string;

@@ -37,6 +37,8 @@ export function GetRun(arg1:string):Promise<job.Run>;
 
 export function GetSettings():Promise<job.Settings>;
 
+export function ListChoices(arg1:job.Destination,arg2:string):Promise<Array<storage.Choice>>;
+
 export function ListCredentials():Promise<Array<job.Credential>>;
 
 export function ListDestinations():Promise<Array<job.Destination>>;
@@ -56,6 +58,8 @@ export function Overview():Promise<service.Overview>;
 export function PauseSchedules(arg1:boolean):Promise<void>;
 
 export function PreviewJob(arg1:job.Job):Promise<engine.DryRun>;
+
+export function PreviewRetention(arg1:job.Job):Promise<service.RetentionPreview>;
 
 export function QueueStats():Promise<events.Queue>;
 

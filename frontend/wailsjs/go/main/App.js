@@ -62,6 +62,10 @@ export function GetSettings() {
   return window['go']['main']['App']['GetSettings']();
 }
 
+export function ListChoices(arg1, arg2) {
+  return window['go']['main']['App']['ListChoices'](arg1, arg2);
+}
+
 export function ListCredentials() {
   return window['go']['main']['App']['ListCredentials']();
 }
@@ -100,6 +104,10 @@ export function PauseSchedules(arg1) {
 
 export function PreviewJob(arg1) {
   return window['go']['main']['App']['PreviewJob'](arg1);
+}
+
+export function PreviewRetention(arg1) {
+  return window['go']['main']['App']['PreviewRetention'](arg1);
 }
 
 export function QueueStats() {

@@ -8,6 +8,7 @@ import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
 import { bytes, plural } from '../lib/format'
 import { FolderPicker } from './FolderPicker'
+import { RetentionPreview } from './RetentionPreview'
 import { ScheduleReading } from './ScheduleReading'
 import { Button, Checkbox, Field, inputClass, Modal } from './ui'
 
@@ -218,6 +219,7 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
           )}
         </div>
         <p className="text-xs text-slate-500 dark:text-slate-400">Whatever the rule, the newest version without failed files is never deleted, and nothing but this job's complete versions is touched.</p>
+        <RetentionPreview job={draft()} />
       </Section>
 
       <Section title="How">

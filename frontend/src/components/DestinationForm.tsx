@@ -1,7 +1,9 @@
 import { useMemo, useState, type FormEvent } from 'react'
-import { api, type Destination } from '../api'
+import { api, type Choice, type Destination } from '../api'
 import { useAction, useQuery } from '../api/hooks'
+import { bucketTrail, localTrail, picked } from '../lib/destinations'
 import { presetFor, s3Presets } from '../lib/s3presets'
+import { ChoicePicker } from './ChoicePicker'
 import { CredentialForm } from './CredentialForm'
 import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
@@ -9,6 +11,13 @@ import { Button, Checkbox, Field, inputClass, Modal } from './ui'
 
 // The kinds this form can set up.
 const formKinds = ['local', 's3', 'gdrive']
+
+// What the Browse… picker is called and where it starts, per kind.
+const pickers: Record<string, { title: string; top: string; start: (d: Destination) => Choice[] }> = {
+  local: { title: 'Choose the folder', top: 'This computer', start: (d) => localTrail(d.remoteId) },
+  s3: { title: 'Choose the bucket', top: 'All buckets', start: (d) => bucketTrail(d.remoteId, d.folderPath) },
+  gdrive: { title: 'Choose the drive and folder', top: 'All drives', start: () => [] },
+}
 
 const empty: Destination = { id: '', name: '', kind: 'local', remoteId: '', folderPath: '', options: {}, createdAt: '', updatedAt: '' }
 
@@ -21,6 +30,8 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
   const kinds = useQuery('kinds', api.destinationKinds)
   const creds = useQuery('credentials', api.listCredentials, ['credentials'])
   const [newCred, setNewCred] = useState(false)
+  const [browsing, setBrowsing] = useState(false)
+  const [driveName, setDriveName] = useState<{ id: string; name: string } | null>(null)
   const test = useAction(api.testDestination)
   const save = useAction((x: Destination) => (x.id ? api.updateDestination(x) : api.createDestination(x)))
 
@@ -102,7 +113,12 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
         {d.kind === 'local' && (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label="Folder" hint="Absolute path of an existing folder, e.g. /media/backup or E:\Backups.">
-              {(p) => <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} placeholder="/media/backup" className={inputClass} />}
+              {(p) => (
+                <div className="flex gap-2">
+                  <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} placeholder="/media/backup" className={inputClass} />
+                  <Button onClick={() => setBrowsing(true)}>Browse…</Button>
+                </div>
+              )}
             </Field>
             <Field label="Subfolder (optional)" hint="Created inside the folder when needed.">
               {(p) => <input {...p} value={d.folderPath ?? ''} onChange={(e) => set({ folderPath: e.target.value })} placeholder="avault" className={inputClass} />}
@@ -144,7 +160,14 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
               </Field>
             </div>
             <div className="grid gap-4 sm:grid-cols-2">
-              <Field label="Bucket">{(p) => <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} spellCheck={false} className={inputClass} />}</Field>
+              <Field label="Bucket" hint="Browse… lists the buckets the access key can see.">
+                {(p) => (
+                  <div className="flex gap-2">
+                    <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} spellCheck={false} className={inputClass} />
+                    <Button onClick={() => setBrowsing(true)}>Browse…</Button>
+                  </div>
+                )}
+              </Field>
               <Field label="Folder in the bucket (optional)" hint="e.g. backups/nas">
                 {(p) => <input {...p} value={d.folderPath ?? ''} onChange={(e) => set({ folderPath: e.target.value })} spellCheck={false} className={inputClass} />}
               </Field>
@@ -199,16 +222,26 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
                   </select>
                 )}
               </Field>
-              <Field label="Drive">
+              <Field label="Drive" hint="Browse… lists My Drive, the shared drives and their folders.">
                 {(p) => (
-                  <select {...p} value={d.remoteId === 'root' ? 'root' : 'shared'} onChange={(e) => set({ remoteId: e.target.value === 'root' ? 'root' : '' })} className={inputClass}>
-                    <option value="root">My Drive</option>
-                    <option value="shared">A shared drive</option>
-                  </select>
+                  <div className="flex gap-2">
+                    <select {...p} value={d.remoteId === 'root' ? 'root' : 'shared'} onChange={(e) => set({ remoteId: e.target.value === 'root' ? 'root' : '' })} className={inputClass}>
+                      <option value="root">My Drive</option>
+                      <option value="shared">A shared drive</option>
+                    </select>
+                    <Button onClick={() => setBrowsing(true)}>Browse…</Button>
+                  </div>
                 )}
               </Field>
               {d.remoteId !== 'root' && (
-                <Field label="Shared drive ID" hint="The last part of the shared drive's address in Google Drive (…/drive/folders/THIS-PART). Needs the sign-in that allows choosing Shared Drives.">
+                <Field
+                  label="Shared drive ID"
+                  hint={
+                    driveName?.id === d.remoteId && d.remoteId
+                      ? `The shared drive "${driveName.name}".`
+                      : "The last part of the shared drive's address in Google Drive (…/drive/folders/THIS-PART). Needs the sign-in that allows choosing Shared Drives."
+                  }
+                >
                   {(p) => <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} spellCheck={false} className={inputClass} />}
                 </Field>
               )}
@@ -242,6 +275,21 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
           <Button onClick={onDone}>Cancel</Button>
         </div>
       </form>
+      {browsing && pickers[d.kind] && (
+        <Modal title={pickers[d.kind].title} onClose={() => setBrowsing(false)}>
+          <ChoicePicker
+            destination={d}
+            top={pickers[d.kind].top}
+            start={pickers[d.kind].start(d)}
+            onPick={(trail) => {
+              setBrowsing(false)
+              if (d.kind === 'gdrive') setDriveName({ id: trail[0].id, name: trail[0].name })
+              set(picked(d.kind, trail))
+            }}
+            onCancel={() => setBrowsing(false)}
+          />
+        </Modal>
+      )}
       {newCred && (
         <Modal title="Add an S3 access key" onClose={() => setNewCred(false)}>
           <CredentialForm

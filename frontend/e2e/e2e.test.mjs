@@ -235,7 +235,20 @@ test('destinations: a local folder is tested and added', async () => {
   await page.getByRole('button', { name: 'Add destination' }).click()
   const dialog = page.getByRole('dialog')
   await dialog.getByLabel('Name').fill('Backup disk')
-  await dialog.getByLabel('Folder', { exact: true }).fill(dirs.dest)
+  // The folder is picked with Browse…, from the top of the file system down.
+  await dialog.getByRole('button', { name: 'Browse…' }).click()
+  const picker = page.getByRole('dialog', { name: 'Choose the folder' })
+  const parts = dirs.dest.split(path.sep).filter(Boolean)
+  for (const [i, part] of parts.entries()) {
+    await picker.getByRole('list', { name: i === 0 ? 'In This computer' : `In ${parts[i - 1]}` }).waitFor()
+    if (i < parts.length - 1) await picker.getByRole('button', { name: `Open ${part}`, exact: true }).click()
+    else {
+      await shot('03a-folder-picker')
+      await picker.getByRole('button', { name: `Choose ${part}`, exact: true }).click()
+    }
+  }
+  await picker.waitFor({ state: 'detached' })
+  assert.equal(await dialog.getByLabel('Folder', { exact: true }).inputValue(), dirs.dest)
   await dialog.getByRole('button', { name: 'Test connection' }).click()
   await dialog.getByText('Connection works').waitFor()
   await shot('03-destination-form')
@@ -332,6 +345,26 @@ test('restore: one file comes back with the same bytes', async () => {
   assert.equal(sha256(restored), sha256(path.join(dirs.nas, 'photos', 'notes.txt')))
   assert.equal(readFileSync(restored, 'utf8'), notes)
   await page.keyboard.press('Escape')
+})
+
+test('jobs: the retention editor previews what happens to the version the run made', async () => {
+  await go('Jobs')
+  await page.getByRole('button', { name: 'Edit Photos' }).click()
+  const form = page.getByRole('dialog', { name: 'Edit Photos' })
+  const preview = form.getByTestId('retention-preview')
+  const row = preview.locator('tr[data-version^="Photos-"]')
+  await row.getByText('Kept').waitFor()
+  await row.getByText('the newest version').waitFor()
+  await preview.getByText('Keeps the only version.').waitFor()
+  // Whatever the rule, the newest version without failed files stays.
+  await form.getByLabel(/Versions from the last days/).check()
+  await form.getByLabel('Days to keep versions').fill('1')
+  await form.locator('[data-testid="retention-preview"][aria-busy="false"]').waitFor()
+  await row.getByText('Kept').waitFor()
+  await preview.getByText('Keeps the only version.').waitFor()
+  await shot('13b-retention-preview')
+  await form.getByRole('button', { name: 'Cancel' }).click()
+  await form.waitFor({ state: 'detached' })
 })
 
 test('google drive: sign in through the page, add My Drive and back up to it', { skip: !googleFakesBin && 'E2E_GOOGLEFAKES not set' }, async () => {

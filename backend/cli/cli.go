@@ -58,7 +58,7 @@ func commands() []command {
 		{"history", "list past runs", cmdHistory},
 		{"serve", "run without a window and serve the UI to a browser: serve [--addr 127.0.0.1:8420] [--allow-remote --password-stdin] [--cert F --key F]", nil},
 		{"autostart", "launch Avault at login: autostart on|off|status", cmdAutostart},
-		{"auth", "sign in to Google Drive in the browser: auth google [--name N] [--shared-drives]", cmdAuth},
+		{"auth", "sign in to Google Drive in the browser: auth google [--name N] [--shared-drives] [--again CREDENTIAL_ID]", cmdAuth},
 		{"run", "run a job now and show its progress (exit 0 success, 3 partial, 4 cancelled, 1 failed)", cmdRun},
 		{"versions", "list a job's versions", cmdVersions},
 		{"verify", "check a version against its manifest: verify JOB [VERSION] [--deep] [--sample N]", cmdVerify},

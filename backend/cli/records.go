@@ -287,18 +287,19 @@ func cmdAuth(ctx context.Context, c *call) error {
 	fs := c.flags("auth google")
 	name := fs.String("name", "Google Drive", "a name for the credential")
 	shared := fs.Bool("shared-drives", false, "ask for full Drive access, needed for Shared Drives and existing folders (default: only folders Avault creates)")
+	again := fs.String("again", "", "sign this Google credential (id) in again, in place: its destinations keep working")
 	pos, err := c.parse(fs, c.args)
 	if err != nil {
 		return err
 	}
 	if len(pos) != 1 || pos[0] != "google" {
-		return usagef("want 'avault auth google [--name N] [--shared-drives]'")
+		return usagef("want 'avault auth google [--name N] [--shared-drives] [--again CREDENTIAL_ID]'")
 	}
 	svc, err := c.service(ctx)
 	if err != nil {
 		return err
 	}
-	cred, err := svc.ConnectGoogle(ctx, service.GoogleConnectInput{Name: *name, SharedDrives: *shared})
+	cred, err := svc.ConnectGoogle(ctx, service.GoogleConnectInput{Name: *name, SharedDrives: *shared, CredentialID: *again})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"time"
@@ -58,6 +59,10 @@ type GoogleConnectInput struct {
 	// Drives and pick existing folders; otherwise Avault asks only for
 	// drive.file (the folders it creates itself).
 	SharedDrives bool `json:"sharedDrives"`
+	// CredentialID, when set, signs an existing Google account in again
+	// (after Google refused it): its token is replaced in place, so the
+	// destinations that use it work again unchanged. Name is then ignored.
+	CredentialID string `json:"credentialId,omitempty"`
 }
 
 // googleClient returns the OAuth client: the environment's
@@ -91,6 +96,15 @@ func (s *Service) ConnectGoogle(ctx context.Context, in GoogleConnectInput) (job
 	if err != nil {
 		return job.Credential{}, err
 	}
+	var old job.Credential
+	if in.CredentialID != "" {
+		if old, err = s.store.GetCredential(in.CredentialID); err != nil {
+			return job.Credential{}, err
+		}
+		if old.Provider != job.KindGDrive {
+			return job.Credential{}, fmt.Errorf("account %q is not a Google account; sign-in again is only for Google", old.Name)
+		}
+	}
 	cfg := s.opts.GoogleOAuth
 	cfg.ClientID, cfg.ClientSecret = id, secret
 	access := oauth.DriveAppFolders
@@ -110,15 +124,33 @@ func (s *Service) ConnectGoogle(ctx context.Context, in GoogleConnectInput) (job
 	if err != nil {
 		return job.Credential{}, err
 	}
+	secrets := map[string]string{gdrive.SecretClientID: id, gdrive.SecretClientSecret: secret, gdrive.SecretToken: tok}
+	meta := map[string]string{"scopes": strings.Join(grant.Scopes, " "), "clientId": maskKeyID(id)}
+	if old.ID != "" {
+		return s.replaceCredentialSecret(old, meta, secrets)
+	}
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
 		name = "Google Drive"
 	}
-	c := job.Credential{ID: store.NewID(), Name: name, Provider: job.KindGDrive, Status: job.CredentialOK,
-		Metadata: map[string]string{"scopes": strings.Join(grant.Scopes, " "), "clientId": maskKeyID(id)}}
-	return s.createCredential(c, map[string]string{
-		gdrive.SecretClientID: id, gdrive.SecretClientSecret: secret, gdrive.SecretToken: tok,
-	})
+	c := job.Credential{ID: store.NewID(), Name: name, Provider: job.KindGDrive, Status: job.CredentialOK, Metadata: meta}
+	return s.createCredential(c, secrets)
+}
+
+// replaceCredentialSecret seals a new secret for an existing credential,
+// with new metadata, and marks it usable again. The old token is not
+// revoked: Google already refused it, or the user chose to sign in again.
+func (s *Service) replaceCredentialSecret(c job.Credential, meta, secret map[string]string) (job.Credential, error) {
+	sealed, err := s.seal(c.ID, secret)
+	if err != nil {
+		return job.Credential{}, err
+	}
+	c.Status, c.Metadata = job.CredentialOK, meta
+	out, err := s.store.UpdateCredential(c, sealed)
+	if err == nil {
+		s.changed("credentials")
+	}
+	return out, err
 }
 
 // revokeGoogle revokes a Google credential's token, best effort, before it

@@ -104,4 +104,44 @@ func TestGoogleSignInBackupAndReauth(t *testing.T) {
 	if got.Status != job.CredentialReauth {
 		t.Fatalf("credential status = %q, want reauth", got.Status)
 	}
+
+	// Signing in again replaces the token in place: same account, same
+	// destination, and the next run succeeds.
+	auth.SetAccessTTL(time.Hour)
+	again, err := s.ConnectGoogle(ctx, GoogleConnectInput{CredentialID: cred.ID, Name: "ignored"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != cred.ID || again.Name != "My Drive" || again.Status != job.CredentialOK {
+		t.Fatalf("signed in again: %+v", again)
+	}
+	if all, _ := s.ListCredentials(); len(all) != 1 {
+		t.Fatalf("%d credentials after signing in again, want the same one", len(all))
+	}
+	sec2, err := s.unseal(cred.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok2, _ := gdrive.DecodeToken(sec2.Get(gdrive.SecretToken)); tok2 == nil || tok2.RefreshToken == tok.RefreshToken {
+		t.Fatal("the token was not replaced")
+	}
+	run, err = s.RunJob(j.ID, job.TriggerManual)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := waitFinal(t, s, run.ID); r.Status != job.StatusSuccess {
+		t.Fatalf("run after signing in again: %s %q", r.Status, r.ErrorMessage)
+	}
+
+	// Only Google accounts can sign in again; unknown ids are refused.
+	s3c, err := s.AddS3Credential(S3CredentialInput{Name: "S3", AccessKeyID: "AKIAEXAMPLE", SecretAccessKey: "secret-value-123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConnectGoogle(ctx, GoogleConnectInput{CredentialID: s3c.ID}); err == nil || !strings.Contains(err.Error(), "not a Google account") {
+		t.Errorf("signing an S3 account in to Google: %v", err)
+	}
+	if _, err := s.ConnectGoogle(ctx, GoogleConnectInput{CredentialID: "no-such-id"}); err == nil {
+		t.Error("signing in again an unknown account succeeded")
+	}
 }

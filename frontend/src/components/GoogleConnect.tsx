@@ -7,27 +7,35 @@ import { Button, Checkbox, Field, inputClass } from './ui'
 
 // GoogleConnect signs in to Google Drive. The desktop app opens the system
 // browser; in a browser tab (web mode) the sign-in address arrives as an
-// event and is offered as a link to follow.
-export function GoogleConnect({ onDone }: { onDone: (c?: Credential) => void }) {
-  const [name, setName] = useState('Google Drive')
-  const [shared, setShared] = useState(false)
+// event and is offered as a link to follow. With again, it signs that
+// account in again in place, so its destinations keep working.
+export function GoogleConnect({ onDone, again }: { onDone: (c?: Credential) => void; again?: Credential }) {
+  const [name, setName] = useState(again?.name ?? 'Google Drive')
+  const [shared, setShared] = useState(again ? /auth\/drive(\s|$)/.test(again.metadata?.scopes ?? '') : false)
   const [link, setLink] = useState<string | null>(null)
   const connect = useAction(api.connectGoogle)
   useEvent('browser:open', (p) => setLink(p.url))
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setLink(null)
-    const r = await connect.run({ name, sharedDrives: shared })
+    const r = await connect.run({ name, sharedDrives: shared, credentialId: again?.id })
     if (r.ok) {
-      notify(`Connected "${r.value.name}".`, 'success')
+      notify(again ? `Signed "${r.value.name}" in again; its destinations work again.` : `Connected "${r.value.name}".`, 'success')
       onDone(r.value)
     }
   }
   return (
-    <form onSubmit={submit} className="space-y-4" aria-label="Connect Google Drive">
-      <Field label="Name" hint="For you to recognise the account.">
-        {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />}
-      </Field>
+    <form onSubmit={submit} className="space-y-4" aria-label={again ? `Sign ${again.name} in again` : 'Connect Google Drive'}>
+      {again ? (
+        <p className="text-sm">
+          Sign in with the same Google account as before. The new sign-in replaces the old one, and the destinations that use
+          &quot;{again.name}&quot; work again without changes.
+        </p>
+      ) : (
+        <Field label="Name" hint="For you to recognise the account.">
+          {(p) => <input {...p} value={name} onChange={(e) => setName(e.target.value)} className={inputClass} />}
+        </Field>
+      )}
       <Checkbox
         label="Let me choose Shared Drives and existing folders"
         checked={shared}

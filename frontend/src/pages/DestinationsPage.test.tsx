@@ -24,9 +24,21 @@ beforeEach(() => {
 describe('DestinationsPage', () => {
   it('says plainly when an account must sign in again', async () => {
     render(<DestinationsPage />)
-    expect(await screen.findByText('Sign in again')).toBeTruthy()
+    expect((await screen.findAllByText('Sign in again')).length).toBeGreaterThan(0)
     expect(screen.getByText(/Google no longer accepts this sign-in/)).toBeTruthy()
     expect(screen.getByText(/No destinations yet/)).toBeTruthy()
+  })
+
+  it('signs a Google account in again in place', async () => {
+    api.connectGoogle.mockResolvedValue({ id: 'c2', name: 'Drive', provider: 'gdrive', metadata: {}, status: 'ok', createdAt: '', updatedAt: '' })
+    render(<DestinationsPage />)
+    fireEvent.click(await screen.findByRole('button', { name: 'Sign Drive in again' }))
+    const dialog = screen.getByRole('dialog')
+    expect(within(dialog).queryByLabelText('Name')).toBeNull()
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Sign in with Google' }))
+    await vi.waitFor(() => expect(api.connectGoogle).toHaveBeenCalledWith(expect.objectContaining({ credentialId: 'c2', name: 'Drive' })))
+    // S3 keys cannot sign in to Google.
+    expect(screen.queryByRole('button', { name: 'Sign B2 key in again' })).toBeNull()
   })
 
   it('fills endpoint, region and addressing from a provider preset and tests before saving', async () => {

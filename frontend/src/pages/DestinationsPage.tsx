@@ -94,6 +94,7 @@ function Credentials() {
   const q = useQuery('credentials', api.listCredentials, ['credentials'])
   const [adding, setAdding] = useState(false)
   const [google, setGoogle] = useState(false)
+  const [signAgain, setSignAgain] = useState<Credential | null>(null)
   const [renaming, setRenaming] = useState<Credential | null>(null)
   const [deleting, setDeleting] = useState<Credential | null>(null)
   return (
@@ -127,11 +128,16 @@ function Credentials() {
                 {c.status === 'reauth' && (
                   <p role="alert" className="mt-1 text-sm text-red-700 dark:text-red-300">
                     {c.provider === 'gdrive'
-                      ? 'Google no longer accepts this sign-in (it was revoked, expired, or the app is in testing and 7 days passed). Sign in again with "Connect Google Drive", then point its destinations at the new account.'
+                      ? 'Google no longer accepts this sign-in (it was revoked, expired, or the app is in testing and 7 days passed). Sign in again: its destinations then work again as they are.'
                       : 'The provider refused these keys. Add new keys and point the destination at them.'}
                   </p>
                 )}
               </div>
+              {c.provider === 'gdrive' && (
+                <Button variant={c.status === 'reauth' ? 'primary' : undefined} onClick={() => setSignAgain(c)} aria-label={`Sign ${c.name} in again`}>
+                  Sign in again
+                </Button>
+              )}
               <Button onClick={() => setRenaming(c)} aria-label={`Rename ${c.name}`}>
                 Rename
               </Button>
@@ -150,6 +156,11 @@ function Credentials() {
       {google && (
         <Modal title="Connect Google Drive" onClose={() => setGoogle(false)}>
           <GoogleConnect onDone={() => setGoogle(false)} />
+        </Modal>
+      )}
+      {signAgain && (
+        <Modal title={`Sign "${signAgain.name}" in again`} onClose={() => setSignAgain(null)}>
+          <GoogleConnect again={signAgain} onDone={() => setSignAgain(null)} />
         </Modal>
       )}
       {renaming && <Rename cred={renaming} onClose={() => setRenaming(null)} />}

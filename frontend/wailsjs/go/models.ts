@@ -683,6 +683,7 @@ export namespace service {
 	export class GoogleConnectInput {
 	    name: string;
 	    sharedDrives: boolean;
+	    credentialId?: string;
 	
 	    static createFrom(source: any = {}) {
 	        return new GoogleConnectInput(source);
@@ -692,6 +693,7 @@ export namespace service {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
 	        this.sharedDrives = source["sharedDrives"];
+	        this.credentialId = source["credentialId"];
 	    }
 	}
 	export class Overview {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -164,19 +165,21 @@ func cmdPreview(ctx context.Context, c *call) error {
 func cmdRetention(ctx context.Context, c *call) error {
 	fs := c.flags("retention")
 	typ := fs.String("retention", "", "preview this retention type instead of the job's: VERSION_COUNT, DAYS or HYBRID")
-	keep := fs.Int("keep", -1, "versions to keep (VERSION_COUNT, HYBRID), instead of the job's")
-	days := fs.Int("days", -1, "days to keep versions (DAYS, HYBRID), instead of the job's")
+	keep := fs.Int("keep", 0, "versions to keep (VERSION_COUNT, HYBRID), instead of the job's")
+	days := fs.Int("days", 0, "days to keep versions (DAYS, HYBRID), instead of the job's")
 	svc, j, err := c.oneJob(ctx, fs, "want 'avault retention JOB [--retention TYPE] [--keep N] [--days N]'")
 	if err != nil {
 		return err
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
 	if *typ != "" {
 		j.RetentionType = job.RetentionType(strings.ToUpper(*typ))
 	}
-	if *keep >= 0 {
-		j.RetentionCount = *keep
+	if given["keep"] {
+		j.RetentionCount = *keep // the policy's validation refuses a bad number
 	}
-	if *days >= 0 {
+	if given["days"] {
 		j.RetentionDays = *days
 	}
 	switch j.RetentionType { // as the job editor does: a field the type does not use is left out

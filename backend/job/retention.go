@@ -83,7 +83,14 @@ type Decision struct {
 // the preview shows: it judges every version under p at now and returns
 // the verdicts newest first (by Created, then by name). Whatever the
 // policy, it never deletes the newest clean version. A policy that fails
-// Validate keeps everything. A version created after now counts as new.
+// Validate keeps everything.
+//
+// A version dated after now was made while the clock was ahead (or the
+// clock has gone back since): its date says nothing of its age, so it is
+// kept until now reaches that date, and it stands in for none of the
+// others: it takes none of the Count places, and the newest version and
+// the newest clean one are looked for among the versions dated up to now.
+// One bogus date thus never costs the versions really made last.
 func Decide(versions []VersionRef, p Policy, now time.Time) []Decision {
 	sorted := append([]VersionRef(nil), versions...)
 	sort.SliceStable(sorted, func(i, j int) bool {
@@ -100,14 +107,19 @@ func Decide(versions []VersionRef, p Policy, now time.Time) []Decision {
 		return out
 	}
 	cutoff := now.Add(-time.Duration(p.Days) * 24 * time.Hour)
-	newestCleanSeen := false
+	rank, newestCleanSeen := 0, false // among the versions dated up to now
 	for i, v := range sorted {
-		byCount := p.Type != RetentionDays && i < p.Count
+		if v.Created.After(now) {
+			out[i] = Decision{VersionRef: v, Keep: true, Reason: "dated in the future; kept until then"}
+			continue
+		}
+		byCount := p.Type != RetentionDays && rank < p.Count
 		byAge := p.Type != RetentionVersionCount && v.Created.After(cutoff)
 		protected := v.Clean && !newestCleanSeen
 		newestCleanSeen = newestCleanSeen || v.Clean
 		keep := byCount || byAge || protected
-		out[i] = Decision{VersionRef: v, Keep: keep, Reason: reason(p, i == 0, byCount, byAge, protected)}
+		out[i] = Decision{VersionRef: v, Keep: keep, Reason: reason(p, rank == 0, byCount, byAge, protected)}
+		rank++
 	}
 	return out
 }

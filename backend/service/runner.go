@@ -128,7 +128,7 @@ func (s *Service) CancelRun(runID string) error {
 			r.waiting = append(r.waiting[:i], r.waiting[i+1:]...)
 			r.mu.Unlock()
 			t.cancel()
-			t.run.Finish(job.StatusCancelled, s.now(), "cancelled before it started")
+			t.run.Finish(job.StatusCancelled, s.endOf(t.run), "cancelled before it started")
 			s.finishRun(t, t.run)
 			return nil
 		}
@@ -184,7 +184,7 @@ func (r *runner) stop(grace time.Duration) {
 	r.mu.Unlock()
 	for _, t := range waiting {
 		t.cancel()
-		t.run.Finish(job.StatusCancelled, r.s.now(), "cancelled: Avault was quitting")
+		t.run.Finish(job.StatusCancelled, r.s.endOf(t.run), "cancelled: Avault was quitting")
 		r.s.finishRun(t, t.run)
 	}
 	done := make(chan struct{})
@@ -203,12 +203,42 @@ func (s *Service) execute(t *task) {
 	s.saveStatus(t, &run, "")
 	res, err := s.runEngine(t, &run)
 	if err != nil {
-		run.Finish(statusOf(t.ctx, err), s.now(), err.Error())
+		run.Finish(statusOf(t.ctx, err), s.endOf(run), err.Error())
 	} else {
 		res.Apply(&run)
-		run.Finish(res.Status, s.now(), res.ErrorMessage)
+		run.Finish(res.Status, s.endOf(run), res.ErrorMessage)
 	}
 	s.finishRun(t, run)
+}
+
+// endOf is when a run ends: now, but never before it started, should the
+// clock have gone back during it (as recovery does for an interrupted run).
+func (s *Service) endOf(run job.Run) time.Time {
+	now := s.now()
+	if now.Before(run.StartedAt) {
+		return run.StartedAt
+	}
+	return now
+}
+
+// runClock is the clock a run's engine reads: the service's clock now,
+// but never ahead of where it stood when the run began plus the time that
+// has really passed since, on the monotonic clock. A wall clock set ahead
+// during a run (by hand, or by a bad time server) would otherwise make
+// retention think every older version that much older, and a days policy
+// delete the versions made last. A clock set back is taken as it is:
+// retention then keeps more, never less. Time asleep may not count on the
+// monotonic clock (it does not on Linux), so retention after a run that
+// slept may keep a version or two more, until the next run.
+func runClock(now func() time.Time) func() time.Time {
+	began, wall := time.Now(), now().Round(0) // Round(0): compare wall times, not monotonic readings
+	return func() time.Time {
+		t := now()
+		if bound := wall.Add(time.Since(began)); t.Round(0).After(bound) {
+			return bound
+		}
+		return t
+	}
 }
 
 func statusOf(ctx context.Context, err error) job.Status {
@@ -244,7 +274,7 @@ func (s *Service) runEngine(t *task, run *job.Run) (engine.Result, error) {
 	req := engine.Request{Job: j, RunID: run.ID, Source: src, Dest: dest, Started: run.StartedAt}
 	opts := engine.Options{
 		Transfers:  st.TransfersPerRun,
-		Now:        s.now,
+		Now:        runClock(s.now),
 		Logger:     s.log.With("job", j.Name, "run", run.ID),
 		OnProgress: func(p engine.Progress) { s.progress(t, p) },
 		OnStatus: func(status job.Status) {

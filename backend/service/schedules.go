@@ -59,7 +59,7 @@ func (s *Service) scheduledRun(jobID string, kind schedule.Kind) {
 	}
 	run, err := s.store.CreateRun(job.Run{JobID: j.ID, JobName: j.Name, Status: job.StatusPending, Trigger: kind, StartedAt: s.now()})
 	if err == nil {
-		run.Finish(job.StatusCancelled, s.now(), "skipped: the previous run of this job was still going")
+		run.Finish(job.StatusCancelled, s.endOf(run), "skipped: the previous run of this job was still going")
 		err = s.store.UpdateRun(run)
 		s.changed("history")
 	}

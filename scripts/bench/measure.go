@@ -71,6 +71,10 @@ func (b *bench) dataset(s spec) error {
 			rate = b.cfg.limitMbit * 1e6 / 8
 		}
 		b.px.setLimit(rate)
+		b.endpoint = "https://" + b.px.addr()
+		if i == 0 && b.cfg.direct {
+			b.endpoint = b.srv.Endpoint // no proxy: nothing counts the bytes sent
+		}
 		if err := b.link(ds, link, i); err != nil {
 			return err
 		}

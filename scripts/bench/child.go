@@ -47,6 +47,7 @@ type s3Tuning struct {
 type childReport struct {
 	Result   engine.Result `json:"result"`
 	PeakKiB  int64         `json:"peakKiB"` // VmHWM
+	Wrote    int64         `json:"wrote"`   // bytes written (wchar), before this report
 	ErrorMsg string        `json:"error,omitempty"`
 }
 
@@ -70,6 +71,7 @@ func runChild() int {
 		rep.ErrorMsg = err.Error()
 	}
 	rep.PeakKiB = vmHWM()
+	rep.Wrote, _ = processWrote(os.Getpid())
 	json.NewEncoder(os.Stdout).Encode(rep)
 	return 0
 }

@@ -36,8 +36,11 @@ type config struct {
 	limited   map[string]bool
 	keep      bool
 	profile   string
-	direct    bool
-	s3        s3Tuning
+	// proxyLoopback sends loopback runs through the proxy; by default
+	// they talk to the server directly, and only the limited link's runs
+	// pass through the proxy.
+	proxyLoopback bool
+	s3            s3Tuning
 }
 
 func main() {
@@ -63,7 +66,7 @@ func parseFlags() config {
 	flag.StringVar(&datasets, "datasets", "small,large,mixed", "datasets to run")
 	flag.StringVar(&limited, "limited", "small,large", "datasets to run on the limited link too")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work folder")
-	flag.BoolVar(&cfg.direct, "direct", false, "experiment: loopback runs talk to the server directly, not through the byte-counting proxy (sent MiB then reads 0)")
+	flag.BoolVar(&cfg.proxyLoopback, "proxy-loopback", false, "experiment: loopback runs go through the byte-counting proxy too (it makes the server's work dearer)")
 	flag.StringVar(&cfg.profile, "cpuprofile", "", "folder for a CPU profile of every Avault run")
 	flag.IntVar(&cfg.s3.PartMiB, "s3-part-mib", 0, "experiment: S3 part size in MiB (0: Avault's default)")
 	flag.IntVar(&cfg.s3.MemoryMiB, "s3-memory-mib", 0, "experiment: S3 upload buffer limit in MiB (0: Avault's default)")

@@ -24,9 +24,10 @@ import (
 type App struct {
 	svc *service.Service
 
-	mu   sync.Mutex
-	ctx  context.Context // Wails' context, set at startup
-	tray interface{ Stop() }
+	mu       sync.Mutex
+	ctx      context.Context // Wails' context, set at startup
+	tray     interface{ Stop() }
+	stopping bool // Wails' shutdown has begun
 }
 
 // NewApp wraps the service for the window.
@@ -210,6 +211,9 @@ func (a *App) startup(ctx context.Context) {
 const shutdownGrace = 30 * time.Second
 
 func (a *App) shutdown(context.Context) {
+	a.mu.Lock()
+	a.stopping = true
+	a.mu.Unlock()
 	time.AfterFunc(shutdownGrace, func() {
 		slog.Warn("shutdown did not finish in time; exiting", "after", shutdownGrace)
 		os.Exit(0)
@@ -240,10 +244,32 @@ func (a *App) show() {
 }
 
 // quit ends the app cleanly: Wails runs OnShutdown and wails.Run returns.
+// quit asks Wails to end. On Linux a quit asked for from the tray can be
+// lost ("gtk_main_quit: assertion 'main_loops != NULL' failed"), so it is
+// asked again every few seconds until Wails' shutdown begins, and after
+// shutdownGrace the process exits regardless.
 func (a *App) quit() {
-	if ctx := a.wailsContext(); ctx != nil {
-		runtime.Quit(ctx)
+	ctx := a.wailsContext()
+	if ctx == nil {
+		return
 	}
+	runtime.Quit(ctx)
+	go func() {
+		deadline := time.Now().Add(shutdownGrace)
+		for time.Now().Before(deadline) {
+			time.Sleep(3 * time.Second)
+			a.mu.Lock()
+			stopping := a.stopping
+			a.mu.Unlock()
+			if stopping {
+				return // shutdown's own watchdog takes over
+			}
+			slog.Warn("quit was not taken up; asking again")
+			runtime.Quit(ctx)
+		}
+		slog.Warn("quit did not begin in time; exiting", "after", shutdownGrace)
+		os.Exit(0)
+	}()
 }
 
 func (a *App) logErr(what string, err error) {

@@ -11,31 +11,11 @@ import (
 	"github.com/avault/avault/backend/job"
 )
 
-// wallClock is a wall clock a test sets, moves and makes jump.
-type wallClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *wallClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *wallClock) set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-func (c *wallClock) add(d time.Duration) { c.set(c.now().Add(d)) }
-
 // jumpWhileUploading moves the clock by jump when the next run it sees
 // reaches UPLOADING: the run has started, named its version and is
 // sending files.
 type jumpWhileUploading struct {
-	clock *wallClock
+	clock *testClock
 
 	mu    sync.Mutex
 	jump  time.Duration
@@ -88,7 +68,7 @@ func TestWallClockJumpDuringARun(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			t0 := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
-			clock := &wallClock{t: t0}
+			clock := &testClock{t: t0}
 			s, nas := newTestServiceAt(t, clock.now)
 			jumper := &jumpWhileUploading{clock: clock}
 			s.emit = jumper
@@ -257,7 +237,7 @@ func checkRun(t *testing.T, s *Service, j job.Job, r job.Run) {
 // of the time the run has really taken.
 func TestRunClock(t *testing.T) {
 	t0 := time.Date(2026, 3, 1, 2, 0, 0, 0, time.UTC)
-	wall := &wallClock{t: t0}
+	wall := &testClock{t: t0}
 	began := time.Now() // before the run's clock starts, so at least as long ago
 	clock := runClock(wall.now)
 	if got := clock(); !got.Equal(t0) {

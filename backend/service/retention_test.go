@@ -18,7 +18,7 @@ import (
 	"github.com/avault/avault/backend/job"
 )
 
-// testClock is a clock a test moves by hand.
+// testClock is a wall clock a test sets, moves and makes jump by hand.
 type testClock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -28,6 +28,12 @@ func (c *testClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t
+}
+
+func (c *testClock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
 }
 
 func (c *testClock) add(d time.Duration) {

@@ -236,3 +236,28 @@ func TestAutostartThroughTheCommandLine(t *testing.T) {
 		t.Fatalf("entry still there after off: %v", err)
 	}
 }
+
+func TestUploadLimitThroughTheCommandLine(t *testing.T) {
+	h := newHarness(t)
+	h.must("settings", "--nas-root", h.nas)
+	if out := h.must("settings", "--upload-limit", "20Mbit"); !strings.Contains(out, "upload limit") || !strings.Contains(out, "20 Mbit/s") {
+		t.Errorf("settings after --upload-limit 20Mbit:\n%s", out)
+	}
+	for _, bad := range []string{"20", "-1M", "fast", "1KiB", "99TiB"} {
+		code, _, errOut := h.run("", "settings", "--upload-limit", bad)
+		if code != 2 && code != 1 || !strings.Contains(errOut, "upload") {
+			t.Errorf("--upload-limit %q: exit %d, %q; want a clear refusal", bad, code, errOut)
+		}
+	}
+	var st job.Settings
+	if err := json.Unmarshal([]byte(h.must("settings", "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.UploadLimit != 2_500_000 {
+		t.Errorf("after refused limits the stored one is %d, want 2500000", st.UploadLimit)
+	}
+	h.must("settings", "--upload-limit", "off")
+	if out := h.must("settings"); !strings.Contains(out, "no limit") {
+		t.Errorf("settings after --upload-limit off:\n%s", out)
+	}
+}

@@ -40,9 +40,18 @@ func cmdSettings(ctx context.Context, c *call) error {
 	nasRoot := fs.String("nas-root", "", "absolute path where the NAS share is mounted")
 	conc := fs.Int("concurrency", 0, "how many runs may go at once (1-16)")
 	transfers := fs.Int("transfers", 0, "how many files one run sends in parallel (1-64)")
+	limit := fs.String("upload-limit", "", "cap on the bytes all runs send per second: e.g. 20Mbit, 2MiB or 500KiB; 0 for none")
 	keyStore := fs.String("key-store", "", "where to keep the data key: keyring, or file (a 0600 file in the data folder, for machines without a keyring)")
 	if _, err := c.parse(fs, c.args); err != nil {
 		return err
+	}
+	var uploadLimit int64
+	if *limit != "" {
+		n, err := job.ParseRate(*limit)
+		if err != nil {
+			return usagef("--upload-limit: %v", err)
+		}
+		uploadLimit = n
 	}
 	svc, err := c.service(ctx)
 	if err != nil {
@@ -71,6 +80,9 @@ func cmdSettings(ctx context.Context, c *call) error {
 		if *transfers != 0 {
 			st.TransfersPerRun = *transfers
 		}
+		if *limit != "" {
+			st.UploadLimit = uploadLimit
+		}
 		if st, err = svc.UpdateSettings(st); err != nil {
 			return err
 		}
@@ -79,6 +91,7 @@ func cmdSettings(ctx context.Context, c *call) error {
 		kv(w, [2]string{"NAS root", orDash(st.NASRoot)},
 			[2]string{"concurrent runs", strconv.Itoa(st.WorkerConcurrency)},
 			[2]string{"transfers per run", strconv.Itoa(st.TransfersPerRun)},
+			[2]string{"upload limit", job.FormatRate(st.UploadLimit)},
 			[2]string{"key kept in", string(st.KeySource)},
 			[2]string{"notifications", string(st.Notifications)})
 	})

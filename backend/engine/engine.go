@@ -18,6 +18,8 @@ import (
 	"log/slog"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
 )
@@ -53,6 +55,11 @@ type Options struct {
 	// uploads must wait until a given time (a daily upload cap) and the
 	// same file tried again. nil means DefaultPauseFor.
 	PauseFor func(err error, now time.Time) (until time.Time, ok bool)
+	// UploadLimit, when set, paces the file bytes that uploads give the
+	// destination; one limiter shared by several runs caps them together.
+	// Server-side copies, manifests and reading for hashes are not paced.
+	// nil means no limit.
+	UploadLimit *rate.Limiter
 }
 
 // Request is one run of a job.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // hashReader gives a destination the first size bytes of an open file and
@@ -23,6 +26,11 @@ type hashReader struct {
 	size int64
 	off  int64 // position for Read and Seek
 
+	// lim, when set, paces what the destination reads (the upload limit);
+	// ctx ends a wait for it.
+	lim *rate.Limiter
+	ctx context.Context
+
 	mu       sync.Mutex
 	hashed   int64 // bytes [0, hashed) went into the hash
 	sha      hash.Hash
@@ -34,8 +42,21 @@ func newHashReader(f *os.File, size int64) *hashReader {
 	return &hashReader{f: f, size: size, sha: sha256.New()}
 }
 
-// Read reads from the current position, never past size.
+// throttled makes the reader wait for lim before giving bytes to the
+// destination, so that the bytes it sends stay under the upload limit.
+func (h *hashReader) throttled(ctx context.Context, lim *rate.Limiter) *hashReader {
+	h.ctx, h.lim = ctx, lim
+	return h
+}
+
+// Read reads from the current position, never past size. Under an upload
+// limit it reads at most a burst at a time, so that bytes leave evenly.
 func (h *hashReader) Read(p []byte) (int, error) {
+	if h.lim != nil && h.lim.Limit() != rate.Inf {
+		if b := h.lim.Burst(); len(p) > b {
+			p = p[:b]
+		}
+	}
 	n, err := h.ReadAt(p, h.off)
 	h.off += int64(n)
 	if err == io.EOF && n > 0 {
@@ -46,8 +67,13 @@ func (h *hashReader) Read(p []byte) (int, error) {
 
 // ReadAt reads from off, never past size, as io.ReaderAt says. It may be
 // called concurrently. A file that shrank ends early: the destination sees
-// a short body and fails the Put.
+// a short body and fails the Put. Under an upload limit it first waits
+// until the bytes may be sent.
 func (h *hashReader) ReadAt(p []byte, off int64) (int, error) {
+	return h.readAt(p, off, true)
+}
+
+func (h *hashReader) readAt(p []byte, off int64, paced bool) (int, error) {
 	if off < 0 {
 		return 0, errors.New("negative offset")
 	}
@@ -57,6 +83,11 @@ func (h *hashReader) ReadAt(p []byte, off int64) (int, error) {
 	short := false
 	if rest := h.size - off; int64(len(p)) > rest {
 		p, short = p[:rest], true
+	}
+	if paced {
+		if err := h.wait(len(p)); err != nil {
+			return 0, err
+		}
 	}
 	n, err := h.f.ReadAt(p, off)
 	h.feed(p[:n], off)
@@ -88,6 +119,24 @@ func (h *hashReader) Seek(offset int64, whence int) (int64, error) {
 	}
 	h.off = abs
 	return abs, nil
+}
+
+// wait takes n bytes from the upload limit, a burst at a time.
+func (h *hashReader) wait(n int) error {
+	if h.lim == nil || h.lim.Limit() == rate.Inf {
+		return nil
+	}
+	for n > 0 {
+		step := min(n, h.lim.Burst())
+		if err := h.lim.WaitN(h.ctx, step); err != nil {
+			if h.ctx.Err() != nil {
+				return h.ctx.Err()
+			}
+			return err
+		}
+		n -= step
+	}
+	return nil
 }
 
 // feed hashes the part of b (read at off) that continues the hashed prefix.
@@ -125,7 +174,7 @@ func (h *hashReader) complete() error {
 		if at >= h.size {
 			return nil
 		}
-		n, err := h.ReadAt(*bp, at)
+		n, err := h.readAt(*bp, at, false) // not sent: not paced
 		if n == 0 && err == io.EOF {
 			return fmt.Errorf("the file ended after %d of %d bytes", at, h.size)
 		}

@@ -131,7 +131,7 @@ func (r *runner) uploadOnce(ctx context.Context, t *task) (*manifest.Entry, erro
 		return nil, &fileError{reason: "it is no longer a regular file"}
 	}
 	size := before.Size()
-	hr := newHashReader(f, size)
+	hr := newHashReader(f, size).throttled(ctx, r.o.UploadLimit)
 	var sent atomic.Int64
 	res, err := r.pending.Put(ctx, t.item.Path, hr, size, func(n int64) {
 		sent.Add(n)

@@ -32,6 +32,11 @@ type Settings struct {
 	WorkerConcurrency int `json:"workerConcurrency"`
 	// TransfersPerRun is how many files one run sends in parallel (default 4).
 	TransfersPerRun int `json:"transfersPerRun"`
+	// UploadLimit caps the bytes per second that all runs together send
+	// (0: no limit), so that a backup leaves room on a home uplink.
+	// Server-side copies of unchanged files are not counted: they send no
+	// file bytes.
+	UploadLimit int64 `json:"uploadLimit"`
 	// KeySource is where the data key is kept (default keyring).
 	KeySource KeySource `json:"keySource"`
 	// Notifications says when to notify (default failures).
@@ -62,6 +67,10 @@ const (
 	DefaultTransfersPerRun   = 4
 	MaxWorkerConcurrency     = 16
 	MaxTransfersPerRun       = 64
+	// MinUploadLimit and MaxUploadLimit bound a set UploadLimit, in bytes
+	// per second: 8 KiB/s (64 kbit/s) to 10 GiB/s.
+	MinUploadLimit int64 = 8 << 10
+	MaxUploadLimit int64 = 10 << 30
 )
 
 // WithDefaults returns s with every zero field set to its default.

@@ -119,6 +119,9 @@ func (s *Settings) Validate() error {
 	if s.TransfersPerRun < 0 || s.TransfersPerRun > MaxTransfersPerRun {
 		p.add("transfersPerRun", "must be between 1 and %d", MaxTransfersPerRun)
 	}
+	if s.UploadLimit != 0 && (s.UploadLimit < MinUploadLimit || s.UploadLimit > MaxUploadLimit) {
+		p.add("uploadLimit", "must be 0 (no limit) or between %s and %s", FormatRate(MinUploadLimit), FormatRate(MaxUploadLimit))
+	}
 	switch s.KeySource {
 	case "", KeySourceKeyring, KeySourceFile:
 	default:

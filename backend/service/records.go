@@ -265,6 +265,7 @@ func (s *Service) UpdateSettings(st job.Settings) (job.Settings, error) {
 	if err := s.store.PutSettings(st); err != nil {
 		return job.Settings{}, err
 	}
+	setUploadLimit(s.upload, st.UploadLimit)
 	s.changed("settings")
 	return s.Settings()
 }

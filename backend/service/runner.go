@@ -272,11 +272,13 @@ func (s *Service) runEngine(t *task, run *job.Run) (engine.Result, error) {
 	}
 	defer dest.Close()
 	req := engine.Request{Job: j, RunID: run.ID, Source: src, Dest: dest, Started: run.StartedAt}
+	setUploadLimit(s.upload, st.UploadLimit)
 	opts := engine.Options{
-		Transfers:  st.TransfersPerRun,
-		Now:        runClock(s.now),
-		Logger:     s.log.With("job", j.Name, "run", run.ID),
-		OnProgress: func(p engine.Progress) { s.progress(t, p) },
+		Transfers:   st.TransfersPerRun,
+		UploadLimit: s.upload,
+		Now:         runClock(s.now),
+		Logger:      s.log.With("job", j.Name, "run", run.ID),
+		OnProgress:  func(p engine.Progress) { s.progress(t, p) },
 		OnStatus: func(status job.Status) {
 			// The final status is recorded with the result, ROTATING with
 			// what was committed.

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/job/nasroot"
@@ -73,6 +75,9 @@ type Service struct {
 	sched *schedule.Scheduler
 	now   func() time.Time
 	stop  context.CancelFunc
+	// upload paces the file bytes of every run together (the upload limit
+	// setting).
+	upload *rate.Limiter
 
 	keyMu sync.Mutex
 	key   keyState
@@ -121,7 +126,10 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, now: o.Now}
+	s := &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, now: o.Now, upload: newUploadLimiter()}
+	if cur, err := st.GetSettings(); err == nil {
+		setUploadLimit(s.upload, cur.UploadLimit)
+	}
 	s.kinds = s.newRegistry()
 	s.runs = newRunner(s)
 	if o.Schedules {

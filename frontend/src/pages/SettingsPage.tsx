@@ -4,6 +4,7 @@ import { useAction, useQuery } from '../api/hooks'
 import { ErrorBox } from '../components/ErrorBox'
 import { notify } from '../components/Notices'
 import { Button, Card, Checkbox, Field, inputClass, Loading } from '../components/ui'
+import { speed } from '../lib/format'
 import { getTheme, setTheme, type Theme } from '../lib/theme'
 
 // SettingsPage edits the application-wide settings, where the data key
@@ -22,6 +23,17 @@ export default function SettingsPage() {
       <ThemeCard />
     </div>
   )
+}
+
+// mbit turns bytes per second into megabits per second, as internet
+// connections are sold, to two decimals.
+function mbit(bytesPerSec: number | undefined): number {
+  return bytesPerSec ? Math.round((bytesPerSec * 8) / 10_000) / 100 : 0
+}
+
+function uploadLimitReading(bytesPerSec: number | undefined): string {
+  if (!bytesPerSec) return 'Now: no limit.'
+  return `Now: ${mbit(bytesPerSec)} Mbit/s, which is ${speed(bytesPerSec)}.`
 }
 
 function SettingsForm({ initial }: { initial: Settings }) {
@@ -52,6 +64,22 @@ function SettingsForm({ initial }: { initial: Settings }) {
               {(p) => <input {...p} type="number" min={1} max={64} value={s.transfersPerRun} onChange={(e) => set('transfersPerRun', Number(e.target.value))} className={inputClass} />}
             </Field>
           </div>
+          <Field
+            label="Upload limit (Mbit/s)"
+            hint={`What all backups together may send per second, so that a backup leaves room on your internet connection; 0 for no limit. ${uploadLimitReading(s.uploadLimit)} Unchanged files copied on the destination's side do not count.`}
+          >
+            {(p) => (
+              <input
+                {...p}
+                type="number"
+                min={0}
+                step="any"
+                value={mbit(s.uploadLimit)}
+                onChange={(e) => set('uploadLimit', Math.round(Math.max(0, Number(e.target.value) || 0) * 125_000))}
+                className={inputClass}
+              />
+            )}
+          </Field>
           <Field label="Notifications" hint="When a desktop notification tells you how a backup ended.">
             {(p) => (
               <select {...p} value={s.notifications} onChange={(e) => set('notifications', e.target.value)} className={inputClass}>

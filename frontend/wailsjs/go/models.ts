@@ -570,6 +570,7 @@ export namespace job {
 	    nasRoot: string;
 	    workerConcurrency: number;
 	    transfersPerRun: number;
+	    uploadLimit: number;
 	    keySource: string;
 	    notifications: string;
 	    startHidden: boolean;
@@ -589,6 +590,7 @@ export namespace job {
 	        this.nasRoot = source["nasRoot"];
 	        this.workerConcurrency = source["workerConcurrency"];
 	        this.transfersPerRun = source["transfersPerRun"];
+	        this.uploadLimit = source["uploadLimit"];
 	        this.keySource = source["keySource"];
 	        this.notifications = source["notifications"];
 	        this.startHidden = source["startHidden"];

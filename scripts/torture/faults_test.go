@@ -260,17 +260,23 @@ func sortedStrings(s []string) []string {
 	return s
 }
 
-// sourceGone runs the job, does act once the upload has begun, and checks
-// the outcome: the run FAILED, and no older version deleted or damaged.
-// It returns 1 when all is well, else 0, and leaves a note in c.lastNote.
+// sourceGone runs the job under an upload limit, does act once the
+// upload has begun, and checks the outcome: the run FAILED, and no older
+// version deleted or damaged. It returns 1 when all is well, else 0, and leaves a note in c.lastNote.
 func (c *campaign) sourceGone(name string, act func() error) int {
 	c.t.Helper()
 	t := c.t
 	vsBefore := c.versions()
 	before := runIDs(c.history())
 	snap := c.src.snapshot()
+	// The upload limit stretches the transfer to about two seconds, so
+	// that the share goes away while files are still being read however
+	// fast this machine is, and not after the run has read everything.
+	limit := max(c.src.bytes()/2, 64<<10)
+	c.w.mustOK("settings", "--upload-limit", fmt.Sprintf("%dKiB", limit>>10))
 	var actErr error
 	k, err := c.w.runAndAct(c.jobID, uploading, 30*time.Millisecond, func() { actErr = act() })
+	c.w.mustOK("settings", "--upload-limit", "0")
 	if err != nil {
 		t.Fatal(err)
 	}

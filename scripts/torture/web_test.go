@@ -188,6 +188,8 @@ func TestHostileWeb(t *testing.T) {
 		{"UpdateSettings", fmt.Sprintf(`[{"nasRoot":%q,"transfersPerRun":100000}]`, w.nas)},
 		{"UpdateSettings", fmt.Sprintf(`[{"nasRoot":%q,"webhookUrl":"javascript:alert(1)"}]`, w.nas)},
 		{"UpdateSettings", fmt.Sprintf(`[{"nasRoot":%q,"keySource":"bogus"}]`, w.nas)},
+		{"UpdateSettings", fmt.Sprintf(`[{"nasRoot":%q,"uploadLimit":-1}]`, w.nas)},
+		{"UpdateSettings", fmt.Sprintf(`[{"nasRoot":%q,"uploadLimit":1e30}]`, w.nas)},
 		{"SetKeySource", `["bogus"]`},
 		{"BrowseNAS", `["../.."]`},
 		{"BrowseNAS", `["/../../etc"]`},

@@ -31,6 +31,7 @@ type config struct {
 	rclone    string
 	versitygw string
 	transfers int
+	repeat    int
 	limitMbit float64
 	datasets  map[string]bool
 	limited   map[string]bool
@@ -62,6 +63,7 @@ func parseFlags() config {
 	flag.StringVar(&cfg.rclone, "rclone", "", "rclone binary (default: .cache/bin/rclone, then $PATH)")
 	flag.StringVar(&cfg.versitygw, "versitygw", "", "versitygw binary (default: as the S3 tests find it)")
 	flag.IntVar(&cfg.transfers, "transfers", 4, "parallel transfers for both tools")
+	flag.IntVar(&cfg.repeat, "repeat", 3, "rounds of each tool's first backup of the small and large datasets on loopback, whose median is reported (the server's CPU time varies from run to run)")
 	flag.Float64Var(&cfg.limitMbit, "limit-mbit", 50, "bandwidth of the limited link, Mbit/s each way; 0 skips the limited runs")
 	flag.StringVar(&datasets, "datasets", "small,large,mixed", "datasets to run")
 	flag.StringVar(&limited, "limited", "small,large", "datasets to run on the limited link too")

@@ -40,6 +40,7 @@ func storageConfig(d job.Destination, secret storage.Secret) storage.Config {
 	switch d.Kind {
 	case job.KindLocal:
 		cfg.Root = filepath.Join(d.RemoteID, filepath.FromSlash(d.FolderPath))
+		cfg.Options = withOption(d.Options, local.OptionRequireMarker, "true")
 	case job.KindS3:
 		cfg.Bucket, cfg.Prefix = d.RemoteID, d.FolderPath
 	default:

@@ -9,6 +9,8 @@ import (
 	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/job/nasroot"
+	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/storage/local"
 	"github.com/avault/avault/backend/store"
 )
 
@@ -128,6 +130,7 @@ func (s *Service) CreateDestination(d job.Destination) (job.Destination, error) 
 	}
 	out, err := s.store.CreateDestination(d)
 	if err == nil {
+		s.markLocal(out)
 		s.changed("destinations")
 	}
 	return out, err
@@ -141,9 +144,24 @@ func (s *Service) UpdateDestination(d job.Destination) (job.Destination, error) 
 	}
 	out, err := s.store.UpdateDestination(d)
 	if err == nil {
+		s.markLocal(out)
 		s.changed("destinations")
 	}
 	return out, err
+}
+
+// markLocal writes the marker into a local destination's folder as it is
+// saved (see local.MarkerName), so that a run can later tell the disk's
+// own folder from the empty mount point of an unmounted disk. A folder
+// that cannot be marked now (not there yet, read-only) is logged: the
+// first run says what is wrong, and saving again marks it.
+func (s *Service) markLocal(d job.Destination) {
+	if d.Kind != job.KindLocal {
+		return
+	}
+	if err := local.Mark(storageConfig(d, storage.Secret{}).Root); err != nil {
+		s.log.Warn("could not mark the destination folder", "destination", d.Name, "error", err)
+	}
 }
 
 // DeleteDestination removes a destination. It is refused, naming them,

@@ -11,6 +11,7 @@ import (
 
 	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/storage/local"
 )
 
 // recorder keeps every event the service emits.
@@ -192,5 +193,50 @@ func TestMissingSourceFailsTheRun(t *testing.T) {
 	done := waitFinal(t, s, run.ID)
 	if done.Status != job.StatusFailed || !strings.Contains(done.ErrorMessage, "mounted") {
 		t.Fatalf("run = %s %q, want FAILED mentioning the mount", done.Status, done.ErrorMessage)
+	}
+}
+
+// TestUnmountedLocalDiskIsNotWrittenTo checks that a run to a local
+// destination whose disk is not mounted (its folder an empty mount point)
+// fails saying so and writes nothing there, and that saving the
+// destination again marks the folder.
+func TestUnmountedLocalDiskIsNotWrittenTo(t *testing.T) {
+	s, nas := newTestService(t)
+	j, disk := localJob(t, s, nas, 5)
+	if _, err := os.Stat(filepath.Join(disk, local.MarkerName)); err != nil {
+		t.Fatalf("saving the destination did not mark its folder: %v", err)
+	}
+	run, _ := s.RunJob(j.ID, job.TriggerManual)
+	if done := waitFinal(t, s, run.ID); done.Status != job.StatusSuccess {
+		t.Fatalf("first run: %s %q", done.Status, done.ErrorMessage)
+	}
+
+	// The disk goes away: its mount point is an empty folder again.
+	if err := os.Rename(disk, disk+"-unmounted"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(disk, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run, _ = s.RunJob(j.ID, job.TriggerManual)
+	done := waitFinal(t, s, run.ID)
+	if done.Status != job.StatusFailed || !strings.Contains(done.ErrorMessage, "is its disk mounted?") {
+		t.Fatalf("a run to an unmounted disk: %s %q; want FAILED asking whether the disk is mounted", done.Status, done.ErrorMessage)
+	}
+	if entries, _ := os.ReadDir(disk); len(entries) != 0 {
+		t.Fatalf("the run wrote %d entries into the empty mount point", len(entries))
+	}
+
+	// Meant to be empty: saving the destination again marks it.
+	d, err := s.store.GetDestination(j.DestinationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateDestination(d); err != nil {
+		t.Fatal(err)
+	}
+	run, _ = s.RunJob(j.ID, job.TriggerManual)
+	if done := waitFinal(t, s, run.ID); done.Status != job.StatusSuccess {
+		t.Fatalf("after saving again: %s %q", done.Status, done.ErrorMessage)
 	}
 }

@@ -143,6 +143,60 @@ func TestDiskFull(t *testing.T) {
 		Note: fmt.Sprintf("history says %q; the older version verified and restored unchanged; the next run succeeded and left nothing behind", shorten(w, run.ErrorMessage))})
 }
 
+// TestDestinationUnmounted backs up to a local destination on a "disk"
+// (a folder bind-mounted at the destination's path), then unmounts it, as
+// when a USB disk is not plugged in: the mount point is an empty folder
+// on the system disk. The run must fail asking whether the disk is
+// mounted and write nothing there; once the disk is back, the versions on
+// it must be intact and the next run must succeed.
+func TestDestinationUnmounted(t *testing.T) {
+	t.Parallel()
+	defer elapsed("faults destination unmounted", time.Now())
+	w := newWorld(t)
+	tg := newLocalTarget(t, w)
+	disk := filepath.Join(w.dir, "usb-disk")
+	if err := os.MkdirAll(disk, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mount := func() {
+		if out, err := exec.Command("mount", "--bind", disk, tg.dir).CombinedOutput(); err != nil {
+			report.addCheck("faults", "bind-mount a folder", false, "skipped: "+strings.TrimSpace(string(out)))
+			t.Skipf("cannot bind-mount (needs root): %v: %s", err, out)
+		}
+	}
+	mount()
+	t.Cleanup(func() { exec.Command("umount", "-l", tg.dir).Run() })
+	c := newCampaign(t, w, tg, treeSpec{Small: 40, Medium: 2}, 2)
+	c.runOK()
+	c.src.mutate(0.2)
+	c.runOK()
+	vsBefore, _ := c.checkVersions("before")
+	if out, err := exec.Command("umount", tg.dir).CombinedOutput(); err != nil {
+		t.Fatalf("unmounting: %v: %s", err, out)
+	}
+	good := 0
+	run, k := c.runExpectFail("disk unmounted")
+	refused := run.Status == job.StatusFailed && strings.Contains(run.ErrorMessage, "is its disk mounted?")
+	if !refused {
+		t.Errorf("a run to the unmounted disk: exit %d, %s %q; want FAILED asking whether the disk is mounted", k.code, run.Status, run.ErrorMessage)
+	}
+	entries, _ := os.ReadDir(tg.dir)
+	if len(entries) != 0 {
+		t.Errorf("the run wrote %d entries into the empty mount point on the system disk", len(entries))
+	}
+	mount()
+	kept := countKept(vsBefore, c.versions())
+	if c.recheckAll("disk back") && refused && len(entries) == 0 && kept == len(vsBefore) {
+		good++
+	}
+	if c.recoverRun("disk mounted again", c.versions()) {
+		good++
+	}
+	report.addFault(FaultRow{Scenario: "local destination disk unmounted (a bind mount taken away)", Injected: 1, Runs: 2, Good: good,
+		Note: fmt.Sprintf("history says %q; nothing written to the mount point; %d of %d versions on the disk verified afterwards; the next run succeeded",
+			shorten(w, run.ErrorMessage), kept, len(vsBefore))})
+}
+
 // runExpectFail runs the job, which must fail (exit 1), and returns its
 // history row.
 func (c *campaign) runExpectFail(when string) (job.Run, killed) {

@@ -16,6 +16,13 @@ func Kind() storage.Kind {
 		Fields: []storage.Field{
 			{Key: "root", Label: "Folder", Help: "Absolute path of an existing folder, e.g. /media/backup or E:\\Backups", Required: true},
 		},
-		Open: func(_ context.Context, cfg storage.Config) (storage.Destination, error) { return New(cfg.Root) },
+		Open: func(_ context.Context, cfg storage.Config) (storage.Destination, error) {
+			d, err := New(cfg.Root)
+			if err != nil {
+				return nil, err
+			}
+			d.RequireMarker = cfg.Options[OptionRequireMarker] == "true"
+			return d, nil
+		},
 	}
 }

@@ -43,6 +43,9 @@ const (
 type Dest struct {
 	dir  string // the root folder as the user gave it, for messages
 	root *os.Root
+	// RequireMarker makes Begin refuse a folder without MarkerName and
+	// without versions (see MarkerName).
+	RequireMarker bool
 }
 
 // New opens the destination folder dir, which must be an absolute path to
@@ -96,6 +99,11 @@ func (d *Dest) Begin(ctx context.Context, name string, owner storage.Owner) (sto
 	}
 	if err := storage.ValidateName(name); err != nil {
 		return nil, err
+	}
+	if d.RequireMarker {
+		if err := d.checkMarker(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := d.root.Lstat(name); err == nil {
 		return nil, storage.NewError(storage.ErrExists, fmt.Sprintf("version %s already exists in %s", name, d.dir), nil)

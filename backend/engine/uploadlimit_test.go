@@ -38,8 +38,7 @@ func TestUploadLimitPacesUploads(t *testing.T) {
 		}
 	}
 
-	lim.SetBurst(16 << 10)
-	lim.SetLimit(8 << 10) // 512 KiB would take a minute
+	lim = rate.NewLimiter(8<<10, 16<<10) // full; 512 KiB would take a minute
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	res = e.runCtx(ctx, Options{UploadLimit: lim})

@@ -14,7 +14,7 @@ func Kind() storage.Kind {
 		Title:       "Local folder",
 		Description: "A folder on another disk, a USB drive or a second NAS mounted on this computer.",
 		Fields: []storage.Field{
-			{Key: "root", Label: "Folder", Help: "Absolute path of an existing folder, e.g. /media/backup or E:\\Backups", Required: true},
+			{Key: "root", Label: "Folder", Help: "Absolute path of an existing folder, e.g. /media/backup or E:\\Backups; Avault puts a small marker file in it, to notice when the disk is not mounted", Required: true},
 		},
 		Open: func(_ context.Context, cfg storage.Config) (storage.Destination, error) {
 			d, err := New(cfg.Root)

@@ -112,7 +112,7 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
 
         {d.kind === 'local' && (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Folder" hint="Absolute path of an existing folder, e.g. /media/backup or E:\Backups.">
+            <Field label="Folder" hint="Absolute path of an existing folder, e.g. /media/backup or E:\Backups. Avault puts a small marker file in it, to notice when the disk is not mounted.">
               {(p) => (
                 <div className="flex gap-2">
                   <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} placeholder="/media/backup" className={inputClass} />

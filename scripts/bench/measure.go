@@ -266,9 +266,14 @@ func (b *bench) rclone(args []string) (measurement, error) {
 	return m, nil
 }
 
-// timed runs cmd, measuring its wall time, its peak memory and the bytes
+// timed runs cmd after a sync, measuring its wall time, its peak memory and the bytes
 // it sent through the proxy.
 func (b *bench) timed(cmd *exec.Cmd) (measurement, error) {
+	// The previous run's files are written out first, untimed: otherwise
+	// their write-back (tens of thousands of small files for the small
+	// datasets) takes CPU from whichever run comes next, and a tool's
+	// rounds grow slower one after another.
+	syscall.Sync()
 	b.px.reset()
 	server := processCPU(b.srv.PID())
 	start := time.Now()

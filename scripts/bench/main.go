@@ -20,6 +20,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/avault/avault/backend/storage/s3/s3test"
@@ -28,6 +29,7 @@ import (
 type config struct {
 	scale     float64
 	work      string
+	serverDir string
 	rclone    string
 	versitygw string
 	transfers int
@@ -60,6 +62,7 @@ func parseFlags() config {
 	var datasets, limited string
 	flag.Float64Var(&cfg.scale, "scale", 1, "dataset size factor: 1 is 10,000 small files, 4 × 256 MiB, 50,000 mixed; 0.1 for a quick run")
 	flag.StringVar(&cfg.work, "work", "", "folder for datasets and the server's data (default: a new temporary folder)")
+	flag.StringVar(&cfg.serverDir, "server-dir", "", "folder for the S3 server's objects (default: a new folder in /dev/shm when it is a tmpfs, else in -work)")
 	flag.StringVar(&cfg.rclone, "rclone", "", "rclone binary (default: .cache/bin/rclone, then $PATH)")
 	flag.StringVar(&cfg.versitygw, "versitygw", "", "versitygw binary (default: as the S3 tests find it)")
 	flag.IntVar(&cfg.transfers, "transfers", 4, "parallel transfers for both tools")
@@ -105,7 +108,14 @@ func run(cfg config) error {
 	if !cfg.keep {
 		defer os.RemoveAll(cfg.work)
 	}
-	srv, err := s3test.StartServer(cfg.versitygw, cfg.work, s3test.Options{TLS: true})
+	serverDir, err := serverFolder(cfg)
+	if err != nil {
+		return err
+	}
+	if !cfg.keep {
+		defer os.RemoveAll(serverDir)
+	}
+	srv, err := s3test.StartServer(cfg.versitygw, serverDir, s3test.Options{TLS: true})
 	if err != nil {
 		return err
 	}
@@ -115,8 +125,8 @@ func run(cfg config) error {
 		return err
 	}
 	b := &bench{cfg: cfg, srv: srv, px: px, endpoint: "https://" + px.addr(), started: time.Date(2026, 1, 1, 2, 0, 0, 0, time.UTC)}
-	fmt.Printf("Avault vs rclone %s, %d transfers, versitygw over HTTPS on 127.0.0.1, scale %.2f, work %s\n\n",
-		rcloneVersion(cfg.rclone), cfg.transfers, cfg.scale, cfg.work)
+	fmt.Printf("Avault vs rclone %s, %d transfers, versitygw over HTTPS on 127.0.0.1 keeping objects in %s, scale %.2f, work %s\n\n",
+		rcloneVersion(cfg.rclone), cfg.transfers, serverDir, cfg.scale, cfg.work)
 	if cfg.s3 != (s3Tuning{}) {
 		fmt.Printf("Experiment: S3 destination tuned %+v\n\n", cfg.s3)
 	}
@@ -130,6 +140,22 @@ func run(cfg config) error {
 	}
 	b.summary(os.Stdout)
 	return nil
+}
+
+// serverFolder returns where the S3 server keeps its objects. A real
+// server's disk is not the client's cost, and on the bench's own disk
+// (ext4 with online discard here) every round of tens of thousands of
+// small objects made the next one slower for both tools; a tmpfs keeps
+// the rounds comparable.
+func serverFolder(cfg config) (string, error) {
+	if cfg.serverDir != "" {
+		return cfg.serverDir, os.MkdirAll(cfg.serverDir, 0o700)
+	}
+	var st syscall.Statfs_t
+	if err := syscall.Statfs("/dev/shm", &st); err == nil && st.Type == 0x01021994 { // TMPFS_MAGIC
+		return os.MkdirTemp("/dev/shm", "avault-bench-s3-")
+	}
+	return cfg.work, nil
 }
 
 func findTools(cfg *config) error {

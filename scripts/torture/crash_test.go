@@ -154,13 +154,16 @@ func crashCampaign(t *testing.T, kind string) {
 }
 
 // killRound changes the source, starts a run, kills it at the aimed
-// moment (trying again, up to five times, when the run ends first), checks
-// the state left behind, and runs the job again.
+// moment (trying again, up to five times, when the run ends first, the
+// last time as the upload starts), checks the state left behind, and runs
+// the job again.
 func (c *campaign) killRound(n int, a aim) {
 	c.t.Helper()
 	for attempt := 1; attempt <= 6; attempt++ {
 		if attempt == 6 {
-			a = aims[1] // the last try aims where a kill cannot miss: the upload's start
+			// The last try aims where a kill cannot miss: the moment the
+			// upload starts, without a delay that a fast run could outlast.
+			a = aim{"scan", func(*campaign) (trigger, time.Duration) { return uploading, 0 }}
 		}
 		c.src.mutate(0.3)
 		if big := c.spec.scaled().BigBytes; big > 0 && c.rnd.IntN(3) == 0 {

@@ -272,7 +272,6 @@ func (s *Service) runEngine(t *task, run *job.Run) (engine.Result, error) {
 	}
 	defer dest.Close()
 	req := engine.Request{Job: j, RunID: run.ID, Source: src, Dest: dest, Started: run.StartedAt}
-	setUploadLimit(s.upload, st.UploadLimit)
 	opts := engine.Options{
 		Transfers:   st.TransfersPerRun,
 		UploadLimit: s.upload,

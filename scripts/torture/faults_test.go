@@ -104,12 +104,18 @@ func mountTmpfs(t *testing.T, dir, size string) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput()
-	if err != nil {
-		report.addCheck("faults", "mount a tmpfs at "+filepath.Base(dir), false, "skipped: "+strings.TrimSpace(string(out)))
-		t.Skipf("cannot mount a tmpfs (needs root): %v: %s", err, out)
-	}
+	mountOrSkip(t, "a tmpfs at "+filepath.Base(dir), "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir)
 	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
+}
+
+// mountOrSkip runs mount with args, or skips the test (and says so in the
+// report) where mounting is not allowed.
+func mountOrSkip(t *testing.T, what string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command("mount", args...).CombinedOutput(); err != nil {
+		report.addCheck("faults", "mount "+what, false, "skipped: "+strings.TrimSpace(string(out)))
+		t.Skipf("cannot mount %s (needs root): %v: %s", what, err, out)
+	}
 }
 
 // TestDiskFull backs up into a 2 MiB tmpfs: a version that fits, then a
@@ -158,12 +164,7 @@ func TestDestinationUnmounted(t *testing.T) {
 	if err := os.MkdirAll(disk, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	mount := func() {
-		if out, err := exec.Command("mount", "--bind", disk, tg.dir).CombinedOutput(); err != nil {
-			report.addCheck("faults", "bind-mount a folder", false, "skipped: "+strings.TrimSpace(string(out)))
-			t.Skipf("cannot bind-mount (needs root): %v: %s", err, out)
-		}
-	}
+	mount := func() { mountOrSkip(t, "a folder with --bind", "--bind", disk, tg.dir) }
 	mount()
 	t.Cleanup(func() { exec.Command("umount", "-l", tg.dir).Run() })
 	c := newCampaign(t, w, tg, treeSpec{Small: 40, Medium: 2}, 2)
@@ -326,7 +327,7 @@ func (c *campaign) sourceGone(name string, act func() error) int {
 	// The upload limit stretches the transfer to about two seconds, so
 	// that the share goes away while files are still being read however
 	// fast this machine is, and not after the run has read everything.
-	limit := max(c.src.bytes()/2, 64<<10)
+	limit := max(snap.bytes()/2, 64<<10)
 	c.w.mustOK("settings", "--upload-limit", fmt.Sprintf("%dKiB", limit>>10))
 	var actErr error
 	k, err := c.w.runAndAct(c.jobID, uploading, 30*time.Millisecond, func() { actErr = act() })

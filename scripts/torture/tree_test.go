@@ -148,20 +148,6 @@ func (s *source) files() []string {
 	return out
 }
 
-// bytes is the size of every regular file in the tree.
-func (s *source) bytes() int64 {
-	var n int64
-	filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
-		}
-		return nil
-	})
-	return n
-}
-
 // snapshot is what a tree held: path → size and SHA-256.
 type snapshot map[string]string
 

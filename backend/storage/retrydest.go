@@ -191,3 +191,89 @@ func (c retryCopier) CopyFrom(ctx context.Context, fromVersion, fromPath, toPath
 		return c.c.CopyFrom(ctx, fromVersion, fromPath, toPath, size)
 	})
 }
+
+// Files returns d's Files behind the same retries, or nil when d has none.
+func (d *retryDest) Files() Files {
+	f := FilesOf(d.d)
+	if f == nil {
+		return nil
+	}
+	return &retryFiles{f: f, r: d.r}
+}
+
+// retryFiles retries each Files call. A Move or Delete whose first answer
+// was lost finds nothing to act on when tried again: that counts as done.
+type retryFiles struct {
+	f Files
+	r *retrier
+}
+
+func (f *retryFiles) Put(ctx context.Context, p string, r io.Reader, size int64, progress func(int64)) (PutResult, error) {
+	body := rewinder(r, size)
+	if body == nil {
+		return f.f.Put(ctx, p, r, size, progress)
+	}
+	hw := &highWater{fn: progress}
+	return retry1(ctx, f.r, "put "+p, func(int) (PutResult, error) {
+		b, err := body()
+		if err != nil {
+			return PutResult{}, err
+		}
+		hw.restart()
+		return f.f.Put(ctx, p, b, size, hw.add)
+	})
+}
+
+func (f *retryFiles) Move(ctx context.Context, from, to string) error {
+	return f.r.do(ctx, "move "+from, func(attempt int) error {
+		return goneIsDone(attempt, f.f.Move(ctx, from, to))
+	})
+}
+
+func (f *retryFiles) Copy(ctx context.Context, from, to string) (PutResult, error) {
+	return retry1(ctx, f.r, "copy "+from, func(int) (PutResult, error) {
+		return f.f.Copy(ctx, from, to)
+	})
+}
+
+func (f *retryFiles) Delete(ctx context.Context, p string) error {
+	return f.r.do(ctx, "delete "+p, func(attempt int) error {
+		return goneIsDone(attempt, f.f.Delete(ctx, p))
+	})
+}
+
+func (f *retryFiles) Open(ctx context.Context, p string) (io.ReadCloser, error) {
+	open := func() (io.ReadCloser, error) {
+		return retry1(ctx, f.r, "open "+p, func(int) (io.ReadCloser, error) {
+			return f.f.Open(ctx, p)
+		})
+	}
+	rc, err := open()
+	if err != nil {
+		return nil, err
+	}
+	return &resumer{ctx: ctx, r: f.r, op: "read " + p, open: open, rc: rc}, nil
+}
+
+// Walk is retried from the start; fn may see a file twice then, so the
+// caller's fn must tolerate that (it collects into a map).
+func (f *retryFiles) Walk(ctx context.Context, dir string, fn func(FileInfo) error) error {
+	var fnErr error
+	err := f.r.do(ctx, "list "+dir, func(int) error {
+		err := f.f.Walk(ctx, dir, func(fi FileInfo) error {
+			if err := fn(fi); err != nil {
+				fnErr = err
+				return err
+			}
+			return nil
+		})
+		if fnErr != nil {
+			return nil // the caller's own error: not retried
+		}
+		return err
+	})
+	if fnErr != nil {
+		return fnErr
+	}
+	return err
+}

@@ -98,6 +98,7 @@ func Run(t *testing.T, open Opener, o Options) {
 		{"CancelMidUpload", s.testCancel},
 		{"Faults", s.testFaults},
 	}
+	tests = append(tests, s.filesTests()...)
 	for _, tt := range tests {
 		t.Run(tt.name, tt.fn)
 	}

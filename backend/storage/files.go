@@ -94,3 +94,9 @@ func ValidateDirPath(dir string) error {
 	}
 	return ValidateFilePath(dir)
 }
+
+// Syncer is Files that buffer writes (a disk): when Sync returns, every
+// file written, moved or deleted before it is durable.
+type Syncer interface {
+	Sync(ctx context.Context) error
+}

@@ -128,7 +128,7 @@ func (s *suite) testFilesPut(t *testing.T) {
 		file{"job/current/deep/er/still/b.bin", content(40, 70000)},
 		file{"job/current/ü ñ #%?&=+ 'q' \"d\".txt", []byte("odd")},
 		file{"job/current/large.bin", content(41, s.o.largeSize())},
-		file{"other/x.txt", []byte("x")},
+		file{"job/other/x.txt", []byte("x")},
 	)
 	for _, p := range sortedKeys(fs) {
 		putFile(t, f, p, fs[p])
@@ -140,7 +140,11 @@ func (s *suite) testFilesPut(t *testing.T) {
 		}
 	}
 	wantFiles(t, f, "job/current", current)
-	wantFiles(t, f, "", fs)
+	all := map[string][]byte{}
+	for p, data := range fs {
+		all[p[len("job/"):]] = data
+	}
+	wantFiles(t, f, "job", all)
 	wantFiles(t, f, "job/missing", nil)
 	wantFiles(t, f, "job/current/deep/er", map[string][]byte{"still/b.bin": fs["job/current/deep/er/still/b.bin"]})
 }
@@ -195,10 +199,10 @@ func (s *suite) testFilesCopy(t *testing.T) {
 	_, f := s.openFiles(t)
 	ctx := context.Background()
 	large := content(43, s.o.largeSize())
-	putFile(t, f, "v1/large.bin", large)
-	putFile(t, f, "v1/a/b.txt", []byte("bee"))
-	putFile(t, f, "j/current/a/b.txt", []byte("to be replaced"))
-	for from, to := range map[string]string{"v1/large.bin": "j/current/large.bin", "v1/a/b.txt": "j/current/a/b.txt"} {
+	putFile(t, f, "t/v1/large.bin", large)
+	putFile(t, f, "t/v1/a/b.txt", []byte("bee"))
+	putFile(t, f, "t/j/current/a/b.txt", []byte("to be replaced"))
+	for from, to := range map[string]string{"t/v1/large.bin": "t/j/current/large.bin", "t/v1/a/b.txt": "t/j/current/a/b.txt"} {
 		res, err := f.Copy(ctx, from, to)
 		if err != nil {
 			t.Fatalf("Copy(%q, %q): %v", from, to, err)
@@ -209,9 +213,9 @@ func (s *suite) testFilesCopy(t *testing.T) {
 		}
 		checkHash(t, to, res.Hash, want)
 	}
-	_, err := f.Copy(ctx, "v1/missing", "j/current/missing")
+	_, err := f.Copy(ctx, "t/v1/missing", "t/j/current/missing")
 	wantErr(t, "Copy of a missing file", err, storage.ErrNotFound)
-	wantFiles(t, f, "", map[string][]byte{
+	wantFiles(t, f, "t", map[string][]byte{
 		"v1/large.bin": large, "v1/a/b.txt": []byte("bee"),
 		"j/current/large.bin": large, "j/current/a/b.txt": []byte("bee"),
 	})
@@ -274,13 +278,13 @@ func putMany(t *testing.T, f storage.Files, dir string, fs map[string][]byte) {
 func (s *suite) testFilesInvalid(t *testing.T) {
 	_, f := s.openFiles(t)
 	ctx := context.Background()
-	putFile(t, f, "ok.txt", []byte("ok"))
+	putFile(t, f, "t/ok.txt", []byte("ok"))
 	for _, p := range []string{"", ".", "..", "../x", "/abs", "a//b", "a/./b", "a/../b", "trailing/", "nul\x00"} {
 		_, err := f.Put(ctx, p, bytes.NewReader(nil), 0, nil)
 		wantErr(t, fmt.Sprintf("Put(%q)", p), err, storage.ErrInvalid)
-		wantErr(t, fmt.Sprintf("Move(ok.txt, %q)", p), f.Move(ctx, "ok.txt", p), storage.ErrInvalid)
-		wantErr(t, fmt.Sprintf("Move(%q, x)", p), f.Move(ctx, p, "x.txt"), storage.ErrInvalid)
-		_, err = f.Copy(ctx, "ok.txt", p)
+		wantErr(t, fmt.Sprintf("Move(ok.txt, %q)", p), f.Move(ctx, "t/ok.txt", p), storage.ErrInvalid)
+		wantErr(t, fmt.Sprintf("Move(%q, x)", p), f.Move(ctx, p, "t/x.txt"), storage.ErrInvalid)
+		_, err = f.Copy(ctx, "t/ok.txt", p)
 		wantErr(t, fmt.Sprintf("Copy(ok.txt, %q)", p), err, storage.ErrInvalid)
 		wantErr(t, fmt.Sprintf("Delete(%q)", p), f.Delete(ctx, p), storage.ErrInvalid)
 		wantErr(t, fmt.Sprintf("Open(%q)", p), openErr(f, p), storage.ErrInvalid)
@@ -288,7 +292,7 @@ func (s *suite) testFilesInvalid(t *testing.T) {
 			wantErr(t, fmt.Sprintf("Walk(%q)", p), f.Walk(ctx, p, func(storage.FileInfo) error { return nil }), storage.ErrInvalid)
 		}
 	}
-	wantFiles(t, f, "", map[string][]byte{"ok.txt": []byte("ok")})
+	wantFiles(t, f, "t", map[string][]byte{"ok.txt": []byte("ok")})
 }
 
 // testFilesApart checks that plain files, a job folder with Avault's own

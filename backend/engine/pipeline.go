@@ -24,6 +24,12 @@ type task struct {
 	seq  int64
 	item scan.Item
 	prev *manifest.Entry
+	// inBase is set, in a current+history run, when the base version has
+	// the file (its copy moves to history when the file changed).
+	inBase bool
+	// gone, in a current+history run, is a file of the base version that
+	// the new version does not have; item is empty then.
+	gone *manifest.Entry
 }
 
 // outcome is what became of a scanned item. seq is the task's number, or
@@ -48,8 +54,11 @@ func (r *runner) transfer(ctx context.Context) error {
 	tasks := make(chan *task, queueLen)
 	results := make(chan outcome, queueLen)
 	var cur *cursor
-	if r.prev != nil && r.req.Job.Incremental {
+	if r.prev != nil && (r.req.Job.Incremental || r.prev.base) {
 		cur = newCursor(r.prev.manifest, r.log)
+		if r.prev.base && cur.damaged {
+			return failf(nil, "the manifest of %s, which the current folder holds, is damaged", r.prev.info.Name)
+		}
 	}
 	g.Go(func() error {
 		defer close(tasks)
@@ -108,7 +117,21 @@ func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, 
 		return send(ctx, tasks, t)
 	}
 	var seq int64
-	return scan.Walk(ctx, r.src, r.rules, func(it *scan.Item) error {
+	var gone []*manifest.Entry // base files passed by the cursor: not in the new version
+	queueGone := func() error {
+		for _, e := range gone {
+			if err := queue(&task{seq: seq, gone: e}); err != nil {
+				return err
+			}
+			seq++
+		}
+		gone = gone[:0]
+		return nil
+	}
+	if cur != nil && r.prev.base {
+		cur.onPass = func(e *manifest.Entry) { gone = append(gone, e) }
+	}
+	err := scan.Walk(ctx, r.src, r.rules, func(it *scan.Item) error {
 		switch it.Kind {
 		case scan.File:
 			r.c.filesScanned.Add(1)
@@ -116,7 +139,14 @@ func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, 
 			t := &task{seq: seq, item: *it}
 			seq++
 			if cur != nil {
-				t.prev = cur.match(it)
+				t.prev, t.inBase = cur.matchIn(it)
+				if !r.req.Job.Incremental {
+					t.prev = nil
+				}
+				t.inBase = t.inBase && r.prev.base
+			}
+			if err := queueGone(); err != nil {
+				return err
 			}
 			return queue(t)
 		case scan.Excluded:
@@ -129,6 +159,11 @@ func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, 
 		r.c.filesFailed.Add(1)
 		return send(ctx, results, outcome{seq: -1, fail: &job.FileFailure{Path: it.Path, Reason: it.Reason}})
 	})
+	if err != nil || cur == nil || !r.prev.base {
+		return err
+	}
+	cur.rest()
+	return queueGone()
 }
 
 // work transfers queued files until there are none or the run stops.
@@ -196,6 +231,7 @@ type cursor struct {
 	r       *manifest.Reader
 	cur     *manifest.Entry
 	log     *slog.Logger
+	onPass  func(*manifest.Entry) // told of each entry with no file in the scan, when set
 	passed  int64 // entries with no file in the scan: removed files
 	matched int64
 	damaged bool // the manifest could not be read to its end
@@ -227,11 +263,19 @@ func (c *cursor) advance() {
 	c.cur = &e
 }
 
+// pass goes over the current entry, which no file in the scan has.
+func (c *cursor) pass() {
+	c.passed++
+	if c.onPass != nil {
+		c.onPass(c.cur)
+	}
+	c.advance()
+}
+
 // find returns the previous entry with path, or nil.
 func (c *cursor) find(path string) *manifest.Entry {
 	for c.cur != nil && manifest.Compare(c.cur.Path, path) < 0 {
-		c.passed++
-		c.advance()
+		c.pass()
 	}
 	if c.cur == nil || c.cur.Path != path {
 		return nil
@@ -245,18 +289,24 @@ func (c *cursor) find(path string) *manifest.Entry {
 // match returns the previous entry for the file it when it is unchanged:
 // same size, modification time and mode.
 func (c *cursor) match(it *scan.Item) *manifest.Entry {
+	e, _ := c.matchIn(it)
+	return e
+}
+
+// matchIn is match, and also reports whether the previous version has the
+// path at all.
+func (c *cursor) matchIn(it *scan.Item) (*manifest.Entry, bool) {
 	e := c.find(it.Path)
 	if e == nil || e.Size != it.Size || !e.MTime.Equal(it.ModTime) || e.Mode != uint32(it.Mode.Perm()) {
-		return nil
+		return nil, e != nil
 	}
-	return e
+	return e, true
 }
 
 // rest counts the previous entries after the last file scanned.
 func (c *cursor) rest() int64 {
 	for c.cur != nil {
-		c.passed++
-		c.advance()
+		c.pass()
 	}
 	return c.passed
 }

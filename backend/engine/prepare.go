@@ -21,6 +21,10 @@ const maxNameTries = 1000
 type previous struct {
 	info     storage.VersionInfo
 	manifest []byte
+	// base is set when it is the version the job's current folder holds
+	// (a current+history run compares with it and keeps what is unchanged
+	// in place); otherwise unchanged files are copied from it.
+	base bool
 }
 
 // prepare checks the source, compiles the rules, removes this job's
@@ -36,6 +40,18 @@ func (r *runner) prepare(ctx context.Context) error {
 	r.rules = m
 	if err := r.cleanLeftovers(ctx); err != nil {
 		return err
+	}
+	ch, err := r.currentHistory()
+	if err != nil {
+		return err
+	}
+	if r.area != nil {
+		if _, err := r.area.Repair(ctx); err != nil {
+			return err
+		}
+	}
+	if ch {
+		return r.loadBase(ctx)
 	}
 	return r.loadPrevious(ctx)
 }
@@ -187,18 +203,29 @@ func (r *runner) begin(ctx context.Context) error {
 		if taken[name] {
 			continue
 		}
-		p, err := r.req.Dest.Begin(ctx, name, r.owner)
+		var err error
+		if ch, _ := r.currentHistory(); ch {
+			err = r.beginRun(ctx, name)
+		} else {
+			err = r.beginFull(ctx, name)
+		}
 		if errors.Is(err, storage.ErrExists) {
 			continue
 		}
-		if err != nil {
-			return err
-		}
-		r.pending, r.mw = p, manifest.NewWriter()
-		r.copier, _ = p.(storage.Copier)
-		return nil
+		return err
 	}
 	return failf(nil, "no free version name: %s and %d numbered variants are taken", base, maxNameTries-1)
+}
+
+// beginFull creates the pending place of a full-copy version.
+func (r *runner) beginFull(ctx context.Context, name string) error {
+	p, err := r.req.Dest.Begin(ctx, name, r.owner)
+	if err != nil {
+		return err
+	}
+	r.pending, r.mw = p, manifest.NewWriter()
+	r.copier, _ = p.(storage.Copier)
+	return nil
 }
 
 // takenNames returns the names of every version and leftover, of every

@@ -18,6 +18,7 @@ type counters struct {
 	filesCopied, bytesCopied     atomic.Int64
 	filesFailed, bytesFailed     atomic.Int64
 	filesSkipped, filesExcluded  atomic.Int64
+	filesRemoved                 atomic.Int64 // moved into history: gone from the source
 	hashNanos                    atomic.Int64
 	scanDone                     atomic.Bool
 	current                      atomic.Pointer[string]

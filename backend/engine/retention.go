@@ -84,7 +84,11 @@ func (r *runner) rotate(ctx context.Context) {
 		return
 	}
 	var problems []string
-	for _, v := range verdicts {
+	// Oldest first: in the current+history layout, deleting a version
+	// hands the history files an older kept version needs to that version,
+	// so going from old to new moves nothing twice.
+	for i := len(verdicts) - 1; i >= 0; i-- {
+		v := verdicts[i]
 		if v.Keep || v.Name == r.res.Version {
 			continue
 		}
@@ -92,7 +96,7 @@ func (r *runner) rotate(ctx context.Context) {
 			problems = append(problems, v.Name+": "+err.Error())
 			continue
 		}
-		r.res.Deleted = append(r.res.Deleted, v.Name)
+		r.res.Deleted = append([]string{v.Name}, r.res.Deleted...)
 		r.log.Info("deleted an old version", "version", v.Name)
 	}
 	if len(problems) > 0 {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/avault/avault/backend/engine/area"
 	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/engine/rules"
 	"github.com/avault/avault/backend/job"
@@ -57,6 +58,8 @@ type runner struct {
 	prev    *previous // the job's newest committed version, nil when none
 	pending storage.Pending
 	copier  storage.Copier
+	area    *area.Area // the job's folder, nil when it has none
+	arun    *area.Run  // the current+history version being made, else nil
 	mw      *manifest.Writer
 	scanned time.Duration
 }
@@ -86,7 +89,7 @@ func newRunner(req Request, o Options) *runner {
 	if req.Started.IsZero() {
 		req.Started = o.Now()
 	}
-	r := &runner{req: req, o: o, owner: storage.Owner{JobID: req.Job.ID, RunID: req.RunID}}
+	r := &runner{req: req, o: o, owner: storage.Owner{JobID: req.Job.ID, RunID: req.RunID}, area: area.Of(req.Dest)}
 	r.log = o.Logger.With("job", req.Job.ID, "run", req.RunID)
 	r.rep = newReporter(o.OnProgress, time.Now, &r.c)
 	return r
@@ -234,12 +237,19 @@ func (r *runner) commit(ctx context.Context) error {
 
 func (r *runner) header() manifest.Header {
 	c := &r.c
-	return manifest.Header{
+	h := manifest.Header{
 		JobID: r.req.Job.ID, JobName: r.req.Job.Name, RunID: r.req.RunID, Version: r.pending.Name(),
 		Created: r.req.Started, Source: r.req.Source,
 		FilesFailed: c.filesFailed.Load(), FilesSkipped: c.filesSkipped.Load(),
 		BytesUploaded: c.bytesUploaded.Load(), BytesCopied: c.bytesCopied.Load(),
 	}
+	if r.arun != nil {
+		h.Layout, h.Gen = manifest.LayoutCurrentHistory, r.arun.Gen()
+		if b := r.arun.Base(); b != nil {
+			h.Base = b.Name
+		}
+	}
+	return h
 }
 
 // isEmptyDir reports whether the folder f has no entries.

@@ -22,8 +22,18 @@ const maxChangeAttempts = 2
 // handle sends or copies one file. A returned error ends the run; a
 // file's own failure is in the outcome.
 func (r *runner) handle(ctx context.Context, t *task) (outcome, error) {
+	if t.gone != nil {
+		return r.remove(ctx, t)
+	}
 	r.c.current.Store(&t.item.Path)
-	if t.prev != nil && r.copier != nil {
+	if t.prev != nil && r.prev.base {
+		o, done, err := r.keepOrUpload(t)
+		if err != nil || done {
+			return o, err
+		}
+		return r.upload(ctx, t)
+	}
+	if t.prev != nil && (r.copier != nil || r.arun != nil) {
 		o, done, err := r.copyUnchanged(ctx, t)
 		if err != nil || done {
 			return o, err
@@ -56,6 +66,9 @@ func (r *runner) copyUnchanged(ctx context.Context, t *task) (o outcome, done bo
 	}
 	e := &manifest.Entry{Path: t.item.Path, Size: t.item.Size, MTime: t.item.ModTime, Mode: uint32(t.item.Mode.Perm()),
 		SHA256: t.prev.SHA256, DestHash: t.prev.DestHash, CopiedFrom: r.prev.info.Name}
+	if r.arun != nil { // copied into the current folder: this version stored it
+		e.CopiedFrom, e.Since = "", r.arun.Name()
+	}
 	if h := destHash(res.Hash); h != nil {
 		e.DestHash = h
 	}
@@ -72,7 +85,11 @@ func (r *runner) copyFrom(ctx context.Context, t *task) (res storage.PutResult, 
 		if err := r.gate.wait(ctx, r.o.Now); err != nil {
 			return res, false, err
 		}
-		res, err = r.copier.CopyFrom(ctx, r.prev.info.Name, t.item.Path, t.item.Path, t.item.Size)
+		if r.arun != nil {
+			res, err = r.copyIn(ctx, t)
+		} else {
+			res, err = r.copier.CopyFrom(ctx, r.prev.info.Name, t.item.Path, t.item.Path, t.item.Size)
+		}
 		switch {
 		case err == nil:
 			return res, true, nil
@@ -133,7 +150,7 @@ func (r *runner) uploadOnce(ctx context.Context, t *task) (*manifest.Entry, erro
 	size := before.Size()
 	hr := newHashReader(f, size).throttled(ctx, r.o.UploadLimit)
 	var sent atomic.Int64
-	res, err := r.pending.Put(ctx, t.item.Path, hr, size, func(n int64) {
+	res, err := r.put(ctx, t, hr, size, func(n int64) {
 		sent.Add(n)
 		r.c.bytesUploaded.Add(n)
 	})
@@ -169,8 +186,12 @@ func (r *runner) uploaded(t *task, info fs.FileInfo, hr *hashReader, dh storage.
 	if dh.Algo == "sha256" && dh.Value != sha {
 		return nil, &fileError{reason: fmt.Sprintf("the destination's %s of it differs from the file's: it was damaged on the way", dh.Algo), retry: true}
 	}
-	return &manifest.Entry{Path: t.item.Path, Size: info.Size(), MTime: info.ModTime(),
-		Mode: uint32(info.Mode().Perm()), SHA256: sha, DestHash: destHash(dh)}, nil
+	e := &manifest.Entry{Path: t.item.Path, Size: info.Size(), MTime: info.ModTime(),
+		Mode: uint32(info.Mode().Perm()), SHA256: sha, DestHash: destHash(dh)}
+	if r.arun != nil {
+		e.Since = r.arun.Name()
+	}
+	return e, nil
 }
 
 // sameHash reads the file and reports whether its SHA-256 is still the

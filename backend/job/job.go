@@ -98,6 +98,43 @@ const (
 	NoChangeSkip       NoChangePolicy = "skip"       // write nothing; the run ends SUCCESS with filesSkipped
 )
 
+// Layout says how a job keeps its versions at the destination.
+type Layout string
+
+// The version layouts.
+const (
+	// LayoutFull makes every version a complete folder of its own; unchanged
+	// files are hard links on a disk and server-side copies elsewhere. The
+	// default for local folders, where a link costs nothing.
+	LayoutFull Layout = "FULL"
+	// LayoutCurrentHistory keeps one folder with the newest version and
+	// dated history folders with what later runs replaced or deleted: a run
+	// costs only what changed. The default for S3 and Google Drive.
+	LayoutCurrentHistory Layout = "CURRENT_HISTORY"
+)
+
+// Layouts lists the layouts, in the order a person picks them.
+var Layouts = []Layout{LayoutCurrentHistory, LayoutFull}
+
+// Label returns the layout as a person reads it.
+func (l Layout) Label() string {
+	switch l {
+	case LayoutFull:
+		return "Full copies"
+	case LayoutCurrentHistory:
+		return "Current + history (changes only)"
+	}
+	return string(l)
+}
+
+// DefaultLayout is the layout a new job on a destination of kind k gets.
+func DefaultLayout(k Kind) Layout {
+	if k == KindLocal {
+		return LayoutFull
+	}
+	return LayoutCurrentHistory
+}
+
 // Job is a scheduled backup of one NAS folder to one destination.
 //
 // SourcePath is relative to the NAS root and slash-separated ("photos/2024";
@@ -105,6 +142,12 @@ const (
 // cron). Includes and Excludes are glob patterns matched against paths
 // relative to the source. LastRunAt and NextRunAt are kept by the runner and
 // the scheduler; the store does not take them from an edit.
+//
+// Layout is how versions are kept ("" is LayoutFull, for jobs saved before
+// layouts existed). Folder is the folder at the destination that holds a
+// current+history job's current copy, history and records; it is set from
+// the name when the job gets that layout and kept when the job is renamed,
+// so that the versions stay found.
 type Job struct {
 	ID                    string         `json:"id"`
 	Name                  string         `json:"name"`
@@ -124,6 +167,8 @@ type Job struct {
 	Includes              []string       `json:"includes,omitempty"`
 	Excludes              []string       `json:"excludes,omitempty"`
 	UseDefaultExcludes    bool           `json:"useDefaultExcludes"`
+	Layout                Layout         `json:"layout,omitempty"`
+	Folder                string         `json:"folder,omitempty"`
 	LastRunAt             *time.Time     `json:"lastRunAt,omitempty"`
 	NextRunAt             *time.Time     `json:"nextRunAt,omitempty"`
 	CreatedAt             time.Time      `json:"createdAt"`
@@ -150,6 +195,14 @@ func NewJob() Job {
 		OnNoChange:         NoChangeNewVersion,
 		UseDefaultExcludes: true,
 	}
+}
+
+// VersionLayout returns the job's layout, LayoutFull when none is set.
+func (j *Job) VersionLayout() Layout {
+	if j.Layout == "" {
+		return LayoutFull
+	}
+	return j.Layout
 }
 
 // Retention returns the job's retention policy.

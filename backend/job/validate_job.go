@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/avault/avault/backend/job/cron"
 	"github.com/avault/avault/backend/job/nasroot"
@@ -33,6 +34,15 @@ func (j *Job) Validate() error {
 	default:
 		p.add("onNoChange", "must be %q or %q, not %q", NoChangeNewVersion, NoChangeSkip, j.OnNoChange)
 	}
+	switch j.Layout {
+	case "", LayoutFull:
+	case LayoutCurrentHistory:
+		if j.Folder != "" {
+			p.addErr("folder", checkFolder(j.Folder))
+		}
+	default:
+		p.add("layout", "must be %q (current + history) or %q (full copies), not %q", LayoutCurrentHistory, LayoutFull, j.Layout)
+	}
 	p.addErr("includes", checkGlobs(j.Includes))
 	p.addErr("excludes", checkGlobs(j.Excludes))
 	return p.err()
@@ -58,4 +68,41 @@ func checkGlobs(globs []string) error {
 		}
 	}
 	return nil
+}
+
+// checkFolder checks a current+history job's folder name: one folder
+// name, as a version name is (no slashes, not "." or "..", not hidden).
+func checkFolder(f string) error {
+	switch {
+	case strings.TrimSpace(f) != f || f == "":
+		return fmt.Errorf("must be a folder name without spaces at either end")
+	case len(f) > 200:
+		return fmt.Errorf("is longer than 200 bytes")
+	case strings.ContainsAny(f, "/\\\x00"):
+		return fmt.Errorf("%q must be one folder name, without slashes", f)
+	case strings.HasPrefix(f, "."):
+		return fmt.Errorf("%q must not start with a dot", f)
+	}
+	return nil
+}
+
+// FolderFor returns the folder a current+history job called name gets:
+// the name, with the characters a folder name cannot hold replaced.
+func FolderFor(name string) string {
+	f := strings.Map(func(r rune) rune {
+		switch r {
+		case '/', '\\', 0, ':', '*', '?', '"', '<', '>', '|':
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(name))
+	f = strings.TrimLeft(f, ".")
+	if f == "" {
+		f = "backup"
+	}
+	for len(f) > 200 {
+		_, size := utf8.DecodeLastRuneInString(f)
+		f = f[:len(f)-size]
+	}
+	return f
 }

@@ -94,6 +94,7 @@ func (r *Reader) decodeField(key string) error {
 		"runId": &h.RunID, "version": &h.Version, "created": &h.Created, "source": &h.Source,
 		"files": &h.Files, "bytes": &h.Bytes, "filesFailed": &h.FilesFailed,
 		"filesSkipped": &h.FilesSkipped, "bytesUploaded": &h.BytesUploaded, "bytesCopied": &h.BytesCopied,
+		"layout": &h.Layout, "gen": &h.Gen, "base": &h.Base,
 	}
 	if dst, ok := fields[key]; ok {
 		return r.dec.Decode(dst)

@@ -143,6 +143,10 @@ func appendEntry(b []byte, e *Entry) []byte {
 		b = append(b, `,"copiedFrom":`...)
 		b = appendString(b, e.CopiedFrom)
 	}
+	if e.Since != "" {
+		b = append(b, `,"since":`...)
+		b = appendString(b, e.Since)
+	}
 	return append(b, '}')
 }
 

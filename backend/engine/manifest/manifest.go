@@ -52,7 +52,19 @@ type Header struct {
 	FilesSkipped  int64     `json:"filesSkipped"`
 	BytesUploaded int64     `json:"bytesUploaded"`
 	BytesCopied   int64     `json:"bytesCopied"`
+	// Layout is LayoutCurrentHistory for a version of the "current +
+	// history" layout, empty for a full copy.
+	Layout string `json:"layout,omitempty"`
+	// Gen numbers a job's current+history versions in the order they were
+	// made (1, 2, ...); Base is the version the run started from (the one
+	// the current folder held), empty for the first.
+	Gen  int64  `json:"gen,omitempty"`
+	Base string `json:"base,omitempty"`
 }
+
+// LayoutCurrentHistory is Header.Layout for a version kept as one current
+// folder plus history folders (see package area).
+const LayoutCurrentHistory = "current+history"
 
 // Entry is one stored file.
 type Entry struct {
@@ -63,6 +75,10 @@ type Entry struct {
 	SHA256     string        `json:"sha256"`
 	DestHash   *storage.Hash `json:"destHash,omitempty"`   // the destination's own hash, when it differs from sha256
 	CopiedFrom string        `json:"copiedFrom,omitempty"` // the version it was copied from server-side
+	// Since, in a current+history version, is the version whose run
+	// stored these bytes; later versions that kept the file unchanged
+	// name the same one.
+	Since string `json:"since,omitempty"`
 }
 
 // Same reports whether e and o describe the same file content as a scan

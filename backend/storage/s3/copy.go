@@ -35,50 +35,69 @@ func (p *pending) CopyFrom(ctx context.Context, fromVersion, fromPath, toPath st
 	if err != nil {
 		return storage.PutResult{}, err
 	}
-	head, err := p.d.c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &p.d.o.Bucket, Key: &src})
+	head, err := p.d.head(ctx, src)
 	if err != nil {
-		return storage.PutResult{}, translate(err, "S3: reading "+src)
+		return storage.PutResult{}, err
 	}
 	if got := aws.ToInt64(head.ContentLength); got != size {
 		return storage.PutResult{}, storage.NewError(storage.ErrInvalid, fmt.Sprintf("S3: cannot copy %s: it has %d bytes, not %d", src, got, size), nil)
 	}
+	return p.d.copyObject(ctx, src, dst, head)
+}
+
+// head returns the metadata of the object at key, or ErrNotFound.
+func (d *Dest) head(ctx context.Context, key string) (*s3.HeadObjectOutput, error) {
+	out, err := d.c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &d.o.Bucket, Key: &key})
+	if err != nil {
+		return nil, translate(err, "S3: reading "+key)
+	}
+	return out, nil
+}
+
+// copyObject copies the object at src, whose metadata head holds, to dst
+// on the server, in one request or in parts, keeping its metadata (and so
+// its md5chksum). The hash returned is the source's MD5 when it has one.
+func (d *Dest) copyObject(ctx context.Context, src, dst string, head *s3.HeadObjectOutput) (storage.PutResult, error) {
+	size := aws.ToInt64(head.ContentLength)
+	var err error
 	if size <= copyLimit {
-		err = p.copyOne(ctx, src, dst)
+		err = d.copyOne(ctx, src, dst)
 	} else {
-		err = p.copyMultipart(ctx, src, dst, size, head)
+		err = d.copyMultipart(ctx, src, dst, size, head)
 	}
 	if err != nil {
 		return storage.PutResult{}, err
 	}
-	return storage.PutResult{Size: size, Hash: p.d.storedMD5(head.Metadata[md5Meta], head.ETag)}, nil
+	return storage.PutResult{Size: size, Hash: d.storedMD5(head.Metadata[md5Meta], head.ETag)}, nil
 }
 
-func (p *pending) copyOne(ctx context.Context, src, dst string) error {
+// copyOne copies src to dst with one CopyObject, keeping its metadata.
+func (d *Dest) copyOne(ctx context.Context, src, dst string) error {
 	in := &s3.CopyObjectInput{
-		Bucket:            &p.d.o.Bucket,
+		Bucket:            &d.o.Bucket,
 		Key:               &dst,
-		CopySource:        aws.String(copySource(p.d.o.Bucket, src)),
+		CopySource:        aws.String(copySource(d.o.Bucket, src)),
 		MetadataDirective: types.MetadataDirectiveCopy,
-		StorageClass:      types.StorageClass(p.d.o.StorageClass),
+		StorageClass:      types.StorageClass(d.o.StorageClass),
 	}
-	p.d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
-	_, err := p.d.c.CopyObject(ctx, in)
+	d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
+	_, err := d.c.CopyObject(ctx, in)
 	return translate(err, "S3: copying "+src+" to "+dst)
 }
 
 // copyMultipart copies an object too large for CopyObject part by part,
 // giving the copy the source's metadata and content type.
-func (p *pending) copyMultipart(ctx context.Context, src, dst string, size int64, head *s3.HeadObjectOutput) error {
+func (d *Dest) copyMultipart(ctx context.Context, src, dst string, size int64, head *s3.HeadObjectOutput) error {
 	in := &s3.CreateMultipartUploadInput{
-		Bucket: &p.d.o.Bucket, Key: &dst, Metadata: head.Metadata, ContentType: head.ContentType,
-		StorageClass: types.StorageClass(p.d.o.StorageClass),
+		Bucket: &d.o.Bucket, Key: &dst, Metadata: head.Metadata, ContentType: head.ContentType,
+		StorageClass: types.StorageClass(d.o.StorageClass),
 	}
-	p.d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
-	up, err := p.d.c.CreateMultipartUpload(ctx, in)
+	d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
+	up, err := d.c.CreateMultipartUpload(ctx, in)
 	if err != nil {
 		return translate(err, "S3: starting the copy of "+src)
 	}
-	m := &multipart{d: p.d, key: dst, id: up.UploadId}
+	m := &multipart{d: d, key: dst, id: up.UploadId}
 	if err = m.copyParts(ctx, src, size); err == nil {
 		err = m.complete(ctx)
 	}

@@ -26,17 +26,17 @@ type multipart struct {
 	parts []types.CompletedPart
 }
 
-// putMultipart uploads a file larger than one part; see Put.
-func (p *pending) putMultipart(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
-	partSize := p.d.partSize(src.size)
+// putMultipart uploads a file larger than one part; see upload.
+func (d *Dest) putMultipart(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
+	partSize := d.partSize(src.size)
 	var sums *sums
-	if src.s != nil && p.d.md5Pass() {
+	if src.s != nil && d.md5Pass() {
 		var err error
 		if sums, err = hashParts(ctx, src, partSize); err != nil {
 			return storage.PutResult{}, err
 		}
 	}
-	m := &multipart{d: p.d, key: key, crc: sums == nil && src.ra != nil && !p.d.o.ChecksumWhenRequired}
+	m := &multipart{d: d, key: key, crc: sums == nil && src.ra != nil && !d.o.ChecksumWhenRequired}
 	if err := m.create(ctx, sums); err != nil {
 		return storage.PutResult{}, err
 	}

@@ -30,9 +30,18 @@ type pending struct {
 
 func (p *pending) Name() string { return p.name }
 
-// Put uploads size bytes from r to <name>/<path>. Every request carries a
-// checksum the server verifies: a CRC32 the SDK computes as it sends, or a
-// Content-MD5.
+// Put uploads size bytes from r to <name>/<path>; see upload.
+func (p *pending) Put(ctx context.Context, path string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
+	key, err := p.d.fileKey(p.name, path)
+	if err != nil {
+		return storage.PutResult{}, err
+	}
+	return p.d.upload(ctx, key, r, size, progress)
+}
+
+// upload stores size bytes from r at key, for Pending.Put and Files.Put.
+// Every request carries a checksum the server verifies: a CRC32 the SDK
+// computes as it sends, or a Content-MD5.
 //
 // How r is read depends on what it can do, so that memory stays bounded:
 //
@@ -56,32 +65,28 @@ func (p *pending) Name() string { return p.name }
 // stores that bill deleted data for a minimum time.
 //
 // progress is called after each part (or the whole file), never concurrently.
-func (p *pending) Put(ctx context.Context, path string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
-	key, err := p.d.fileKey(p.name, path)
-	if err != nil {
-		return storage.PutResult{}, err
-	}
+func (d *Dest) upload(ctx context.Context, key string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
 	if size < 0 {
-		return storage.PutResult{}, storage.NewError(storage.ErrInvalid, fmt.Sprintf("S3: negative size for %s", path), nil)
+		return storage.PutResult{}, storage.NewError(storage.ErrInvalid, fmt.Sprintf("S3: negative size for %s", key), nil)
 	}
 	src := newSource(r, size)
 	progress = serialised(progress)
 	switch {
-	case size <= bufferLimit || (size <= p.d.o.PartSize && src.ra == nil):
-		return p.putBuffered(ctx, key, src, progress)
-	case size <= p.d.o.PartSize:
-		return p.putStreamed(ctx, key, src, progress)
+	case size <= bufferLimit || (size <= d.o.PartSize && src.ra == nil):
+		return d.putBuffered(ctx, key, src, progress)
+	case size <= d.o.PartSize:
+		return d.putStreamed(ctx, key, src, progress)
 	}
-	return p.putMultipart(ctx, key, src, progress)
+	return d.putMultipart(ctx, key, src, progress)
 }
 
-// source is Put's reader with what it can do.
+// source is upload's reader with what it can do.
 type source struct {
 	r     io.Reader
 	size  int64
 	s     io.Seeker   // nil when r cannot seek
 	ra    io.ReaderAt // nil unless r can seek and read at offsets
-	start int64       // where r stood when Put was called
+	start int64       // where r stood when upload was called
 }
 
 func newSource(r io.Reader, size int64) source {
@@ -128,8 +133,8 @@ func serialised(fn func(int64)) func(int64) {
 }
 
 // putBuffered reads the whole file into memory and sends it in one request.
-func (p *pending) putBuffered(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
-	buf, release, err := p.d.buffer(ctx, src.size)
+func (d *Dest) putBuffered(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
+	buf, release, err := d.buffer(ctx, src.size)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
@@ -137,40 +142,40 @@ func (p *pending) putBuffered(ctx context.Context, key string, src source, progr
 	if err := readFull(ctx, src.r, buf); err != nil {
 		return storage.PutResult{}, err
 	}
-	return p.putObject(ctx, key, bytes.NewReader(buf), src.size, md5.Sum(buf), progress)
+	return d.putObject(ctx, key, bytes.NewReader(buf), src.size, md5.Sum(buf), progress)
 }
 
 // putStreamed sends the file from the source in one request: with the
 // SDK's CRC32, or after a first pass for its MD5 when Options.MD5Pass says.
-func (p *pending) putStreamed(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
-	if !p.d.md5Pass() {
-		return p.putObjectCRC(ctx, key, src.section(0, src.size), src.size, progress)
+func (d *Dest) putStreamed(ctx context.Context, key string, src source, progress func(int64)) (storage.PutResult, error) {
+	if !d.md5Pass() {
+		return d.putObjectCRC(ctx, key, src.section(0, src.size), src.size, progress)
 	}
 	sums, err := hashParts(ctx, src, src.size)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
-	return p.putObject(ctx, key, src.section(0, src.size), src.size, sums.whole, progress)
+	return d.putObject(ctx, key, src.section(0, src.size), src.size, sums.whole, progress)
 }
 
 // putObject sends body with its MD5 as Content-MD5. The object's ETag is
 // then its MD5, except under KMS encryption: only then is the MD5 stored
 // as md5chksum too (one less header for the server to store per file).
-func (p *pending) putObject(ctx context.Context, key string, body io.ReadSeeker, size int64, sum [md5.Size]byte, progress func(int64)) (storage.PutResult, error) {
+func (d *Dest) putObject(ctx context.Context, key string, body io.ReadSeeker, size int64, sum [md5.Size]byte, progress func(int64)) (storage.PutResult, error) {
 	b64 := base64.StdEncoding.EncodeToString(sum[:])
 	in := &s3.PutObjectInput{
-		Bucket:        &p.d.o.Bucket,
+		Bucket:        &d.o.Bucket,
 		Key:           &key,
 		Body:          body,
 		ContentLength: aws.Int64(size),
 		ContentMD5:    &b64,
-		StorageClass:  types.StorageClass(p.d.o.StorageClass),
+		StorageClass:  types.StorageClass(d.o.StorageClass),
 	}
-	if p.d.o.SSE == "aws:kms" {
+	if d.o.SSE == "aws:kms" {
 		in.Metadata = map[string]string{md5Meta: b64}
 	}
-	p.d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
-	if _, err := p.d.c.PutObject(ctx, in); err != nil {
+	d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
+	if _, err := d.c.PutObject(ctx, in); err != nil {
 		return storage.PutResult{}, translateDigest(err, key, "S3: uploading "+key)
 	}
 	progress(size)
@@ -179,22 +184,22 @@ func (p *pending) putObject(ctx context.Context, key string, body io.ReadSeeker,
 
 // putObjectCRC sends body with the SDK's CRC32 and returns the MD5 the
 // server reports in the ETag (when it is one).
-func (p *pending) putObjectCRC(ctx context.Context, key string, body io.ReadSeeker, size int64, progress func(int64)) (storage.PutResult, error) {
+func (d *Dest) putObjectCRC(ctx context.Context, key string, body io.ReadSeeker, size int64, progress func(int64)) (storage.PutResult, error) {
 	in := &s3.PutObjectInput{
-		Bucket:            &p.d.o.Bucket,
+		Bucket:            &d.o.Bucket,
 		Key:               &key,
 		Body:              body,
 		ContentLength:     aws.Int64(size),
 		ChecksumAlgorithm: types.ChecksumAlgorithmCrc32,
-		StorageClass:      types.StorageClass(p.d.o.StorageClass),
+		StorageClass:      types.StorageClass(d.o.StorageClass),
 	}
-	p.d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
-	out, err := p.d.c.PutObject(ctx, in)
+	d.encrypt(&in.ServerSideEncryption, &in.SSEKMSKeyId)
+	out, err := d.c.PutObject(ctx, in)
 	if err != nil {
 		return storage.PutResult{}, translateDigest(err, key, "S3: uploading "+key)
 	}
 	progress(size)
-	return storage.PutResult{Size: size, Hash: p.d.storedMD5("", out.ETag)}, nil
+	return storage.PutResult{Size: size, Hash: d.storedMD5("", out.ETag)}, nil
 }
 
 // md5Pass says whether seekable files are read twice, first for their MD5.

@@ -134,7 +134,7 @@ func (a *Area) owned(ctx context.Context) (bool, error) {
 	case err != nil:
 		return false, err
 	case rec.JobID != a.jobID:
-		return false, storage.NewError(storage.ErrExists, fmt.Sprintf(
+		return false, storage.NewError(storage.ErrInvalid, fmt.Sprintf(
 			"the folder %s at the destination belongs to another job (%s); give this job another folder", a.folder, rec.JobName), errForeign)
 	}
 	return true, nil
@@ -151,7 +151,7 @@ func (a *Area) claim(ctx context.Context, jobName string) error {
 	err = a.f.Walk(ctx, a.folder, func(storage.FileInfo) error { return found })
 	switch {
 	case errors.Is(err, found):
-		return storage.NewError(storage.ErrExists, fmt.Sprintf(
+		return storage.NewError(storage.ErrInvalid, fmt.Sprintf(
 			"the folder %s at the destination already holds files that are not this job's; give the job another folder, or move them away", a.folder), errForeign)
 	case err != nil:
 		return err

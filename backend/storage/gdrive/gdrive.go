@@ -120,6 +120,8 @@ type Dest struct {
 	versions map[string]string  // committed version name → folder id
 	indexes  map[string]index   // version folder id → its files
 	sf       singleflight.Group // one index walk per version at a time
+	dirs     map[string]string  // Files: folder path below the root → id
+	dirsf    singleflight.Group // Files: one lookup or creation per folder path
 }
 
 var (
@@ -135,7 +137,7 @@ func New(ctx context.Context, o Options) (*Dest, error) {
 	}
 	o = o.withDefaults()
 	d := &Dest{o: o, pacer: newPacer(o.CallsPerSecond, o.Burst), driveID: o.DriveID,
-		versions: map[string]string{}, indexes: map[string]index{}}
+		versions: map[string]string{}, indexes: map[string]index{}, dirs: map[string]string{}}
 	d.base = o.Transport
 	if d.base == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()

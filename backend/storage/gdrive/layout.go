@@ -171,10 +171,13 @@ var errNoFolder = storage.NewError(storage.ErrNotFound, "Google Drive: folder no
 // folder returns the id of the folder name in parent. When lookup is set it
 // first looks for one (the oldest, should there be several); when none is
 // found it creates one with props, unless create is false. A create whose
-// answer was lost is not repeated blindly: the retry looks first.
+// answer was lost is not repeated blindly: the retry looks first. A plain
+// folder (props nil) is never taken for a folder carrying Avault's mark,
+// so a folder of plain files beside a version of the same name stays apart.
 func (d *Dest) folder(ctx context.Context, parent, name string, props map[string]string, lookup, create bool) (string, error) {
+	plain := props == nil
 	if lookup {
-		if id, err := d.findFolder(ctx, parent, name); err != nil || id != "" {
+		if id, err := d.findFolder(ctx, parent, name, plain); err != nil || id != "" {
 			return id, err
 		}
 	}
@@ -184,7 +187,7 @@ func (d *Dest) folder(ctx context.Context, parent, name string, props map[string
 	var id string
 	err := d.do(ctx, "create folder "+name, metaCall, func(ctx context.Context, attempt int) error {
 		if attempt > 1 {
-			found, err := d.findFolder(ctx, parent, name)
+			found, err := d.findFolder(ctx, parent, name, plain)
 			if err != nil || found != "" {
 				id = found
 				return err
@@ -201,15 +204,21 @@ func (d *Dest) folder(ctx context.Context, parent, name string, props map[string
 	return id, err
 }
 
-// findFolder returns the oldest live folder called name in parent, or "".
-func (d *Dest) findFolder(ctx context.Context, parent, name string) (string, error) {
+// findFolder returns the oldest live folder called name in parent, or "";
+// when plain is set, the oldest that carries no Avault mark.
+func (d *Dest) findFolder(ctx context.Context, parent, name string, plain bool) (string, error) {
 	q := inFolder(parent) + " and name = " + quote(name) + " and mimeType = '" + folderMime + "'"
 	fs, err := d.listAll(ctx, "look for folder "+name, q, folderFields)
-	if err != nil || len(fs) == 0 {
+	if err != nil {
 		return "", err
 	}
 	oldestFirst(fs)
-	return fs[0].Id, nil
+	for _, f := range fs {
+		if !plain || f.Properties[propMark] == "" {
+			return f.Id, nil
+		}
+	}
+	return "", nil
 }
 
 // remove deletes a folder or file for good, or trashes it when trash is

@@ -109,14 +109,23 @@ func (f *files) incoming() (string, *os.File, error) {
 	return tmp, w, nil
 }
 
-// place renames from to p, creating p's folders.
+// place renames from to p, creating p's folders. A folder that a
+// concurrent prune removes between the two steps is made again.
 func (f *files) place(from, p string) error {
-	if dir := path.Dir(p); dir != "." {
-		if err := f.d.root.MkdirAll(dir, 0o777); err != nil {
+	for attempt := 1; ; attempt++ {
+		if dir := path.Dir(p); dir != "." {
+			if err := f.d.root.MkdirAll(dir, 0o777); err != nil {
+				return err
+			}
+		}
+		err := f.d.root.Rename(from, p)
+		if err == nil || attempt == 5 || !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
+		if _, serr := f.d.root.Lstat(from); serr != nil {
+			return err // the source is what is missing
+		}
 	}
-	return f.d.root.Rename(from, p)
 }
 
 // regular fails with ErrNotFound unless p is a regular file.

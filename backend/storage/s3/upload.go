@@ -69,7 +69,10 @@ func (d *Dest) upload(ctx context.Context, key string, r io.Reader, size int64, 
 	if size < 0 {
 		return storage.PutResult{}, storage.NewError(storage.ErrInvalid, fmt.Sprintf("S3: negative size for %s", key), nil)
 	}
-	src := newSource(r, size)
+	src, err := newSource(r, size)
+	if err != nil {
+		return storage.PutResult{}, err
+	}
 	progress = serialised(progress)
 	switch {
 	case size <= bufferLimit || (size <= d.o.PartSize && src.ra == nil):
@@ -89,26 +92,57 @@ type source struct {
 	start int64       // where r stood when upload was called
 }
 
-func newSource(r io.Reader, size int64) source {
+// newSource looks at what r can do. r is read at offsets only when it
+// holds size bytes from where it stands: such a body goes out with its
+// length declared first, and one cut short on the wire may be stored
+// truncated (versitygw does), so a short r fails here with ErrInvalid.
+func newSource(r io.Reader, size int64) (source, error) {
 	src := source{r: r, size: size}
 	s, ok := r.(io.Seeker)
 	if !ok {
-		return src
+		return src, nil
 	}
 	start, err := s.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return src
+		return src, nil
 	}
 	src.s, src.start = s, start
-	if ra, ok := r.(io.ReaderAt); ok {
-		src.ra = ra
+	ra, ok := r.(io.ReaderAt)
+	if !ok {
+		return src, nil
 	}
-	return src
+	end, err := s.Seek(0, io.SeekEnd)
+	if err == nil {
+		_, err = s.Seek(start, io.SeekStart)
+	}
+	if err != nil {
+		return src, &sourceError{err}
+	}
+	if end-start < size {
+		return src, shortSource(max(end-start, 0), size)
+	}
+	src.ra = ra
+	return src, nil
 }
 
 // section returns n bytes of the source from off (relative to its start).
-func (s source) section(off, n int64) *io.SectionReader {
-	return io.NewSectionReader(s.ra, s.start+off, n)
+func (s source) section(off, n int64) io.ReadSeeker {
+	return exactSection{io.NewSectionReader(s.ra, s.start+off, n)}
+}
+
+// exactSection is a section of the source that fails with ErrInvalid
+// where the source ends sooner (a file truncated while it is sent), so
+// that the request fails instead of ending early.
+type exactSection struct{ *io.SectionReader }
+
+func (s exactSection) Read(p []byte) (int, error) {
+	n, err := s.SectionReader.Read(p)
+	if err == io.EOF {
+		if pos, _ := s.Seek(0, io.SeekCurrent); pos < s.Size() {
+			return n, shortSource(pos, s.Size())
+		}
+	}
+	return n, err
 }
 
 // rewind seeks the source back to where it stood.

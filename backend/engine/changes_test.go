@@ -269,7 +269,6 @@ func TestCurrentHistoryRefusesAnotherJobsFolder(t *testing.T) {
 	c.checkAll()
 }
 
-
 // TestCurrentHistoryCrashAtEveryStep stops the destination for good after
 // each of a run's writes in turn, as a crash would, then checks that every
 // committed version restores exactly, and that the next run repairs the

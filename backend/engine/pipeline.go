@@ -232,7 +232,7 @@ type cursor struct {
 	cur     *manifest.Entry
 	log     *slog.Logger
 	onPass  func(*manifest.Entry) // told of each entry with no file in the scan, when set
-	passed  int64 // entries with no file in the scan: removed files
+	passed  int64                 // entries with no file in the scan: removed files
 	matched int64
 	damaged bool // the manifest could not be read to its end
 }

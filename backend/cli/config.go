@@ -234,9 +234,27 @@ func jobFlags(fs *flag.FlagSet, j *job.Job, dest *string) {
 	fs.BoolVar(&j.Incremental, "incremental", j.Incremental, "copy unchanged files server-side instead of uploading them")
 	fs.BoolVar(&j.VerifyUnchangedByHash, "verify-unchanged", j.VerifyUnchangedByHash, "re-hash unchanged files before copying them")
 	fs.Func("on-no-change", "newVersion (default) or skip", func(v string) error { j.OnNoChange = job.NoChangePolicy(v); return nil })
+	fs.Func("layout", "how versions are kept: current-history (one current folder plus history of what changed; default on S3 and Drive) or full (a complete folder per version; default on a local folder)", func(v string) error {
+		l, err := parseLayout(v)
+		j.Layout = l
+		return err
+	})
+	fs.StringVar(&j.Folder, "folder", j.Folder, "the folder at the destination for a current-history job (default: the job's name)")
 	fs.BoolVar(&j.UseDefaultExcludes, "default-excludes", j.UseDefaultExcludes, "leave out NAS clutter (@eaDir, #recycle, .DS_Store, Thumbs.db, ...)")
 	fs.Var((*list)(&j.Includes), "include", "only back up paths matching this glob (repeatable)")
 	fs.Var((*list)(&j.Excludes), "exclude", "leave out paths matching this glob (repeatable)")
+}
+
+// parseLayout reads a --layout value: the names people type, or the
+// stored values.
+func parseLayout(v string) (job.Layout, error) {
+	switch strings.ToLower(strings.NewReplacer("_", "-", "+", "-", " ", "-").Replace(strings.TrimSpace(v))) {
+	case "current-history", "changes", "changes-only":
+		return job.LayoutCurrentHistory, nil
+	case "full", "full-copies":
+		return job.LayoutFull, nil
+	}
+	return "", fmt.Errorf("%q is not a layout: use current-history or full", v)
 }
 
 func jobSave(ctx context.Context, c *call, add bool) error {
@@ -314,6 +332,7 @@ func jobShow(ctx context.Context, c *call) error {
 		kv(w, [2]string{"id", j.ID}, [2]string{"name", j.Name}, [2]string{"source", "/" + strings.TrimPrefix(j.SourcePath, "/")},
 			[2]string{"destination", j.DestinationID}, [2]string{"schedule", j.Schedule}, [2]string{"keeps", retentionText(j)},
 			[2]string{"name pattern", j.NamePattern}, [2]string{"enabled", strconv.FormatBool(j.Enabled)},
+			[2]string{"versions kept as", j.VersionLayout().Label()}, [2]string{"folder at the destination", orDash(j.Folder)},
 			[2]string{"incremental", strconv.FormatBool(j.Incremental)}, [2]string{"when nothing changed", string(j.OnNoChange)},
 			[2]string{"includes", orDash(strings.Join(j.Includes, " "))}, [2]string{"excludes", orDash(strings.Join(excl, " "))})
 	})

@@ -195,6 +195,9 @@ func (s *Service) CreateJob(j job.Job) (job.Job, error) {
 	if err := s.checkJob(&j); err != nil {
 		return job.Job{}, err
 	}
+	if err := s.placeJob(&j, nil); err != nil {
+		return job.Job{}, err
+	}
 	out, err := s.store.CreateJob(j)
 	if err == nil {
 		s.jobChanged(out.ID)
@@ -205,6 +208,13 @@ func (s *Service) CreateJob(j job.Job) (job.Job, error) {
 // UpdateJob validates and saves changes to a job.
 func (s *Service) UpdateJob(j job.Job) (job.Job, error) {
 	if err := s.checkJob(&j); err != nil {
+		return job.Job{}, err
+	}
+	old, err := s.store.GetJob(j.ID)
+	if err != nil {
+		return job.Job{}, err
+	}
+	if err := s.placeJob(&j, &old); err != nil {
 		return job.Job{}, err
 	}
 	out, err := s.store.UpdateJob(j)
@@ -221,6 +231,59 @@ func (s *Service) DeleteJob(id string, deleteHistory bool) error {
 		return err
 	}
 	s.jobChanged(id)
+	return nil
+}
+
+// placeJob settles how a job keeps its versions. A new job without a
+// layout gets its destination kind's default (current + history on S3 and
+// Drive, full copies on a local folder); an edit that does not say keeps
+// the layout and the folder the job had. A job that keeps current +
+// history gets a folder named after it, unless it has one: the folder
+// stays when the job is renamed or goes back to full copies, so that its
+// versions stay found. Two jobs on one destination never share a folder.
+func (s *Service) placeJob(j *job.Job, old *job.Job) error {
+	if old != nil {
+		if j.Layout == "" {
+			j.Layout = old.Layout
+		}
+		switch {
+		case j.Folder == "":
+			j.Folder = old.Folder
+		case old.Folder != "" && j.Folder != old.Folder && old.LastRunAt != nil:
+			return fmt.Errorf("folder: the job's versions are in the folder %q at its destination; the folder cannot change once the job has run", old.Folder)
+		}
+	}
+	if j.Layout == "" {
+		d, err := s.store.GetDestination(j.DestinationID)
+		if err != nil {
+			return err
+		}
+		j.Layout = job.DefaultLayout(d.Kind)
+	}
+	if j.Layout != job.LayoutCurrentHistory && j.Folder == "" {
+		return nil
+	}
+	others, err := s.store.ListJobs()
+	if err != nil {
+		return err
+	}
+	taken := map[string]string{}
+	for _, o := range others {
+		if o.ID != j.ID && o.DestinationID == j.DestinationID && o.Folder != "" {
+			taken[strings.ToLower(o.Folder)] = o.Name
+		}
+	}
+	if j.Folder != "" {
+		if name, ok := taken[strings.ToLower(j.Folder)]; ok {
+			return fmt.Errorf("folder: the job %q already keeps its versions in the folder %q of this destination; choose another folder", name, j.Folder)
+		}
+		return nil
+	}
+	base := job.FolderFor(j.Name)
+	j.Folder = base
+	for i := 2; taken[strings.ToLower(j.Folder)] != ""; i++ {
+		j.Folder = fmt.Sprintf("%s (%d)", base, i)
+	}
 	return nil
 }
 

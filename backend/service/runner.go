@@ -271,7 +271,7 @@ func (s *Service) runEngine(t *task, run *job.Run) (engine.Result, error) {
 		return engine.Result{}, err
 	}
 	defer dest.Close()
-	req := engine.Request{Job: j, RunID: run.ID, Source: src, Dest: dest, Started: run.StartedAt}
+	req := engine.Request{Job: j, RunID: run.ID, Source: src, Dest: engine.JobDestination(dest, j, s.log), Started: run.StartedAt}
 	opts := engine.Options{
 		Transfers:   st.TransfersPerRun,
 		UploadLimit: s.upload,

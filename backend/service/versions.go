@@ -30,7 +30,7 @@ func (s *Service) withJobDestination(ctx context.Context, jobID string, f func(j
 		return err
 	}
 	defer dest.Close()
-	return f(j, dest)
+	return f(j, engine.JobDestination(dest, j, s.log))
 }
 
 // ListVersions returns a job's committed versions, newest first.
@@ -245,11 +245,17 @@ func (s *Service) PreviewRetention(ctx context.Context, j job.Job) (RetentionPre
 	if err != nil {
 		return RetentionPreview{}, err
 	}
-	dest, err := s.openDestination(ctx, rec)
+	raw, err := s.openDestination(ctx, rec)
 	if err != nil {
 		return RetentionPreview{}, err
 	}
-	defer dest.Close()
+	defer raw.Close()
+	if j.Folder == "" { // a draft: the saved job's folder
+		if saved, err := s.store.GetJob(j.ID); err == nil {
+			j.Folder = saved.Folder
+		}
+	}
+	dest := engine.JobDestination(raw, j, s.log)
 	vs, err := engine.DecideRetention(ctx, dest, j.ID, p, out.Now, nil)
 	if err != nil {
 		return RetentionPreview{}, err

@@ -163,6 +163,12 @@ func (a *App) PreviewRetention(j job.Job) (service.RetentionPreview, error) {
 	return a.svc.PreviewRetention(a.context(), j)
 }
 
+// JobStorage returns what each of a job's versions holds alone at the
+// destination, and the job's total there.
+func (a *App) JobStorage(jobID string) (engine.Usage, error) {
+	return a.svc.JobStorage(a.context(), jobID)
+}
+
 // ListVersions returns a job's committed versions, newest first.
 func (a *App) ListVersions(jobID string) ([]storage.VersionInfo, error) {
 	return a.svc.ListVersions(a.context(), jobID)

@@ -10,8 +10,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/avault/avault/backend/engine"
+	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/service"
+	"github.com/avault/avault/backend/storage"
 )
 
 func cmdVersions(ctx context.Context, c *call) error {
@@ -23,12 +26,35 @@ func cmdVersions(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(vs, func(w io.Writer) {
+	use, err := svc.JobStorage(ctx, j.ID)
+	if err != nil {
+		return err
+	}
+	only := map[string]engine.VersionUsage{}
+	for _, u := range use.Versions {
+		only[u.Name] = u
+	}
+	type versionRow struct {
+		storage.VersionInfo
+		Layout string `json:"layout"`
+		Only   int64  `json:"only"`
+	}
+	out := []versionRow{}
+	for _, v := range vs {
+		out = append(out, versionRow{VersionInfo: v, Layout: only[v.Name].Layout, Only: only[v.Name].Only})
+	}
+	return c.print(out, func(w io.Writer) {
 		rows := make([][]string, 0, len(vs))
-		for _, v := range vs {
-			rows = append(rows, []string{v.Name, v.Created.Local().Format("2006-01-02 15:04:05"), strconv.FormatInt(v.Files, 10), humanBytes(v.Bytes)})
+		for _, v := range out {
+			layout := "current+history"
+			if v.Layout != manifest.LayoutCurrentHistory {
+				layout = "full copy"
+			}
+			rows = append(rows, []string{v.Name, v.Created.Local().Format("2006-01-02 15:04:05"), strconv.FormatInt(v.Files, 10),
+				humanBytes(v.Bytes), humanBytes(v.Only), layout})
 		}
-		table(w, []string{"VERSION", "CREATED", "FILES", "SIZE"}, rows)
+		table(w, []string{"VERSION", "CREATED", "FILES", "SIZE", "ONLY IN IT", "KEPT AS"}, rows)
+		fmt.Fprintf(w, "stored at the destination: %s in %d versions\n", humanBytes(use.Stored), len(vs))
 	})
 }
 

@@ -20,6 +20,9 @@ type RetentionVerdict struct {
 	Bytes   int64     `json:"bytes"`
 	Keep    bool      `json:"keep"`
 	Reason  string    `json:"reason"` // "one of the 5 newest", "older than 30 days"...
+	// Frees, for a version to delete, is the bytes deleting it frees
+	// (RetentionFrees sets it; a run does not).
+	Frees int64 `json:"frees,omitempty"`
 }
 
 // DecideRetention judges the committed versions that job jobID made at

@@ -44,6 +44,31 @@ func (s *Service) ListVersions(ctx context.Context, jobID string) ([]storage.Ver
 	return out, err
 }
 
+// JobStorage reports what each of a job's versions holds alone at the
+// destination and the job's total there.
+func (s *Service) JobStorage(ctx context.Context, jobID string) (engine.Usage, error) {
+	var out engine.Usage
+	err := s.withJobDestination(ctx, jobID, func(j job.Job, d storage.Destination) error {
+		linked, err := s.linkedCopies(j)
+		if err != nil {
+			return err
+		}
+		out, err = engine.StorageUsage(ctx, d, jobID, linked)
+		return err
+	})
+	return out, err
+}
+
+// linkedCopies reports whether j's full copies share unchanged files
+// (hard links on a local folder).
+func (s *Service) linkedCopies(j job.Job) (bool, error) {
+	rec, err := s.store.GetDestination(j.DestinationID)
+	if err != nil {
+		return false, err
+	}
+	return rec.Kind == job.KindLocal, nil
+}
+
 // TreeEntry is one file or folder of a version, as its manifest lists it.
 type TreeEntry struct {
 	Name     string    `json:"name"`
@@ -226,6 +251,7 @@ type RetentionPreview struct {
 	Versions []engine.RetentionVerdict `json:"versions"` // newest first
 	Kept     int                       `json:"kept"`
 	Deleted  int                       `json:"deleted"`
+	Frees    int64                     `json:"frees"` // bytes the deletions free
 }
 
 // PreviewRetention applies the retention policy of j (saved or a draft
@@ -260,12 +286,16 @@ func (s *Service) PreviewRetention(ctx context.Context, j job.Job) (RetentionPre
 	if err != nil {
 		return RetentionPreview{}, err
 	}
+	if err := engine.RetentionFrees(ctx, dest, vs, rec.Kind == job.KindLocal); err != nil {
+		return RetentionPreview{}, err
+	}
 	out.Versions = vs
 	for _, v := range vs {
 		if v.Keep {
 			out.Kept++
 		} else {
 			out.Deleted++
+			out.Frees += v.Frees
 		}
 	}
 	return out, nil

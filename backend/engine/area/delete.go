@@ -179,3 +179,14 @@ func (a *Area) Frees(ctx context.Context, name string, older *Version) (int64, e
 	}
 	return a.keepFor(ctx, v, older, false)
 }
+
+// Stored returns the bytes the job's folder holds: current/, history/
+// and the records.
+func (a *Area) Stored(ctx context.Context) (int64, error) {
+	var n int64
+	err := a.f.Walk(ctx, a.folder, func(fi storage.FileInfo) error {
+		n += fi.Size
+		return nil
+	})
+	return n, err
+}

@@ -27,6 +27,7 @@ func (a *Area) Repair(ctx context.Context) (bool, error) {
 		if err := a.dropOrphan(ctx, name); err != nil {
 			return repaired, err
 		}
+		a.log.Info("removed the remains of an unfinished version", "version", name)
 		repaired = true
 	}
 	var rec runRecord
@@ -49,7 +50,6 @@ func (a *Area) dropOrphan(ctx context.Context, name string) error {
 	if err := a.deleteAll(ctx, a.historyDir(name)); err != nil {
 		return err
 	}
-	a.log.Info("removed the remains of an unfinished version", "version", name)
 	return a.deleteIfThere(ctx, a.manifestPath(name))
 }
 

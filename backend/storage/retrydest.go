@@ -277,3 +277,11 @@ func (f *retryFiles) Walk(ctx context.Context, dir string, fn func(FileInfo) err
 	}
 	return err
 }
+
+// Sync passes on to Files that buffer writes; others have nothing to do.
+func (f *retryFiles) Sync(ctx context.Context) error {
+	if s, ok := f.f.(Syncer); ok {
+		return s.Sync(ctx)
+	}
+	return nil
+}

@@ -333,6 +333,7 @@ func (c *chEnv) checkAllButCurrent() {
 type faultyFiles struct {
 	storage.Files
 	stopAfter int
+	beforePut func(p string) // called before each Put, when set
 	mu        sync.Mutex
 	writes    int
 }
@@ -356,6 +357,9 @@ func (f *faultyFiles) stopped() bool {
 func (f *faultyFiles) Put(ctx context.Context, p string, r io.Reader, size int64, progress func(int64)) (storage.PutResult, error) {
 	if err := f.write(); err != nil {
 		return storage.PutResult{}, err
+	}
+	if f.beforePut != nil {
+		f.beforePut(p)
 	}
 	return f.Files.Put(ctx, p, r, size, progress)
 }
@@ -392,4 +396,30 @@ func (d *filesDest) Files() storage.Files {
 		d.f.Files = storage.FilesOf(d.Destination)
 	}
 	return d.f
+}
+
+// TestCurrentHistoryFileChangingWhileReadKeepsTheOldCopy makes a changed
+// file change again while it is read, so that it is sent twice: the base
+// version's copy must stay in history, not be replaced by the first try.
+func TestCurrentHistoryFileChangingWhileReadKeepsTheOldCopy(t *testing.T) {
+	c := newCHEnv(t, map[string]string{"a.txt": "old a", "b.txt": "b"})
+	c.backup(job.StatusSuccess)
+	writeFiles(t, c.src, map[string]string{"a.txt": "new a, first"})
+	tries := 0
+	c.reopen(&faultyFiles{stopAfter: 1 << 30, beforePut: func(p string) {
+		if strings.HasSuffix(p, "current/a.txt") {
+			tries++
+			if tries == 1 { // the file changes while the first try reads it
+				writeFiles(t, c.src, map[string]string{"a.txt": "new a, second!"})
+			}
+		}
+	}})
+	before := map[string]string{"a.txt": "new a, second!", "b.txt": "b"}
+	res := c.mustRun(job.StatusSuccess)
+	c.want[res.Version] = before
+	if tries != 2 {
+		t.Fatalf("a.txt was sent %d times, want 2", tries)
+	}
+	c.reopen(nil)
+	c.checkAll()
 }

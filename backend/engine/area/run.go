@@ -33,9 +33,10 @@ type Run struct {
 	gen   int64
 
 	mu      sync.Mutex
-	added   []string // put or copied into current/ where base had nothing
-	moved   []string // moved from current/ into base's history folder
-	changed bool     // anything was changed at all
+	added   []string        // put or copied into current/
+	moved   []string        // moved from current/ into base's history folder
+	gone    map[string]bool // the same, to move each path once
+	changed bool            // anything was changed at all
 }
 
 // Begin starts the version name on top of the area's newest version. The
@@ -56,7 +57,7 @@ func (a *Area) Begin(ctx context.Context, name string, owner storage.Owner, jobN
 	if st.Find(name) != nil || contains(st.Orphans, name) {
 		return nil, storage.NewError(storage.ErrExists, fmt.Sprintf("version %s already exists in %s", name, a.folder), nil)
 	}
-	r := &Run{a: a, name: name, owner: owner, gen: 1}
+	r := &Run{a: a, name: name, owner: owner, gen: 1, gone: map[string]bool{}}
 	if b := st.Newest(); b != nil {
 		base := *b
 		r.base, r.gen = &base, b.Gen+1
@@ -112,8 +113,21 @@ func (r *Run) Remove(ctx context.Context, p string) error {
 	if r.base == nil {
 		return nil
 	}
+	r.mu.Lock()
+	again := r.gone[p]
+	r.mu.Unlock()
+	if again {
+		// Tried before (a file that changed while read): the base's copy is
+		// in history already, and current/p holds what this run put there.
+		return nil
+	}
 	r.note(p, &r.moved)
 	err := r.a.f.Move(ctx, r.a.path(CurrentDir, p), join(r.a.historyDir(r.base.Name), p))
+	if err == nil || errors.Is(err, storage.ErrNotFound) {
+		r.mu.Lock()
+		r.gone[p] = true
+		r.mu.Unlock()
+	}
 	if errors.Is(err, storage.ErrNotFound) {
 		r.a.log.Warn("a file of the newest version is missing from current/; it cannot be kept in history", "version", r.base.Name, "path", p)
 		return nil

@@ -12,6 +12,8 @@
 // VersionInfo rides in the manifest's metadata); a prefix with only the
 // owner record is a leftover; a prefix with neither is the user's and is
 // never listed nor deleted.
+//
+// Files (plain file access) stores a path at <prefix>/<path>, as given.
 package s3
 
 import (

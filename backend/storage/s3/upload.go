@@ -111,18 +111,29 @@ func newSource(r io.Reader, size int64) (source, error) {
 	if !ok {
 		return src, nil
 	}
-	end, err := s.Seek(0, io.SeekEnd)
-	if err == nil {
-		_, err = s.Seek(start, io.SeekStart)
-	}
-	if err != nil {
-		return src, &sourceError{err}
-	}
-	if end-start < size {
-		return src, shortSource(max(end-start, 0), size)
+	if err := holds(ra, start, size); err != nil {
+		return src, err
 	}
 	src.ra = ra
 	return src, nil
+}
+
+// holds checks that ra has size bytes from start, by reading the last one
+// (which, unlike seeking to the end, leaves r's offset alone).
+func holds(ra io.ReaderAt, start, size int64) error {
+	if size == 0 {
+		return nil
+	}
+	var b [1]byte
+	n, err := ra.ReadAt(b[:], start+size-1)
+	switch {
+	case n == 1:
+		return nil
+	case err == nil || err == io.EOF:
+		return storage.NewError(storage.ErrInvalid,
+			fmt.Sprintf("source holds fewer than %d bytes (did the file change while it was read?)", size), nil)
+	}
+	return &sourceError{err}
 }
 
 // section returns n bytes of the source from off (relative to its start).

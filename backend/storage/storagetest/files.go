@@ -164,6 +164,9 @@ func (s *suite) testFilesReplace(t *testing.T) {
 	wantErr(t, "Files.Put with a reader shorter than size", err, storage.ErrInvalid)
 	_, err = f.Put(context.Background(), "j/new.txt", bytes.NewReader([]byte("short")), 10, nil)
 	wantErr(t, "Files.Put of a new file with a short reader", err, storage.ErrInvalid)
+	big := content(46, 3<<20) // seekable, past the single-request size, a MiB short
+	_, err = f.Put(context.Background(), "j/a.txt", bytes.NewReader(big), int64(len(big))+1<<20, nil)
+	wantErr(t, "Files.Put with a large seekable reader shorter than size", err, storage.ErrInvalid)
 	wantFiles(t, f, "j", map[string][]byte{"a.txt": []byte("second")})
 }
 

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,23 +14,32 @@ import (
 	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
-	"github.com/avault/avault/backend/storage/local"
 )
 
 // chEnv is an env whose job keeps current + history, with the states of
 // the source each version was made from.
 type chEnv struct {
 	*env
-	raw    *local.Dest
+	raw    storage.Destination
 	faults *faultyFiles // nil unless the test injects faults
 	want   map[string]map[string]string
 }
 
 func newCHEnv(t *testing.T, files map[string]string) *chEnv {
 	t.Helper()
+	return newCHEnvOn(t, files, nil)
+}
+
+// newCHEnvOn is newCHEnv on the destination raw, a local folder when nil.
+func newCHEnvOn(t *testing.T, files map[string]string, raw storage.Destination) *chEnv {
+	t.Helper()
 	e := newEnv(t, files)
+	if raw == nil {
+		raw = e.dest
+	}
+	e.dest = raw
 	e.job.Layout, e.job.Folder = job.LayoutCurrentHistory, "Photos"
-	c := &chEnv{env: e, raw: e.dest.(*local.Dest), want: map[string]map[string]string{}}
+	c := &chEnv{env: e, raw: raw, want: map[string]map[string]string{}}
 	c.reopen(nil)
 	return c
 }
@@ -57,12 +65,30 @@ func (c *chEnv) backup(want job.Status) Result {
 	return res
 }
 
+// currentTree reads the job's current folder through plain file access.
 func (c *chEnv) currentTree() map[string]string {
-	dir := filepath.Join(c.destDir, "Photos", area.CurrentDir)
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		return map[string]string{}
+	return c.plainTree("Photos/" + area.CurrentDir)
+}
+
+// plainTree reads every file below dir at the destination.
+func (c *chEnv) plainTree(dir string) map[string]string {
+	c.t.Helper()
+	f := storage.FilesOf(c.raw)
+	out := map[string]string{}
+	err := f.Walk(context.Background(), dir, func(fi storage.FileInfo) error {
+		rc, err := f.Open(context.Background(), dir+"/"+fi.Path)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		out[fi.Path] = string(b)
+		return err
+	})
+	if err != nil {
+		c.t.Fatal(err)
 	}
-	return treeOf(c.t, dir)
+	return out
 }
 
 // checkAll checks that every committed version restores exactly the
@@ -128,7 +154,7 @@ func TestCurrentHistoryKeepsOnlyChanges(t *testing.T) {
 	if second.FilesUploaded != 2 || second.FilesCopied != 2 {
 		t.Errorf("second run: uploaded %d kept %d, want 2 and 2", second.FilesUploaded, second.FilesCopied)
 	}
-	hist := treeOf(t, filepath.Join(c.destDir, "Photos", area.HistoryDir, first.Version))
+	hist := c.plainTree("Photos/" + area.HistoryDir + "/" + first.Version)
 	if want := map[string]string{"a.txt": "alpha", "b/b.txt": "bravo"}; !equalTrees(hist, want) {
 		t.Errorf("history of %s = %v, want %v", first.Version, hist, want)
 	}
@@ -173,13 +199,13 @@ func TestCurrentHistoryRetentionHandsNeededFilesToOlderVersions(t *testing.T) {
 		delete(c.want, n)
 	}
 	c.checkAll()
-	hist := treeOf(t, filepath.Join(c.destDir, "Photos", area.HistoryDir, names[0]))
+	hist := c.plainTree("Photos/" + area.HistoryDir + "/" + names[0])
 	if want := map[string]string{"x.txt": "x1", "y.txt": "y1"}; !equalTrees(hist, want) {
 		t.Errorf("history of the first version = %v, want %v", hist, want)
 	}
 	for _, n := range names[1:3] {
-		if _, err := os.Stat(filepath.Join(c.destDir, "Photos", area.HistoryDir, n)); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("history folder of deleted %s still there: %v", n, err)
+		if got := c.plainTree("Photos/" + area.HistoryDir + "/" + n); len(got) != 0 {
+			t.Errorf("history folder of deleted %s still holds %v", n, got)
 		}
 	}
 	// Retention in a run: keep 2.
@@ -258,7 +284,7 @@ func TestCurrentHistoryRefusesAnotherJobsFolder(t *testing.T) {
 	c := newCHEnv(t, map[string]string{"a.txt": "1"})
 	c.backup(job.StatusSuccess)
 	other := newEnv(t, map[string]string{"o.txt": "o"})
-	other.destDir, other.dest = c.destDir, c.raw
+	other.destDir = c.destDir
 	other.job.ID, other.job.Name = "job2", "Other"
 	other.job.Layout, other.job.Folder = job.LayoutCurrentHistory, "Photos"
 	other.dest = JobDestination(c.raw, other.job, nil)

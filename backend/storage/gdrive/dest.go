@@ -228,9 +228,15 @@ func (d *Dest) download(ctx context.Context, version, path string) (io.ReadClose
 	if err != nil {
 		return nil, err
 	}
+	return d.media(ctx, e.id, "open "+version+"/"+path)
+}
+
+// media opens the content of file id (alt=media) for reading.
+func (d *Dest) media(ctx context.Context, id, what string) (io.ReadCloser, error) {
 	var resp *http.Response
-	err = d.do(ctx, "open "+version+"/"+path, streamCall, func(ctx context.Context, _ int) error {
-		resp, err = d.svc.Files.Get(e.id).SupportsAllDrives(true).Context(ctx).Download()
+	err := d.do(ctx, what, streamCall, func(ctx context.Context, _ int) error {
+		var err error
+		resp, err = d.svc.Files.Get(id).SupportsAllDrives(true).Context(ctx).Download()
 		return err
 	})
 	if err != nil {

@@ -83,7 +83,7 @@ func (d *Dest) index(ctx context.Context, name string) (index, error) {
 		if ok {
 			return idx, nil
 		}
-		if idx, err = d.walk(ctx, id); err != nil {
+		if idx, err = d.walk(ctx, id, false); err != nil {
 			return nil, err
 		}
 		d.mu.Lock()
@@ -101,10 +101,16 @@ func (d *Dest) index(ctx context.Context, name string) (index, error) {
 }
 
 // walk lists the tree below folder top, level by level, a few folders at a
-// time. Folders of the same name (a create sent twice) merge.
-func (d *Dest) walk(ctx context.Context, top string) (index, error) {
+// time. Folders of the same name (a create sent twice) merge. When plain is
+// set, folders carrying Avault's mark (versions, pending places) are left
+// out, as plain file access never reaches into them.
+func (d *Dest) walk(ctx context.Context, top string, plain bool) (index, error) {
 	idx := index{}
 	var mu sync.Mutex
+	fields := fileFields
+	if plain {
+		fields += ",properties"
+	}
 	level := map[string]string{top: ""} // folder id → path prefix
 	for len(level) > 0 {
 		next := map[string]string{}
@@ -112,14 +118,15 @@ func (d *Dest) walk(ctx context.Context, top string) (index, error) {
 		g.SetLimit(4)
 		for id, prefix := range level {
 			g.Go(func() error {
-				return d.list(gctx, "list "+strings.TrimSuffix(prefix, "/"), inFolder(id), fileFields, func(fs []*drive.File) {
+				return d.list(gctx, "list "+strings.TrimSuffix(prefix, "/"), inFolder(id), fields, func(fs []*drive.File) {
 					mu.Lock()
 					defer mu.Unlock()
 					for _, f := range fs {
-						if f.MimeType == folderMime {
-							next[f.Id] = prefix + f.Name + "/"
-						} else {
+						switch {
+						case f.MimeType != folderMime:
 							idx.add(prefix+f.Name, f)
+						case !plain || f.Properties[propMark] == "":
+							next[f.Id] = prefix + f.Name + "/"
 						}
 					}
 				})

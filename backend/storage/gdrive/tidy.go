@@ -127,18 +127,28 @@ func (p *pending) mergeFolders(ctx context.Context, fs []*drive.File, path strin
 	return keep, nil
 }
 
-// move puts item id from folder from into folder to; a retry first checks
-// whether an earlier attempt did it.
+// move puts item id from folder from into folder to, keeping its name.
 func (d *Dest) move(ctx context.Context, id, from, to string) error {
-	return d.do(ctx, "move into a merged folder", metaCall, func(ctx context.Context, attempt int) error {
+	return d.reparent(ctx, id, from, to, "", "move into a merged folder")
+}
+
+// reparent moves item id from folder from into folder to and renames it
+// to name (unless name is ""), in one files.update: the same item, so no
+// new file and no quota. A retry first checks whether an earlier attempt
+// did it.
+func (d *Dest) reparent(ctx context.Context, id, from, to, name, what string) error {
+	return d.do(ctx, what, metaCall, func(ctx context.Context, attempt int) error {
 		if attempt > 1 {
-			f, err := d.svc.Files.Get(id).SupportsAllDrives(true).Fields("parents").Context(ctx).Do()
-			if err != nil || slices.Contains(f.Parents, to) {
+			f, err := d.svc.Files.Get(id).SupportsAllDrives(true).Fields("name,parents").Context(ctx).Do()
+			if err != nil || (slices.Contains(f.Parents, to) && (name == "" || f.Name == name)) {
 				return err
 			}
 		}
-		_, err := d.svc.Files.Update(id, &drive.File{}).AddParents(to).RemoveParents(from).
-			SupportsAllDrives(true).Fields("id").Context(ctx).Do()
+		c := d.svc.Files.Update(id, &drive.File{Name: name}).SupportsAllDrives(true).Fields("id")
+		if from != to {
+			c.AddParents(to).RemoveParents(from)
+		}
+		_, err := c.Context(ctx).Do()
 		return err
 	})
 }

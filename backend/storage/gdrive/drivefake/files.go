@@ -266,6 +266,7 @@ func (s *Server) create(m meta, content []byte, allDrives bool) (*file, *apiErro
 		return nil, apiErrorOf(http.StatusBadRequest, "global", "badRequest", "A folder cannot have content.")
 	}
 	f := s.insert(parent, name, mime, props, appProps)
+	s.creates.Add(1)
 	if !f.folder() {
 		f.setContent(content)
 		s.uploaded += int64(len(content))

@@ -17,7 +17,7 @@
 //     allowed;
 //   - injectable faults (rate limits, 5xx, connection resets before or after
 //     the request takes effect, stalls), a storage quota, Shared Drive item
-//     limits and the daily upload cap.
+//     limits, the daily upload cap and a limit on creations a second.
 //
 // State is kept in memory; a Server is safe for concurrent use.
 package drivefake
@@ -59,6 +59,12 @@ type Options struct {
 	// FileScopeOnly answers as Google does to a token with only the
 	// drive.file scope where it matters here: drives.list is refused.
 	FileScopeOnly bool
+	// CreatesPerSecond limits the requests that make an item (files.create
+	// of files and folders, uploads included, and files.copy), as Google
+	// limits one account's writes to a few a second; 0 is unlimited. It is a
+	// token bucket whose burst is the rate rounded up. A request beyond it
+	// is refused before it takes effect (see RefusedCreates).
+	CreatesPerSecond float64
 }
 
 // User is the signed-in account as about.get reports it.
@@ -86,6 +92,9 @@ type Server struct {
 
 	requests atomic.Int64
 	byMethod sync.Map // method name → *atomic.Int64
+	limiter  *bucket  // nil when creations are not limited
+	creates  atomic.Int64
+	refused  atomic.Int64
 }
 
 // RootID is the id of My Drive's root folder (alias "root").
@@ -100,6 +109,9 @@ func New(opts Options) *Server {
 	}
 	if s.opts.User.EmailAddress == "" {
 		s.opts.User = User{DisplayName: "Test User", EmailAddress: "test.user@example.com"}
+	}
+	if opts.CreatesPerSecond > 0 {
+		s.limiter = newBucket(opts.CreatesPerSecond)
 	}
 	now := time.Now().UTC()
 	s.files[RootID] = &file{ID: RootID, Name: "My Drive", MimeType: FolderMime, Created: now, Modified: now}
@@ -175,6 +187,9 @@ func (s *Server) wrap(method string, h http.HandlerFunc) http.Handler {
 				Errors: []errorItem{{Message: "Invalid Credentials", Domain: "global", Reason: "authError",
 					Location: "Authorization", LocationType: "header"}},
 			})
+			return
+		}
+		if s.refuseCreate(w, method) {
 			return
 		}
 		if s.injectFault(w, r, method, h) {

@@ -6,6 +6,7 @@ import type { Destination, Job } from '.'
 const App = {
   PreviewRetention: vi.fn(async () => ({ policy: { type: 'VERSION_COUNT', count: 2 }, now: '2026-03-05T02:00:00Z', versions: [], kept: 0, deleted: 0 })),
   ListChoices: vi.fn(async () => [{ id: 'photos', name: 'photos', kind: 'bucket', hasSub: true }]),
+  JobStorage: vi.fn(async () => ({ versions: [{ name: 'Photos-2', layout: 'current+history', only: 1200 }], stored: 5000 })),
 }
 let api: typeof import('.').api
 
@@ -51,5 +52,12 @@ describe('api', () => {
     expect(sent).toMatchObject({ kind: 's3', credentialId: 'c1', remoteId: '', options: { endpoint: 'http://127.0.0.1:9000' } })
     expect('createdAt' in sent).toBe(false)
     expect(parent).toBe('photos/2024')
+  })
+
+  it("jobStorage asks for one job's usage at its destination", async () => {
+    const u = await api.jobStorage('j1')
+    expect(App.JobStorage).toHaveBeenCalledWith('j1')
+    expect(u.stored).toBe(5000)
+    expect(u.versions).toEqual([{ name: 'Photos-2', layout: 'current+history', only: 1200 }])
   })
 })

@@ -36,6 +36,8 @@ export type RetentionPreview = Plain<service.RetentionPreview>
 export type RetentionVerdict = Plain<engine.RetentionVerdict>
 export type Choice = Plain<storage.Choice>
 export type VersionInfo = Plain<storage.VersionInfo>
+export type Usage = Plain<engine.Usage>
+export type VersionUsage = Plain<engine.VersionUsage>
 export type TreeEntry = Plain<service.TreeEntry>
 export type RestoreRequest = Plain<service.RestoreRequest>
 export type RestoreResult = Plain<engine.RestoreResult>
@@ -207,11 +209,11 @@ export const api = {
   previewRetention: (j: Job) => plain(App.PreviewRetention(wire<job.Job>(j))),
 
   listVersions: (jobId: string) => plain(App.ListVersions(jobId)),
+  jobStorage: (jobId: string) => plain(App.JobStorage(jobId)),
   listVersionFiles: (jobId: string, version: string, dir: string) => plain(App.ListVersionFiles(jobId, version, dir)),
   verifyVersion: (jobId: string, version: string, deep: boolean, sample: number) => plain(App.VerifyVersion(jobId, version, deep, sample)),
   restoreVersion: (r: RestoreRequest) => plain(App.RestoreVersion(wire<service.RestoreRequest>(r))),
 }
-
 
 export type Api = typeof api
 export type { AuthState }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { installWebTransport, type WebDeps } from './transport'
+import { JobStorage } from '../../wailsjs/go/main/App'
 
 // A fake server: answers fetch like `avault serve` and records requests.
 type Reply = { status?: number; body?: unknown }
@@ -82,6 +83,13 @@ describe('web transport', () => {
     const out = await window.go!.main!.App!.RenameCredential('c1', 'New name')
     expect(out).toEqual({ id: 'c1', name: 'New name', auth: 'Bearer abc123' })
     expect(server.calls[0].headers['Content-Type']).toBe('application/json')
+  })
+
+  it('carries a generated binding by its method name', async () => {
+    const server = fakeServer({ '/api/call/JobStorage': (body) => ({ body: { versions: [], stored: (body as string[])[0] === 'j1' ? 42 : 0 } }) })
+    installWebTransport(deps(server.fetch, '#token=t'))
+    expect(await JobStorage('j1')).toEqual({ versions: [], stored: 42 })
+    expect(server.calls[0].body).toEqual(['j1'])
   })
 
   it("rejects with the server's error message, as the desktop does", async () => {

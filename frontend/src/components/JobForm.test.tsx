@@ -24,7 +24,15 @@ const defaults: Job = {
   createdAt: '0001-01-01T00:00:00Z',
   updatedAt: '0001-01-01T00:00:00Z',
 }
-const dests = [{ id: 'd1', name: 'USB disk', kind: 'local', remoteId: '/media/usb', createdAt: '', updatedAt: '' }]
+const dests = [
+  { id: 'd1', name: 'USB disk', kind: 'local', remoteId: '/media/usb', createdAt: '', updatedAt: '' },
+  { id: 'd2', name: 'Wasabi', kind: 's3', remoteId: 'backups', createdAt: '', updatedAt: '' },
+  { id: 'd3', name: 'Drive', kind: 'gdrive', remoteId: 'root', createdAt: '', updatedAt: '' },
+]
+const saved: Job = { ...defaults, id: 'j1', name: 'Photos', sourcePath: 'photos', destinationId: 'd2', createdAt: '2026-03-01T00:00:00Z', updatedAt: '2026-03-01T00:00:00Z' }
+const radio = (name: RegExp) => screen.getByRole('radio', { name }) as HTMLInputElement
+const currentHistory = () => radio(/^Current \+ history/)
+const fullCopies = () => radio(/^Full copies/)
 
 beforeEach(() => {
   resetApi()
@@ -68,7 +76,7 @@ describe('JobForm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Create job' }))
     await vi.waitFor(() => expect(done).toHaveBeenCalled())
     expect(api.createJob).toHaveBeenCalledWith(
-      expect.objectContaining({ name: 'Photos', sourcePath: 'photos', destinationId: 'd1', excludes: ['*.tmp', 'cache/'], includes: [], retentionType: 'DAYS', retentionDays: 90, retentionCount: 0 }),
+      expect.objectContaining({ name: 'Photos', sourcePath: 'photos', destinationId: 'd1', excludes: ['*.tmp', 'cache/'], includes: [], retentionType: 'DAYS', retentionDays: 90, retentionCount: 0, layout: 'FULL' }),
     )
   })
 
@@ -93,5 +101,69 @@ describe('JobForm', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Back up "photos"' }))
     expect((screen.getByLabelText('NAS folder') as HTMLInputElement).value).toBe('photos')
     expect((screen.getByLabelText('Name') as HTMLInputElement).value).toBe('photos')
+  })
+
+  it("keeps a new job's versions the way its destination's kind suggests, until the person picks", async () => {
+    const done = vi.fn()
+    api.createJob.mockImplementation(async (j: Job) => ({ ...j, id: 'j1' }))
+    render(<JobForm initial={defaults} destinations={dests} onDone={done} />)
+    expect(screen.getByRole('group', { name: 'Versions kept as' })).toBeTruthy()
+    expect(currentHistory().checked || fullCopies().checked).toBe(false)
+    const destination = screen.getByLabelText('Destination')
+    fireEvent.change(destination, { target: { value: 'd2' } })
+    expect(currentHistory().checked).toBe(true)
+    fireEvent.change(destination, { target: { value: 'd1' } })
+    expect(fullCopies().checked).toBe(true)
+    expect(screen.queryByLabelText('Folder at the destination')).toBeNull()
+    fireEvent.change(destination, { target: { value: 'd3' } })
+    expect(currentHistory().checked).toBe(true)
+
+    fireEvent.click(fullCopies())
+    fireEvent.change(destination, { target: { value: 'd2' } })
+    expect(fullCopies().checked).toBe(true)
+    fireEvent.click(screen.getByRole('button', { name: 'Create job' }))
+    await vi.waitFor(() => expect(done).toHaveBeenCalled())
+    expect(api.createJob).toHaveBeenCalledWith(expect.objectContaining({ destinationId: 'd2', layout: 'FULL' }))
+  })
+
+  it('names the current + history folder after the job unless told otherwise', async () => {
+    const done = vi.fn()
+    api.createJob.mockImplementation(async (j: Job) => ({ ...j, id: 'j1' }))
+    render(<JobForm initial={defaults} destinations={dests} onDone={done} />)
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'Photos' } })
+    fireEvent.change(screen.getByLabelText('Destination'), { target: { value: 'd2' } })
+    const folder = screen.getByLabelText('Folder at the destination') as HTMLInputElement
+    expect(folder.placeholder).toBe('Photos')
+    expect(folder.disabled).toBe(false)
+    fireEvent.change(folder, { target: { value: '  Family photos ' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Create job' }))
+    await vi.waitFor(() => expect(done).toHaveBeenCalled())
+    expect(api.createJob).toHaveBeenCalledWith(expect.objectContaining({ layout: 'CURRENT_HISTORY', folder: 'Family photos' }))
+  })
+
+  it('keeps the folder of a job that has run, and says why', () => {
+    const ran: Job = { ...saved, layout: 'CURRENT_HISTORY', folder: 'Photos', lastRunAt: '2026-03-02T02:00:00Z' }
+    render(<JobForm initial={ran} destinations={dests} onDone={() => {}} />)
+    const folder = screen.getByLabelText('Folder at the destination') as HTMLInputElement
+    expect(folder.value).toBe('Photos')
+    expect(folder.disabled).toBe(true)
+    expect(screen.getByText(/The job has run, so its current copy and history are in this folder; it cannot change now/)).toBeTruthy()
+  })
+
+  it("keeps a saved job's layout and says what switching does to the versions made so far", async () => {
+    const done = vi.fn()
+    api.updateJob.mockImplementation(async (j: Job) => j)
+    // Saved before layouts existed: full copies, whatever the destination.
+    render(<JobForm initial={{ ...saved, lastRunAt: '2026-03-02T02:00:00Z' }} destinations={dests} onDone={done} />)
+    expect(fullCopies().checked).toBe(true)
+    expect(screen.queryByRole('note')).toBeNull()
+    fireEvent.click(currentHistory())
+    expect(screen.getByRole('note').textContent).toBe(
+      'New versions will be kept as current + history (changes only). The versions made so far stay listed, restorable and under retention.',
+    )
+    expect((screen.getByLabelText('Folder at the destination') as HTMLInputElement).disabled).toBe(false)
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }))
+    await vi.waitFor(() => expect(done).toHaveBeenCalled())
+    expect(api.updateJob).toHaveBeenCalledWith(expect.objectContaining({ id: 'j1', layout: 'CURRENT_HISTORY' }))
   })
 })

@@ -7,6 +7,7 @@ import { href } from '../lib/route'
 import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
 import { bytes, plural } from '../lib/format'
+import { defaultLayout, jobLayout, layoutLabel, layouts, type Layout } from '../lib/layout'
 import { FolderPicker } from './FolderPicker'
 import { RetentionPreview } from './RetentionPreview'
 import { ScheduleReading } from './ScheduleReading'
@@ -30,6 +31,11 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
   const [picking, setPicking] = useState(false)
   const preview = useAction(api.previewJob)
   const [dry, setDry] = useState<DryRun | null>(null)
+  // A new job's layout follows its destination's kind until the person
+  // picks one; a saved job keeps its own.
+  const [layoutPicked, setLayoutPicked] = useState(!!initial.id)
+  const kind = destinations.find((d) => d.id === j.destinationId)?.kind
+  const layout: Layout | undefined = layoutPicked ? jobLayout(j.layout) : kind ? defaultLayout(kind) : undefined
   const draft = (): Job => {
     const usesCount = j.retentionType !== 'DAYS'
     const usesDays = j.retentionType !== 'VERSION_COUNT'
@@ -39,6 +45,8 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
       excludes: unlines(excludes),
       retentionCount: usesCount ? j.retentionCount || 7 : 0,
       retentionDays: usesDays ? j.retentionDays || 30 : 0,
+      layout: layout ?? '', // "": the Go side picks by the destination
+      folder: layout === 'CURRENT_HISTORY' ? j.folder?.trim() : initial.folder,
     }
   }
   const runPreview = async () => {
@@ -136,6 +144,18 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
             {(p) => <input {...p} value={j.namePattern} onChange={(e) => set({ namePattern: e.target.value })} spellCheck={false} className={`${inputClass} font-mono`} />}
           </Field>
         </div>
+        <LayoutChoice
+          initial={initial}
+          layout={layout}
+          followsDestination={!layoutPicked}
+          folder={j.folder ?? ''}
+          name={j.name}
+          onLayout={(l) => {
+            setLayoutPicked(true)
+            set({ layout: l })
+          }}
+          onFolder={(f) => set({ folder: f })}
+        />
       </Section>
 
       <Section title="When">
@@ -265,6 +285,76 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
         <Button onClick={onDone}>Cancel</Button>
       </div>
     </form>
+  )
+}
+
+// LayoutChoice picks how versions are kept at the destination and, for
+// current + history, the folder there that holds them.
+function LayoutChoice({
+  initial,
+  layout,
+  followsDestination,
+  folder,
+  name,
+  onLayout,
+  onFolder,
+}: {
+  initial: Job
+  layout: Layout | undefined
+  followsDestination: boolean
+  folder: string
+  name: string
+  onLayout: (l: Layout) => void
+  onFolder: (f: string) => void
+}) {
+  // The Go side refuses to move a folder that already holds versions.
+  const folderLocked = !!initial.lastRunAt && !!initial.folder
+  const switched = !!initial.id && layout !== jobLayout(initial.layout)
+  return (
+    <>
+      <fieldset className="space-y-2">
+        <legend className="mb-1 text-sm font-medium text-slate-700 dark:text-slate-200">Versions kept as</legend>
+        {followsDestination && (
+          <p className="text-xs text-slate-500 dark:text-slate-400">Follows the destination until you pick one: full copies on a local folder, current + history on S3 and Google Drive.</p>
+        )}
+        {layouts.map((l) => (
+          <label key={l.value} className="flex items-start gap-2 text-sm">
+            <input type="radio" name="layout" value={l.value} checked={layout === l.value} onChange={() => onLayout(l.value)} className="mt-1 accent-indigo-600" />
+            <span>
+              <span className="font-medium">{l.label}</span> <span className="text-slate-500 dark:text-slate-400">— {l.hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {switched && layout && (
+        <p role="note" className="text-sm text-amber-800 dark:text-amber-200">
+          New versions will be kept as {layoutLabel(layout).toLowerCase()}. The versions made so far stay listed, restorable and under retention.
+        </p>
+      )}
+      {layout === 'CURRENT_HISTORY' && (
+        <Field
+          label="Folder at the destination"
+          className="sm:w-1/2"
+          hint={
+            folderLocked
+              ? 'The job has run, so its current copy and history are in this folder; it cannot change now.'
+              : `Holds the current copy and the dated history folders. Empty: ${initial.folder ? `stays ${initial.folder}` : "the job's name"}.`
+          }
+        >
+          {(p) => (
+            <input
+              {...p}
+              value={folder}
+              onChange={(e) => onFolder(e.target.value)}
+              disabled={folderLocked}
+              placeholder={initial.folder || name.trim() || 'the job name'}
+              spellCheck={false}
+              className={`${inputClass} disabled:cursor-not-allowed disabled:opacity-60`}
+            />
+          )}
+        </Field>
+      )}
+    </>
   )
 }
 

@@ -27,7 +27,9 @@ const saved: Job = {
 }
 const dests = [{ id: 'd1', name: 'USB disk', kind: 'local', remoteId: '/media/usb', createdAt: '', updatedAt: '' }]
 
-// preview answers as the Go side would for three versions, the newest first.
+// preview answers as the Go side would for three versions, the newest
+// first; deleting one frees what no kept version shares with it.
+const alone = [12_000_000, 3_000_000, 12_000_000]
 function preview(j: Job): Preview {
   const n = j.retentionType === 'DAYS' ? 3 : Math.min(3, j.retentionCount ?? 0)
   const versions = ['Photos-2026-03-03', 'Photos-2026-03-02', 'Photos-2026-03-01'].map((name, i) => ({
@@ -37,8 +39,10 @@ function preview(j: Job): Preview {
     bytes: 12_000_000,
     keep: i < n,
     reason: i === 0 ? 'the newest version' : i < n ? `one of the ${n} newest` : `not one of the ${n} newest`,
+    frees: i < n ? undefined : alone[i],
   }))
-  return { policy: { type: j.retentionType, count: j.retentionCount }, now: '2026-03-04T00:00:00Z', versions, kept: n, deleted: 3 - n }
+  const frees = versions.reduce((t, v) => t + (v.frees ?? 0), 0)
+  return { policy: { type: j.retentionType, count: j.retentionCount }, now: '2026-03-04T00:00:00Z', versions, kept: n, deleted: 3 - n, frees }
 }
 
 beforeEach(() => {
@@ -63,12 +67,24 @@ describe('RetentionPreview', () => {
     expect(within(rows[2]).getByText('not one of the 2 newest')).toBeTruthy()
     expect(within(rows[0]).getByText('1,500 files')).toBeTruthy()
     expect(screen.getByTestId('retention-summary').textContent).toBe(
-      'Keeps 2 versions and deletes 1 version after the next successful backup; nothing is deleted before then.',
+      'Keeps 2 versions and deletes 1 version (frees 12 MB) after the next successful backup; nothing is deleted before then.',
+    )
+  })
+
+  it('says what each deletion frees and what they free together', async () => {
+    render(<RetentionPreview job={{ ...saved, retentionCount: 1 }} />)
+    const table = await screen.findByRole('table', { name: 'Versions and what the rule does with each' })
+    const rows = within(table).getAllByRole('row').slice(1)
+    expect(within(rows[0]).queryByText(/frees/)).toBeNull()
+    expect(within(rows[1]).getByText('frees 3.0 MB')).toBeTruthy()
+    expect(within(rows[2]).getByText('frees 12 MB')).toBeTruthy()
+    expect(screen.getByTestId('retention-summary').textContent).toBe(
+      'Keeps 1 version and deletes 2 versions (frees 15 MB) after the next successful backup; nothing is deleted before then.',
     )
   })
 
   it('says so when the job has no versions, and shows errors in words', async () => {
-    api.previewRetention.mockResolvedValueOnce({ policy: { type: 'VERSION_COUNT', count: 7 }, now: '', versions: [], kept: 0, deleted: 0 })
+    api.previewRetention.mockResolvedValueOnce({ policy: { type: 'VERSION_COUNT', count: 7 }, now: '', versions: [], kept: 0, deleted: 0, frees: 0 })
     const { rerender } = render(<RetentionPreview job={saved} />)
     expect(await screen.findByText('This job has no versions at its destination yet.')).toBeTruthy()
     api.previewRetention.mockRejectedValueOnce('destination folder /media/usb does not exist (is the disk mounted?)')

@@ -58,8 +58,8 @@ function VerdictTable({ preview }: { preview: Preview }) {
       <p className="text-sm" data-testid="retention-summary">
         {preview.deleted > 0 ? (
           <>
-            Keeps <strong>{plural(preview.kept, 'version')}</strong> and deletes <strong>{plural(preview.deleted, 'version')}</strong> after the next successful
-            backup; nothing is deleted before then.
+            Keeps <strong>{plural(preview.kept, 'version')}</strong> and deletes <strong>{plural(preview.deleted, 'version')}</strong> (frees{' '}
+            <strong>{bytes(preview.frees ?? 0)}</strong>) after the next successful backup; nothing is deleted before then.
           </>
         ) : preview.kept === 1 ? (
           'Keeps the only version.'
@@ -90,7 +90,16 @@ function VerdictTable({ preview }: { preview: Preview }) {
                   {bytes(v.bytes)}
                   {v.files > 0 && <span className="block text-xs text-slate-500 dark:text-slate-400">{plural(v.files, 'file')}</span>}
                 </td>
-                <td className="px-3 py-1.5">{v.keep ? <Badge tone="green">Kept</Badge> : <Badge tone="red">Deleted</Badge>}</td>
+                <td className="px-3 py-1.5">
+                  {v.keep ? (
+                    <Badge tone="green">Kept</Badge>
+                  ) : (
+                    <>
+                      <Badge tone="red">Deleted</Badge>
+                      <span className="block whitespace-nowrap text-xs text-slate-500 dark:text-slate-400">frees {bytes(v.frees ?? 0)}</span>
+                    </>
+                  )}
+                </td>
                 <td className="px-3 py-1.5 text-slate-600 dark:text-slate-300">{v.reason}</td>
               </tr>
             ))}

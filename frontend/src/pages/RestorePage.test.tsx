@@ -37,6 +37,31 @@ describe('RestorePage', () => {
     expect(api.restoreVersion).toHaveBeenCalledWith({ jobId: 'j1', version: 'Photos-1', path: '2024/a.jpg', toDir: '/home/ana/Restored', overwrite: true, intoSource: false })
   })
 
+  it('shows what each version holds alone, how it is kept, and what the job stores in all', async () => {
+    api.jobStorage.mockResolvedValue({
+      versions: [
+        { name: 'Photos-2', layout: 'current+history', only: 1_500_000 },
+        { name: 'Photos-1', layout: 'full', only: 2048 },
+      ],
+      stored: 3_600_000,
+    })
+    render(<RestorePage arg="j1" />)
+    expect((await screen.findByTestId('job-stored')).textContent).toBe('Stored at the destination: 3.6 MB for 2 versions.')
+    expect(api.jobStorage).toHaveBeenCalledWith('j1')
+    const [newest, oldest] = screen.getAllByRole('listitem')
+    expect(within(newest).getByText('1.5 MB only in it · kept as current + history')).toBeTruthy()
+    expect(within(oldest).getByText('2.0 KB only in it · kept as full copy')).toBeTruthy()
+  })
+
+  it('still lists the versions when their sizes cannot be worked out', async () => {
+    api.jobStorage.mockRejectedValue('reading the commit records: connection reset')
+    render(<RestorePage arg="j1" />)
+    expect(await screen.findByText('The space each version takes could not be worked out: reading the commit records: connection reset')).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Open Photos-2' })).toBeTruthy()
+    expect(screen.getByRole('button', { name: 'Open Photos-1' })).toBeTruthy()
+    expect(screen.queryByText(/only in it/)).toBeNull()
+  })
+
   it('says so when the version is gone', async () => {
     render(<RestorePage arg="j1/Photos-0" />)
     expect((await screen.findByText(/Photos-0 is no longer at the destination/)).getAttribute('role')).toBe('status')

@@ -1,11 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { api, type RestoreResult, type TreeEntry, type VersionInfo } from '../api'
+import { api, type RestoreResult, type TreeEntry, type Usage, type VersionInfo, type VersionUsage } from '../api'
 import { useAction, useQuery } from '../api/hooks'
 import { FileIcon, FolderIcon } from '../components/icons'
 import { ErrorBox } from '../components/ErrorBox'
 import { VerifyButtons } from '../components/VerifyButtons'
 import { Button, Card, Checkbox, Empty, Field, inputClass, Loading, Modal } from '../components/ui'
 import { bytes, count, dateTime, plural } from '../lib/format'
+import { keptAs } from '../lib/layout'
 import type { PageProps } from '.'
 
 // RestorePage brings files back: pick a job, one of its versions, a file
@@ -59,6 +60,10 @@ export default function RestorePage({ arg }: PageProps) {
 
 function Versions({ jobId, wanted, onPick }: { jobId: string; wanted: string; onPick: (v: VersionInfo) => void }) {
   const q = useQuery(`versions:${jobId}`, () => api.listVersions(jobId), ['history'])
+  // What each version holds alone is worked out apart: it reads more at the
+  // destination, and the versions stay usable when it fails.
+  const usage = useQuery(`usage:${jobId}`, () => api.jobStorage(jobId), ['history'])
+  const held = new Map((usage.data?.versions ?? []).map((u) => [u.name, u]))
   const match = wanted ? q.data?.find((v) => v.name === wanted) : undefined
   useEffect(() => {
     if (match) onPick(match)
@@ -74,23 +79,50 @@ function Versions({ jobId, wanted, onPick }: { jobId: string; wanted: string; on
         </p>
       )}
       {!!q.data?.length && (
-        <ul className="divide-y divide-slate-200 dark:divide-slate-700">
-          {q.data.map((v) => (
-            <li key={v.name} className="flex flex-wrap items-center gap-3 py-2">
-              <div className="flex-1">
-                <p className="font-mono text-sm">{v.name}</p>
-                <p className="text-xs text-slate-500 dark:text-slate-400">
-                  {dateTime(v.created)} · {plural(v.files, 'file')} · {bytes(v.bytes)}
-                </p>
-              </div>
-              <Button onClick={() => onPick(v)} aria-label={`Open ${v.name}`}>
-                Open
-              </Button>
-            </li>
-          ))}
-        </ul>
+        <>
+          <StoredNote usage={usage.data} loading={usage.loading} error={usage.error} versions={q.data.length} />
+          <ul className="divide-y divide-slate-200 dark:divide-slate-700">
+            {q.data.map((v) => (
+              <li key={v.name} className="flex flex-wrap items-center gap-3 py-2">
+                <div className="flex-1">
+                  <p className="font-mono text-sm">{v.name}</p>
+                  <p className="text-xs text-slate-500 dark:text-slate-400">
+                    {dateTime(v.created)} · {plural(v.files, 'file')} · {bytes(v.bytes)}
+                  </p>
+                  <HeldAlone usage={held.get(v.name)} />
+                </div>
+                <Button onClick={() => onPick(v)} aria-label={`Open ${v.name}`}>
+                  Open
+                </Button>
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </Card>
+  )
+}
+
+// StoredNote says what the job keeps at its destination in all, or why
+// that is not known.
+function StoredNote({ usage, loading, error, versions }: { usage?: Usage; loading: boolean; error: string | null; versions: number }) {
+  const muted = 'mb-2 text-xs text-slate-500 dark:text-slate-400'
+  if (error) return <p className={muted}>The space each version takes could not be worked out: {error}</p>
+  if (!usage) return loading ? <p className={muted}>Working out the space each version takes…</p> : null
+  return (
+    <p className="mb-2 text-sm" data-testid="job-stored">
+      Stored at the destination: <strong>{bytes(usage.stored)}</strong> for {plural(versions, 'version')}.
+    </p>
+  )
+}
+
+// HeldAlone is what deleting one version alone would free, and how it is kept.
+function HeldAlone({ usage }: { usage?: VersionUsage }) {
+  if (!usage) return null
+  return (
+    <p className="text-xs text-slate-500 dark:text-slate-400">
+      {bytes(usage.only)} only in it · kept as {keptAs(usage.layout)}
+    </p>
   )
 }
 

@@ -261,3 +261,141 @@ func TestUploadLimitThroughTheCommandLine(t *testing.T) {
 		t.Errorf("settings after --upload-limit off:\n%s", out)
 	}
 }
+
+// jobOf returns the job saved under name, as `job show --json` prints it.
+func (h *harness) jobOf(name string) job.Job {
+	h.t.Helper()
+	var j job.Job
+	if err := json.Unmarshal([]byte(h.must("job", "show", name, "--json")), &j); err != nil {
+		h.t.Fatal(err)
+	}
+	return j
+}
+
+// TestRetentionTypesThroughTheCommandLine: each retention type can be
+// chosen with the flags it uses, on add and on edit; switching type on
+// edit leaves out the field the new type does not use, unless it was
+// given, and then the refusal names its flag.
+func TestRetentionTypesThroughTheCommandLine(t *testing.T) {
+	h := newHarness(t)
+	h.must("settings", "--nas-root", h.nas)
+	h.must("dest", "add", "--name", "Disk", "--kind", "local", "--remote", t.TempDir())
+	add := func(name string, flags ...string) []string {
+		return append([]string{"job", "add", "--name", name, "--source", "/photos", "--dest", "Disk"}, flags...)
+	}
+	policy := func(name string) job.Policy {
+		j := h.jobOf(name)
+		return j.Retention()
+	}
+	type P = job.Policy
+
+	for _, tc := range []struct {
+		args []string
+		job  string
+		want P
+	}{
+		{add("Days", "--retention", "DAYS", "--days", "30"), "Days", P{Type: job.RetentionDays, Days: 30}},
+		{add("Hybrid", "--retention", "HYBRID", "--keep", "3", "--days", "30"), "Hybrid", P{Type: job.RetentionHybrid, Count: 3, Days: 30}},
+		{add("Count", "--retention", "VERSION_COUNT", "--keep", "5"), "Count", P{Type: job.RetentionVersionCount, Count: 5}},
+		{add("Lower", "--retention", "days", "--days", "7"), "Lower", P{Type: job.RetentionDays, Days: 7}},
+		{[]string{"job", "edit", "Count", "--retention", "DAYS", "--days", "14"}, "Count", P{Type: job.RetentionDays, Days: 14}},
+		{[]string{"job", "edit", "Days", "--retention", "HYBRID", "--keep", "2"}, "Days", P{Type: job.RetentionHybrid, Count: 2, Days: 30}},
+		{[]string{"job", "edit", "Hybrid", "--retention", "VERSION_COUNT"}, "Hybrid", P{Type: job.RetentionVersionCount, Count: 3}},
+		{[]string{"job", "edit", "Hybrid", "--keep", "4"}, "Hybrid", P{Type: job.RetentionVersionCount, Count: 4}},
+		{[]string{"job", "edit", "Lower", "--days", "60"}, "Lower", P{Type: job.RetentionDays, Days: 60}},
+	} {
+		h.must(tc.args...)
+		if got := policy(tc.job); got != tc.want {
+			t.Errorf("avault %v: saved %+v, want %+v", tc.args, got, tc.want)
+		}
+	}
+
+	before := h.must("job", "list", "--json")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"job", "edit", "Hybrid", "--retention", "DAYS", "--days", "10", "--keep", "4"}, "retentionCount (--keep): is not used by DAYS retention"},
+		{[]string{"job", "edit", "Days", "--retention", "VERSION_COUNT", "--days", "30"}, "retentionDays (--days): is not used by VERSION_COUNT retention"},
+		{[]string{"job", "edit", "Lower", "--keep", "3"}, "retentionCount (--keep): is not used by DAYS retention"},
+		{[]string{"job", "edit", "Count", "--retention", "VERSION_COUNT"}, "retentionCount (--keep): keep between 1 and"},
+		{add("NoDays", "--retention", "DAYS"), "retentionDays (--days): keep versions between 1 and"},
+		{add("Both", "--retention", "VERSION_COUNT", "--keep", "5", "--days", "30"), "retentionDays (--days): is not used by VERSION_COUNT retention"},
+		{add("Weekly", "--retention", "WEEKLY"), "retentionType (--retention): must be VERSION_COUNT, DAYS or HYBRID"},
+	} {
+		if code, _, errs := h.run("", tc.args...); code != ExitFailed || !strings.Contains(errs, tc.want) {
+			t.Errorf("avault %v: exit %d %q; want a refusal mentioning %q", tc.args, code, errs, tc.want)
+		}
+	}
+	if after := h.must("job", "list", "--json"); after != before {
+		t.Fatalf("refused commands changed the jobs:\n%s\n%s", before, after)
+	}
+}
+
+// TestDestinationOptionsThroughTheCommandLine: `dest add -h` lists every
+// kind's options with the values they accept; each is saved as given, and
+// a misspelt option or a wrong value is refused, naming it, before any
+// connection is tried.
+func TestDestinationOptionsThroughTheCommandLine(t *testing.T) {
+	h := newHarness(t)
+	code, _, help := h.run("", "dest", "add", "-h")
+	if code != ExitOK {
+		t.Fatalf("dest add -h: exit %d", code)
+	}
+	for _, k := range job.Kinds {
+		for _, o := range job.DestinationOptions[k] {
+			if !strings.Contains(help, "    "+o.Key+" ") || !strings.Contains(help, o.Help) {
+				t.Errorf("dest add -h does not describe the %s option %s:\n%s", k, o.Key, help)
+			}
+		}
+	}
+	for _, want := range []string{"--kind local (local folder): none", "md5Pass", "true|false", "partSizeMiB", "5-5120", "AES256|aws:kms", "Empty means us-east-1."} {
+		if !strings.Contains(help, want) {
+			t.Errorf("dest add -h does not mention %q:\n%s", want, help)
+		}
+	}
+
+	if code, _, errs := h.run("secret\n", "cred", "add", "s3", "--name", "Key", "--access-key-id", "AKIAIOSFODNN7EXAMPLE", "--secret-stdin"); code != ExitOK {
+		t.Fatalf("cred add: exit %d %s", code, errs)
+	}
+	s3 := func(opts ...string) []string {
+		args := []string{"dest", "add", "--name", "Bucket", "--kind", "s3", "--remote", "my-bucket", "--credential", "Key"}
+		for _, o := range opts {
+			args = append(args, "--opt", o)
+		}
+		return args
+	}
+	for _, tc := range []struct {
+		opt, want string
+	}{
+		{"md5pass=true", `options (--opt): "md5pass" is not an option of S3 destinations (known: caPem, checksumCompat, endpoint, md5Pass, partSizeMiB,`},
+		{"checksum=whenRequired", `"checksum" is not an option of S3 destinations`},
+		{"md5Pass=yes", `options (--opt): md5Pass: must be true or false, not "yes"`},
+		{"partSizeMiB=4", `partSizeMiB: must be a whole number from 5 to 5120`},
+		{"sseKmsKeyId=key-1", "sseKmsKeyId: applies only when sse is aws:kms"},
+	} {
+		code, _, errs := h.run("", s3(tc.opt)...)
+		if code != ExitFailed || !strings.Contains(errs, tc.want) || strings.Contains(errs, "does not work") {
+			t.Errorf("--opt %s: exit %d %q; want a refusal mentioning %q", tc.opt, code, errs, tc.want)
+		}
+	}
+	want := map[string]string{"md5Pass": "true", "partSizeMiB": "64", "checksumCompat": "true", "pathStyle": "true",
+		"endpoint": "http://127.0.0.1:7070", "region": "eu-central-1", "sse": "aws:kms", "sseKmsKeyId": "key-1"}
+	var opts []string
+	for k, v := range want {
+		opts = append(opts, k+"="+v)
+	}
+	h.must(append(s3(opts...), "--test=false")...)
+	var dests []job.Destination
+	if err := json.Unmarshal([]byte(h.must("dest", "list", "--json")), &dests); err != nil || len(dests) != 1 {
+		t.Fatalf("dest list: %v %v", dests, err)
+	}
+	if got := dests[0].Options; len(got) != len(want) {
+		t.Fatalf("saved options %v, want %v", got, want)
+	}
+	for k, v := range want {
+		if dests[0].Options[k] != v {
+			t.Errorf("saved %s=%q, want %q", k, dests[0].Options[k], v)
+		}
+	}
+}

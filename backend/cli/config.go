@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/service"
@@ -40,7 +42,64 @@ func destFlags(fs *flag.FlagSet, d *job.Destination, cred *string) {
 	fs.StringVar(&d.RemoteID, "remote", "", "the folder path (local), bucket (s3) or drive id (gdrive; root = My Drive)")
 	fs.StringVar(&d.FolderPath, "folder", "", "an optional subfolder or key prefix inside it")
 	fs.StringVar(cred, "credential", "", "the credential to use (name or id; not for local)")
-	fs.Var(optionFlag{d}, "opt", "a kind-specific option key=value (repeatable): endpoint, region, pathStyle, storageClass, sse, ...")
+	fs.Var(optionFlag{d}, "opt", "a kind-specific option key=value (repeatable; listed below)")
+}
+
+// destFlagOf names the flag that sets each field of a destination.
+var destFlagOf = map[string]string{"name": "--name", "kind": "--kind", "remoteId": "--remote",
+	"folderPath": "--folder", "credentialId": "--credential", "options": "--opt"}
+
+// printOptions writes the options each kind of destination declares
+// (job.DestinationOptions), for `avault dest add -h`.
+func printOptions(w io.Writer) {
+	fmt.Fprintln(w, "\nOptions of each kind (--opt key=value; an empty value means the default):")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, k := range job.Kinds {
+		opts := job.DestinationOptions[k]
+		if len(opts) == 0 {
+			fmt.Fprintf(tw, "  --kind %s (%s): none\n", k, k.Label())
+			continue
+		}
+		fmt.Fprintf(tw, "  --kind %s (%s):\n", k, k.Label())
+		for _, o := range opts {
+			fmt.Fprintf(tw, "    %s\t%s\t%s\n", o.Key, optionValues(o), optionHelp(o))
+		}
+	}
+	tw.Flush()
+}
+
+// optionValues says in a few characters which values o accepts.
+func optionValues(o job.Option) string {
+	switch o.Type {
+	case job.OptionBool:
+		return "true|false"
+	case job.OptionInt:
+		return fmt.Sprintf("%d-%d", o.Min, o.Max)
+	case job.OptionChoice:
+		values := make([]string, len(o.Choices))
+		for i, c := range o.Choices {
+			values[i] = c.Value
+		}
+		return strings.Join(values, "|")
+	case job.OptionLines:
+		return "text (lines)"
+	}
+	return "text"
+}
+
+// optionHelp is o's help with its default, example and condition.
+func optionHelp(o job.Option) string {
+	help := o.Help
+	if o.When != nil {
+		help += fmt.Sprintf(" Only with %s=%s.", o.When.Key, o.When.Value)
+	}
+	if o.Default != "" {
+		help += " Empty means " + o.Default + "."
+	}
+	if o.Example != "" && o.Type != job.OptionLines {
+		help += " E.g. " + o.Example
+	}
+	return help
 }
 
 type optionFlag struct{ d *job.Destination }
@@ -59,6 +118,11 @@ func destAdd(ctx context.Context, c *call) error {
 	var cred string
 	destFlags(fs, &d, &cred)
 	test := fs.Bool("test", true, "check that the destination works before saving it")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
+		fs.PrintDefaults()
+		printOptions(fs.Output())
+	}
 	if _, err := c.parse(fs, c.args); err != nil {
 		return err
 	}
@@ -76,13 +140,18 @@ func destAdd(ctx context.Context, c *call) error {
 		}
 	}
 	if *test {
-		if err := svc.TestDestination(ctx, d); err != nil {
+		err := svc.TestDestination(ctx, d)
+		var ve *job.ValidationError
+		if errors.As(err, &ve) {
+			return withFlags(ve, destFlagOf)
+		}
+		if err != nil {
 			return fmt.Errorf("the destination does not work, so it was not saved (--test=false saves it anyway): %w", err)
 		}
 	}
 	out, err := svc.CreateDestination(d)
 	if err != nil {
-		return err
+		return withFlags(err, destFlagOf)
 	}
 	return c.print(out, func(w io.Writer) { fmt.Fprintf(w, "added destination %s (%s)\n", out.Name, out.ID) })
 }
@@ -281,6 +350,9 @@ func jobSave(ctx context.Context, c *call, add bool) error {
 	} else if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
 	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	fitRetention(&j, given)
 	if dest != "" {
 		d, err := findDest(svc, dest)
 		if err != nil {
@@ -295,9 +367,51 @@ func jobSave(ctx context.Context, c *call, add bool) error {
 		out, err = svc.UpdateJob(j)
 	}
 	if err != nil {
-		return err
+		return withFlags(err, jobFlagOf)
 	}
 	return c.print(out, func(w io.Writer) { fmt.Fprintf(w, "saved job %s (%s)\n", out.Name, out.ID) })
+}
+
+// fitRetention leaves out the retention field j's type does not use (the
+// days of VERSION_COUNT, the count of DAYS), as the job editor does: a new
+// job starts from the defaults' count of 7, and a job switched to another
+// type keeps the old field. A field given on the command line is kept, for
+// the validation to refuse by its flag.
+func fitRetention(j *job.Job, given map[string]bool) {
+	switch j.RetentionType {
+	case job.RetentionDays:
+		if !given["keep"] {
+			j.RetentionCount = 0
+		}
+	case job.RetentionVersionCount:
+		if !given["days"] {
+			j.RetentionDays = 0
+		}
+	}
+}
+
+// jobFlagOf names the flag that sets each field of a job.
+var jobFlagOf = map[string]string{"name": "--name", "description": "--description", "sourcePath": "--source",
+	"destinationId": "--dest", "schedule": "--schedule", "retentionType": "--retention", "retentionCount": "--keep",
+	"retentionDays": "--days", "namePattern": "--pattern", "onNoChange": "--on-no-change", "layout": "--layout",
+	"folder": "--folder", "includes": "--include", "excludes": "--exclude"}
+
+// withFlags returns err, or when it is a validation error, the same
+// problems with the flag that sets each field beside the field's name:
+// "retentionCount (--keep): keep between 1 and 1000 versions".
+func withFlags(err error, flagOf map[string]string) error {
+	var ve *job.ValidationError
+	if !errors.As(err, &ve) {
+		return err
+	}
+	out := &job.ValidationError{Fields: make([]job.FieldError, len(ve.Fields))}
+	for i, f := range ve.Fields {
+		if name, ok := flagOf[f.Field]; ok {
+			f.Field += " (" + name + ")"
+		}
+		out.Fields[i] = f
+	}
+	return out
 }
 
 func jobList(ctx context.Context, c *call) error {

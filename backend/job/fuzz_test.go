@@ -163,10 +163,10 @@ func FuzzDestinationValidate(f *testing.F) {
 			}
 		}
 		for k, v := range d.Options {
-			if _, ok := DestinationOptions[d.Kind][k]; !ok {
+			if _, ok := OptionOf(d.Kind, k); !ok {
 				t.Fatalf("accepted option %q for %s", k, d.Kind)
 			}
-			if k == "endpoint" {
+			if k == "endpoint" && v != "" {
 				u, err := url.Parse(v)
 				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
 					t.Fatalf("accepted endpoint %q", v)

@@ -75,7 +75,7 @@ type Credential struct {
 // RemoteID is the bucket name (s3), the drive id (gdrive, "root" for My
 // Drive) or an absolute folder path (local). FolderPath is an optional
 // slash-separated subfolder under it. Options holds kind-specific settings;
-// DestinationOptions lists the accepted keys.
+// DestinationOptions declares the accepted keys.
 type Destination struct {
 	ID           string            `json:"id"`
 	Name         string            `json:"name"`

@@ -2,41 +2,12 @@ package job
 
 import (
 	"fmt"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 )
-
-// OptionSpec describes one destination option: what it does and which
-// values it accepts.
-type OptionSpec struct {
-	Help  string
-	Check func(value string) error
-}
-
-// DestinationOptions lists, per kind, the options a destination accepts.
-// A key that is not listed is refused, so a typo does not pass silently.
-var DestinationOptions = map[Kind]map[string]OptionSpec{
-	KindLocal: {},
-	KindS3: {
-		"endpoint":       {"URL of an S3-compatible service (empty for AWS)", checkEndpoint},
-		"region":         {"region, e.g. eu-central-1", checkRegion},
-		"pathStyle":      {"address the bucket in the path (MinIO, Ceph)", checkBool},
-		"storageClass":   {"storage class of new objects, e.g. STANDARD_IA", checkStorageClass},
-		"sse":            {"server-side encryption: AES256 or aws:kms", checkSSE},
-		"sseKmsKeyId":    {"KMS key id when sse is aws:kms", checkPlain},
-		"checksumCompat": {"send checksums only when required (older S3-compatible stores)", checkBool},
-		"partSizeMiB":    {"multipart part size in MiB, 5 to 5120 (default 16)", checkPartSize},
-		"caPem":          {"PEM certificate of a private CA to trust (a self-signed MinIO or Ceph)", checkPEM},
-	},
-	KindGDrive: {
-		"trash": {"move rotated versions to the trash instead of deleting them", checkBool},
-	},
-}
 
 // Validate reports every problem with d's own fields. It does not check
 // that the credential exists or fits the kind (the store does).
@@ -130,99 +101,41 @@ func checkFolderPath(fp string) error {
 	return nil
 }
 
+// checkOptions checks opts against the options kind k declares
+// (DestinationOptions): every key declared, every value fitting its
+// declaration and every condition met. The error names the option.
 func checkOptions(k Kind, opts map[string]string) error {
-	specs := DestinationOptions[k]
 	keys := make([]string, 0, len(opts))
 	for key := range opts {
 		keys = append(keys, key)
 	}
 	sort.Strings(keys) // report the same problem first every time
 	for _, key := range keys {
-		spec, ok := specs[key]
+		o, ok := OptionOf(k, key)
 		if !ok {
-			return fmt.Errorf("%q is not an option of %s destinations%s", key, k.Label(), knownOptions(specs))
+			return fmt.Errorf("%q is not an option of %s destinations%s", key, k.Label(), knownOptions(k))
 		}
-		if err := spec.Check(opts[key]); err != nil {
+		v := opts[key]
+		if err := o.Check(v); err != nil {
 			return fmt.Errorf("%s: %w", key, err)
+		}
+		if w := o.When; w != nil && v != "" && opts[w.Key] != w.Value {
+			return fmt.Errorf("%s: applies only when %s is %s", key, w.Key, w.Value)
 		}
 	}
 	return nil
 }
 
-func knownOptions(specs map[string]OptionSpec) string {
-	if len(specs) == 0 {
+// knownOptions lists the options kind k declares, for an error message.
+func knownOptions(k Kind) string {
+	opts := DestinationOptions[k]
+	if len(opts) == 0 {
 		return " (they have none)"
 	}
-	names := make([]string, 0, len(specs))
-	for name := range specs {
-		names = append(names, name)
+	names := make([]string, len(opts))
+	for i, o := range opts {
+		names[i] = o.Key
 	}
 	sort.Strings(names)
 	return " (known: " + strings.Join(names, ", ") + ")"
-}
-
-func checkBool(v string) error {
-	if v != "true" && v != "false" {
-		return fmt.Errorf("must be true or false, not %q", v)
-	}
-	return nil
-}
-
-func checkEndpoint(v string) error {
-	u, err := url.Parse(v)
-	if v == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not a URL such as https://s3.example.com:9000", v)
-	}
-	if u.User != nil {
-		return fmt.Errorf("must not contain a user name or password; use a credential")
-	}
-	return nil
-}
-
-var (
-	regionRe       = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
-	storageClassRe = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,62}$`)
-)
-
-func checkRegion(v string) error {
-	if !regionRe.MatchString(v) {
-		return fmt.Errorf("%q is not a region such as us-east-1", v)
-	}
-	return nil
-}
-
-func checkStorageClass(v string) error {
-	if !storageClassRe.MatchString(v) {
-		return fmt.Errorf("%q is not a storage class such as STANDARD or STANDARD_IA", v)
-	}
-	return nil
-}
-
-func checkSSE(v string) error {
-	if v != "AES256" && v != "aws:kms" {
-		return fmt.Errorf("must be AES256 or aws:kms, not %q", v)
-	}
-	return nil
-}
-
-func checkPlain(v string) error {
-	if v == "" || len(v) > 2048 || strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		return fmt.Errorf("must be a single line of text")
-	}
-	return nil
-}
-
-func checkPartSize(v string) error {
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 5 || n > 5120 {
-		return fmt.Errorf("must be a whole number of MiB from 5 to 5120")
-	}
-	return nil
-}
-
-func checkPEM(v string) error {
-	if len(v) > 64<<10 || !strings.Contains(v, "-----BEGIN CERTIFICATE-----") {
-		return fmt.Errorf("must be one or more PEM certificates (-----BEGIN CERTIFICATE-----), at most 64 KiB")
-	}
-	return nil
 }

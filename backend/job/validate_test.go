@@ -108,9 +108,17 @@ func TestDestinationValidate(t *testing.T) {
 		{"s3 bad bool", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
 			Options: map[string]string{"pathStyle": "yes"}}, `options: pathStyle: must be true or false, not "yes"`},
 		{"s3 unknown option", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
-			Options: map[string]string{"forcePathStyle": "true"}}, `options: "forcePathStyle" is not an option of S3 destinations (known: caPem, checksumCompat, endpoint, partSizeMiB, pathStyle, region, sse, sseKmsKeyId, storageClass)`},
+			Options: map[string]string{"forcePathStyle": "true"}}, `options: "forcePathStyle" is not an option of S3 destinations (known: caPem, checksumCompat, endpoint, md5Pass, partSizeMiB, pathStyle, region, sse, sseKmsKeyId, storageClass)`},
 		{"s3 bad sse", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
-			Options: map[string]string{"sse": "yes"}}, "options: sse: must be AES256 or aws:kms"},
+			Options: map[string]string{"sse": "yes"}}, `options: sse: must be AES256 or aws:kms, not "yes"`},
+		{"s3 md5Pass and part size", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
+			Options: map[string]string{"md5Pass": "true", "partSizeMiB": "64", "caPem": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"}}, ""},
+		{"s3 empty means the default", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
+			Options: map[string]string{"region": "", "sse": "", "partSizeMiB": ""}}, ""},
+		{"s3 part size too small", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
+			Options: map[string]string{"partSizeMiB": "4"}}, `options: partSizeMiB: must be a whole number from 5 to 5120, not "4"`},
+		{"s3 KMS key without aws:kms", Destination{Name: "B", Kind: KindS3, CredentialID: "c", RemoteID: "bucket",
+			Options: map[string]string{"sse": "AES256", "sseKmsKeyId": "key-1"}}, "options: sseKmsKeyId: applies only when sse is aws:kms"},
 		{"gdrive", Destination{Name: "G", Kind: KindGDrive, CredentialID: "c", RemoteID: "0ABcd-12_3", Options: map[string]string{"trash": "true"}}, ""},
 		{"gdrive bad id", Destination{Name: "G", Kind: KindGDrive, CredentialID: "c", RemoteID: "a b"}, `remoteId: "a b" is not a Google Drive id`},
 		{"local option", Destination{Name: "L", Kind: KindLocal, RemoteID: "/x", Options: map[string]string{"trash": "true"}},
@@ -209,6 +217,43 @@ func TestStatus(t *testing.T) {
 	for _, k := range Kinds {
 		if !k.Valid() {
 			t.Errorf("kind %s not valid", k)
+		}
+	}
+}
+
+// TestOptionDeclarations: every declared option can be shown and checked:
+// it has a label and help, a known type with what that type needs, an
+// example its own check accepts, and a condition on an option that exists.
+func TestOptionDeclarations(t *testing.T) {
+	for _, k := range Kinds {
+		seen := map[string]bool{}
+		for _, o := range DestinationOptions[k] {
+			name := string(k) + "." + o.Key
+			if o.Key == "" || seen[o.Key] || o.Label == "" || !strings.HasSuffix(o.Help, ".") {
+				t.Errorf("%s: needs a unique key, a label and help written as a sentence: %+v", name, o)
+			}
+			seen[o.Key] = true
+			switch o.Type {
+			case OptionChoice:
+				if len(o.Choices) == 0 {
+					t.Errorf("%s: a choice without choices", name)
+				}
+			case OptionInt:
+				if o.Min >= o.Max {
+					t.Errorf("%s: bounds %d..%d", name, o.Min, o.Max)
+				}
+			case OptionText, OptionLines, OptionBool:
+			default:
+				t.Errorf("%s: unknown type %q", name, o.Type)
+			}
+			if err := o.Check(o.Example); err != nil {
+				t.Errorf("%s: the example %q is refused: %v", name, o.Example, err)
+			}
+			if o.When != nil {
+				if w, ok := OptionOf(k, o.When.Key); !ok || w.Check(o.When.Value) != nil || o.When.Value == "" {
+					t.Errorf("%s: applies when %+v, which no option can be", name, *o.When)
+				}
+			}
 		}
 	}
 }

@@ -30,7 +30,10 @@ func (s *Service) newRegistry() *storage.Registry {
 	return r
 }
 
-// DestinationKinds lists the kinds of destination and the fields each needs.
+// DestinationKinds lists the kinds of destination and the fields each needs,
+// with the options each accepts (the fields with an Option, declared in
+// job.DestinationOptions): the destination form renders those, and saving
+// checks them against the same declarations.
 func (s *Service) DestinationKinds() []storage.Kind { return s.kinds.Kinds() }
 
 // storageConfig turns a destination record and its unsealed secret into

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/avault/avault/backend/job"
 )
 
 // Config is everything needed to open a destination: where it is (Root, or
@@ -112,6 +114,22 @@ type Field struct {
 	Help     string `json:"help,omitempty"`
 	Required bool   `json:"required"`
 	Secret   bool   `json:"secret"`
+	// Option, when set, is the declaration of the option this field is: a
+	// key of Options a person sets on a destination (see OptionFields).
+	Option *job.Option `json:"option,omitempty"`
+}
+
+// OptionFields returns the fields of the options kind k declares in
+// job.DestinationOptions, in their order: the one declaration a kind's
+// Fields, the destination's validation and the command line's help share.
+func OptionFields(k job.Kind) []Field {
+	opts := job.DestinationOptions[k]
+	out := make([]Field, len(opts))
+	for i := range opts {
+		o := opts[i]
+		out[i] = Field{Key: o.Key, Label: o.Label, Help: o.Help, Option: &o}
+	}
+	return out
 }
 
 // Opener opens a destination of one kind. It validates cfg and may contact

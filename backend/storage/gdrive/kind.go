@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/oauth"
 	"github.com/avault/avault/backend/storage"
 )
@@ -17,7 +18,9 @@ const (
 	SecretToken        = "token"        // the oauth2.Token as JSON (see EncodeToken)
 )
 
-// Options a "gdrive" destination reads from storage.Config.Options.
+// Options a "gdrive" destination reads from storage.Config.Options:
+// OptionTrash is the one a person sets, declared in job.DestinationOptions;
+// the service sets OptionFolderPath from the destination's folder.
 const (
 	OptionFolderPath = "folderPath" // folders below Config.Root, created when missing
 	OptionTrash      = "trash"      // "true": deletes go to the trash (see Options.Trash)
@@ -44,16 +47,14 @@ func Kind(ko KindOptions) storage.Kind {
 		Name:        "gdrive",
 		Title:       "Google Drive",
 		Description: "A folder in My Drive or in a Shared Drive, signed in with your own Google OAuth client.",
-		Fields: []storage.Field{
+		Fields: append([]storage.Field{
 			{Key: "root", Label: "Drive or folder", Required: true,
 				Help: `"root" for My Drive, or the id of a Shared Drive or folder`},
 			{Key: OptionFolderPath, Label: "Folder path", Help: "folders below it, e.g. Backups/NAS; created when missing"},
-			{Key: OptionTrash, Label: "Move deleted versions to the trash",
-				Help: "trashed files count against your storage until the trash is emptied (after 30 days in My Drive)"},
 			{Key: SecretClientID, Label: "OAuth client ID", Secret: true, Required: true},
 			{Key: SecretClientSecret, Label: "OAuth client secret", Secret: true, Required: true},
 			{Key: SecretToken, Label: "Google sign-in", Secret: true, Required: true, Help: "set by signing in to Google"},
-		},
+		}, storage.OptionFields(job.KindGDrive)...), // trash
 		Open: func(ctx context.Context, cfg storage.Config) (storage.Destination, error) {
 			return open(ctx, ko, cfg)
 		},

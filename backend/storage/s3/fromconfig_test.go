@@ -1,33 +1,59 @@
 package s3
 
 import (
-	"strings"
+	"maps"
+	"reflect"
 	"testing"
 
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
 )
 
-// TestFromConfigChecksumCompat checks that the option a saved destination
-// carries for stores that reject the newer checksum headers (the key the
-// window's Backblaze and R2 presets set, and the only one job.Destination
-// accepts) turns the compatible mode on.
-func TestFromConfigChecksumCompat(t *testing.T) {
-	if _, ok := job.DestinationOptions[job.KindS3]["checksumCompat"]; !ok {
-		t.Fatal("job.DestinationOptions has no checksumCompat option for S3 any more; update this test")
-	}
+// TestFromConfigReadsEveryDeclaredOption: every option job.DestinationOptions
+// declares for S3 (the ones a destination may be saved with) changes what
+// FromConfig makes of a Config, so none is accepted on save only to be
+// ignored.
+func TestFromConfigReadsEveryDeclaredOption(t *testing.T) {
 	sec := storage.NewSecret(map[string]string{"accessKeyId": "AKIA", "secretAccessKey": "s"})
-	for opts, want := range map[string]bool{"": false, "checksumCompat=true": true, "checksumCompat=false": false, "checksum=whenRequired": true} {
-		cfg := storage.Config{Kind: "s3", Bucket: "b", Secret: sec, Options: map[string]string{}}
-		if k, v, ok := strings.Cut(opts, "="); ok {
-			cfg.Options[k] = v
+	from := func(opts map[string]string) Options {
+		o, err := FromConfig(storage.Config{Kind: "s3", Bucket: "b", Secret: sec, Options: opts})
+		if err != nil {
+			t.Fatalf("options %v: %v", opts, err)
 		}
-		o, err := FromConfig(cfg)
+		return o
+	}
+	for _, opt := range job.DestinationOptions[job.KindS3] {
+		v := opt.Example
+		switch opt.Type {
+		case job.OptionBool:
+			v = "true"
+		case job.OptionChoice:
+			v = opt.Choices[len(opt.Choices)-1].Value
+		}
+		without := map[string]string{}
+		if opt.When != nil {
+			without[opt.When.Key] = opt.When.Value
+		}
+		with := maps.Clone(without)
+		with[opt.Key] = v
+		if reflect.DeepEqual(from(without), from(with)) {
+			t.Errorf("%s=%q changes nothing", opt.Key, v)
+		}
+	}
+}
+
+// TestFromConfigChecksumCompat checks that the option for stores that
+// reject the newer checksum headers (the key the window's Backblaze and R2
+// presets set) turns the compatible mode on.
+func TestFromConfigChecksumCompat(t *testing.T) {
+	sec := storage.NewSecret(map[string]string{"accessKeyId": "AKIA", "secretAccessKey": "s"})
+	for v, want := range map[string]bool{"": false, "true": true, "false": false} {
+		o, err := FromConfig(storage.Config{Kind: "s3", Bucket: "b", Secret: sec, Options: map[string]string{"checksumCompat": v}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if o.ChecksumWhenRequired != want {
-			t.Errorf("options %q: ChecksumWhenRequired = %v, want %v", opts, o.ChecksumWhenRequired, want)
+			t.Errorf("checksumCompat=%q: ChecksumWhenRequired = %v, want %v", v, o.ChecksumWhenRequired, want)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package s3
 
 import (
 	"cmp"
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -218,10 +217,10 @@ func (retryAfterBackoff) BackoffDelay(attempt int, err error) (time.Duration, er
 
 // FromConfig turns a registry Config into Options: Bucket and Prefix; from
 // the Secret "accessKeyId" (or from Options, for a key id kept in the
-// clear), "secretAccessKey" and "sessionToken"; and the Options keys
-// endpoint, region, pathStyle ("true"), checksum ("whenRequired"; or
-// checksumCompat "true", the key saved destinations and the window use),
-// storageClass, sse, sseKmsKeyId, caPem, partSizeMiB and md5Pass.
+// clear), "secretAccessKey" and "sessionToken"; and the options
+// job.DestinationOptions declares for S3: endpoint, region, pathStyle
+// ("true"), checksumCompat ("true"), storageClass, sse, sseKmsKeyId,
+// caPem, partSizeMiB and md5Pass ("true").
 func FromConfig(cfg storage.Config) (Options, error) {
 	o := Options{
 		Bucket:               cfg.Bucket,
@@ -232,7 +231,7 @@ func FromConfig(cfg storage.Config) (Options, error) {
 		Endpoint:             cfg.Option("endpoint"),
 		Region:               cfg.Option("region"),
 		PathStyle:            cfg.Option("pathStyle") == "true",
-		ChecksumWhenRequired: cfg.Option("checksum") == "whenRequired" || cfg.Option("checksumCompat") == "true",
+		ChecksumWhenRequired: cfg.Option("checksumCompat") == "true",
 		StorageClass:         cfg.Option("storageClass"),
 		SSE:                  cfg.Option("sse"),
 		SSEKMSKeyID:          cfg.Option("sseKmsKeyId"),
@@ -247,36 +246,4 @@ func FromConfig(cfg storage.Config) (Options, error) {
 		o.PartSize = int64(n) << 20
 	}
 	return o, o.validate()
-}
-
-// Kind describes S3 destinations for the registry.
-func Kind() storage.Kind {
-	return storage.Kind{
-		Name:        "s3",
-		Title:       "Amazon S3 or compatible",
-		Description: "An S3 bucket on AWS or an S3-compatible store (MinIO, Wasabi, Backblaze B2, Cloudflare R2, Ceph).",
-		Fields: []storage.Field{
-			{Key: "bucket", Label: "Bucket", Help: "Needed to back up; a destination without one can only list buckets"},
-			{Key: "prefix", Label: "Folder in the bucket", Help: "Optional, e.g. backups/nas"},
-			{Key: "accessKeyId", Label: "Access key ID", Required: true, Secret: true},
-			{Key: "secretAccessKey", Label: "Secret access key", Required: true, Secret: true},
-			{Key: "endpoint", Label: "Endpoint URL", Help: "Only for S3-compatible stores, e.g. https://s3.wasabisys.com"},
-			{Key: "region", Label: "Region", Help: "Default us-east-1"},
-			{Key: "pathStyle", Label: "Path-style addressing", Help: "true for most S3-compatible stores"},
-			{Key: "checksum", Label: "Checksums", Help: "whenRequired for stores that reject newer checksum headers"},
-			{Key: "storageClass", Label: "Storage class", Help: "e.g. STANDARD_IA; empty for the bucket's default"},
-			{Key: "sse", Label: "Server-side encryption", Help: "AES256 or aws:kms"},
-			{Key: "sseKmsKeyId", Label: "KMS key ID"},
-			{Key: "caPem", Label: "Extra CA certificate (PEM)"},
-			{Key: "partSizeMiB", Label: "Part size (MiB)", Help: "Default 16"},
-			{Key: "md5Pass", Label: "MD5 of large files", Help: "true: read files over 1 MiB twice so that every object carries its MD5 (for rclone check); slower"},
-		},
-		Open: func(ctx context.Context, cfg storage.Config) (storage.Destination, error) {
-			o, err := FromConfig(cfg)
-			if err != nil {
-				return nil, err
-			}
-			return New(ctx, o)
-		},
-	}
 }

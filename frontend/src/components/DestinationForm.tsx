@@ -1,5 +1,5 @@
 import { useMemo, useState, type FormEvent } from 'react'
-import { api, type Choice, type Destination } from '../api'
+import { api, type Choice, type Destination, type KindField } from '../api'
 import { useAction, useQuery } from '../api/hooks'
 import { bucketTrail, localTrail, picked } from '../lib/destinations'
 import { presetFor, s3Presets } from '../lib/s3presets'
@@ -17,6 +17,120 @@ const pickers: Record<string, { title: string; top: string; start: (d: Destinati
   local: { title: 'Choose the folder', top: 'This computer', start: (d) => localTrail(d.remoteId) },
   s3: { title: 'Choose the bucket', top: 'All buckets', start: (d) => bucketTrail(d.remoteId, d.folderPath) },
   gdrive: { title: 'Choose the drive and folder', top: 'All drives', start: () => [] },
+}
+
+// OptionDecl is a destination option as its kind declares it (job.Option
+// in Go, carried by the kind's field in `option`). The form renders a kind's
+// options from these declarations, the same ones saving checks values
+// against and `avault dest add -h` lists.
+interface OptionDecl {
+  key: string
+  label: string
+  help: string
+  type: 'text' | 'lines' | 'bool' | 'int' | 'choice'
+  default?: string
+  example?: string
+  choices?: { value: string; label: string }[]
+  min?: number
+  max?: number
+  when?: { key: string; value: string }
+  advanced?: boolean
+}
+type OptionField = KindField & { option?: OptionDecl }
+
+// optionsOf returns the options a kind declares, in its order.
+function optionsOf(fields: KindField[] | undefined): OptionDecl[] {
+  return ((fields ?? []) as OptionField[]).flatMap((f) => (f.option ? [f.option] : []))
+}
+
+// applies says whether option o applies with the options set so far.
+const applies = (o: OptionDecl, options: Record<string, string>) => !o.when || options[o.when.key] === o.when.value
+
+// withoutInapplicable drops the options that no longer apply (a KMS key once
+// the encryption is no longer aws:kms), which saving would refuse.
+function withoutInapplicable(decls: OptionDecl[], options: Record<string, string>) {
+  const out = { ...options }
+  for (const o of decls) if (!applies(o, out)) delete out[o.key]
+  return out
+}
+
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1)
+
+// OptionInput is the control for one declared option; an empty value
+// leaves the option out, which means its default.
+function OptionInput({ o, value, onChange }: { o: OptionDecl; value: string; onChange: (v: string | undefined) => void }) {
+  const hint = o.default && o.type !== 'bool' && o.type !== 'choice' ? `${o.help} Empty means ${o.default}.` : o.help
+  const placeholder = o.example && o.type !== 'lines' ? `e.g. ${o.example}` : o.default
+  switch (o.type) {
+    case 'bool':
+      return <Checkbox label={o.label} checked={value === 'true'} onChange={(v) => onChange(v ? 'true' : undefined)} hint={o.help} />
+    case 'choice':
+      return (
+        <Field label={o.label} hint={hint}>
+          {(p) => (
+            <select {...p} value={value} onChange={(e) => onChange(e.target.value)} className={inputClass}>
+              <option value="">{sentence(o.default ?? 'not set')}</option>
+              {(o.choices ?? []).map((c) => (
+                <option key={c.value} value={c.value}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )
+    case 'lines':
+      return (
+        <Field label={o.label} hint={hint} className="sm:col-span-2">
+          {(p) => <textarea {...p} value={value} onChange={(e) => onChange(e.target.value)} rows={4} spellCheck={false} placeholder={o.example} className={`${inputClass} font-mono`} />}
+        </Field>
+      )
+    default:
+      return (
+        <Field label={o.label} hint={hint}>
+          {(p) => (
+            <input
+              {...p}
+              value={value}
+              onChange={(e) => onChange(e.target.value)}
+              inputMode={o.type === 'int' ? 'numeric' : undefined}
+              placeholder={placeholder}
+              spellCheck={false}
+              className={inputClass}
+            />
+          )}
+        </Field>
+      )
+  }
+}
+
+// OptionFields renders the options a kind declares that apply: values to
+// type or pick first, then the switches; the advanced ones folded away.
+function OptionFields({ decls, options, onChange }: { decls: OptionDecl[]; options: Record<string, string>; onChange: (key: string, v: string | undefined) => void }) {
+  const group = (list: OptionDecl[]) => {
+    const shown = list.filter((o) => applies(o, options))
+    const values = shown.filter((o) => o.type !== 'bool')
+    const switches = shown.filter((o) => o.type === 'bool')
+    const input = (o: OptionDecl) => <OptionInput key={o.key} o={o} value={options[o.key] ?? ''} onChange={(v) => onChange(o.key, v)} />
+    return (
+      <>
+        {values.length > 0 && <div className="grid gap-4 sm:grid-cols-2">{values.map(input)}</div>}
+        {switches.map(input)}
+      </>
+    )
+  }
+  const advanced = decls.filter((o) => o.advanced)
+  return (
+    <>
+      {group(decls.filter((o) => !o.advanced))}
+      {advanced.length > 0 && (
+        <details className="space-y-4">
+          <summary className="cursor-pointer text-sm font-medium text-slate-700 dark:text-slate-200">More options</summary>
+          <div className="mt-3 space-y-4">{group(advanced)}</div>
+        </details>
+      )}
+    </>
+  )
 }
 
 const empty: Destination = { id: '', name: '', kind: 'local', remoteId: '', folderPath: '', options: {}, createdAt: '', updatedAt: '' }
@@ -39,11 +153,12 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
     setTested(null)
     setD((old) => ({ ...old, ...patch }))
   }
+  const decls = optionsOf(kinds.data?.find((k) => k.name === d.kind)?.fields)
   const setOpt = (k: string, v: string | undefined) => {
     const options = { ...(d.options ?? {}) }
     if (v === undefined || v === '') delete options[k]
     else options[k] = v
-    set({ options })
+    set({ options: withoutInapplicable(decls, options) })
   }
   const choosePreset = (id: string) => {
     const p = s3Presets.find((x) => x.id === id) ?? s3Presets[0]
@@ -111,19 +226,22 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
         </div>
 
         {d.kind === 'local' && (
-          <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Folder" hint="Absolute path of an existing folder, e.g. /media/backup or E:\Backups. Avault puts a small marker file in it, to notice when the disk is not mounted.">
-              {(p) => (
-                <div className="flex gap-2">
-                  <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} placeholder="/media/backup" className={inputClass} />
-                  <Button onClick={() => setBrowsing(true)}>Browse…</Button>
-                </div>
-              )}
-            </Field>
-            <Field label="Subfolder (optional)" hint="Created inside the folder when needed.">
-              {(p) => <input {...p} value={d.folderPath ?? ''} onChange={(e) => set({ folderPath: e.target.value })} placeholder="avault" className={inputClass} />}
-            </Field>
-          </div>
+          <>
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field label="Folder" hint="Absolute path of an existing folder, e.g. /media/backup or E:\Backups. Avault puts a small marker file in it, to notice when the disk is not mounted.">
+                {(p) => (
+                  <div className="flex gap-2">
+                    <input {...p} value={d.remoteId} onChange={(e) => set({ remoteId: e.target.value })} placeholder="/media/backup" className={inputClass} />
+                    <Button onClick={() => setBrowsing(true)}>Browse…</Button>
+                  </div>
+                )}
+              </Field>
+              <Field label="Subfolder (optional)" hint="Created inside the folder when needed.">
+                {(p) => <input {...p} value={d.folderPath ?? ''} onChange={(e) => set({ folderPath: e.target.value })} placeholder="avault" className={inputClass} />}
+              </Field>
+            </div>
+            <OptionFields decls={decls} options={d.options ?? {}} onChange={setOpt} />
+          </>
         )}
 
         {d.kind === 's3' && (
@@ -171,38 +289,8 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
               <Field label="Folder in the bucket (optional)" hint="e.g. backups/nas">
                 {(p) => <input {...p} value={d.folderPath ?? ''} onChange={(e) => set({ folderPath: e.target.value })} spellCheck={false} className={inputClass} />}
               </Field>
-              <Field label="Endpoint URL" hint={preset === 'aws' ? 'Empty for Amazon S3.' : 'The address of the S3 service.'}>
-                {(p) => <input {...p} value={d.options?.endpoint ?? ''} onChange={(e) => setOpt('endpoint', e.target.value)} spellCheck={false} className={inputClass} />}
-              </Field>
-              <Field label="Region">{(p) => <input {...p} value={d.options?.region ?? ''} onChange={(e) => setRegion(e.target.value)} spellCheck={false} className={inputClass} />}</Field>
-              <Field label="Storage class (optional)" hint="e.g. STANDARD_IA; empty for the bucket's default.">
-                {(p) => <input {...p} value={d.options?.storageClass ?? ''} onChange={(e) => setOpt('storageClass', e.target.value)} className={inputClass} />}
-              </Field>
-              <Field label="Server-side encryption">
-                {(p) => (
-                  <select {...p} value={d.options?.sse ?? ''} onChange={(e) => setOpt('sse', e.target.value)} className={inputClass}>
-                    <option value="">The bucket's default</option>
-                    <option value="AES256">AES256 (keys managed by the store)</option>
-                    <option value="aws:kms">aws:kms</option>
-                  </select>
-                )}
-              </Field>
-              {d.options?.sse === 'aws:kms' && (
-                <Field label="KMS key ID">{(p) => <input {...p} value={d.options?.sseKmsKeyId ?? ''} onChange={(e) => setOpt('sseKmsKeyId', e.target.value)} className={inputClass} />}</Field>
-              )}
             </div>
-            <Checkbox
-              label="Path-style addressing"
-              checked={d.options?.pathStyle === 'true'}
-              onChange={(v) => setOpt('pathStyle', v ? 'true' : undefined)}
-              hint="Puts the bucket in the path (https://host/bucket) instead of the host name. Most S3-compatible stores need it."
-            />
-            <Checkbox
-              label="Send checksums only when required"
-              checked={d.options?.checksumCompat === 'true'}
-              onChange={(v) => setOpt('checksumCompat', v ? 'true' : undefined)}
-              hint="For S3-compatible stores that reject the newer checksum headers."
-            />
+            <OptionFields decls={decls} options={d.options ?? {}} onChange={(k, v) => (k === 'region' ? setRegion(v ?? '') : setOpt(k, v))} />
           </>
         )}
 
@@ -249,12 +337,7 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
                 {(p) => <input {...p} value={d.folderPath ?? ''} onChange={(e) => set({ folderPath: e.target.value })} className={inputClass} />}
               </Field>
             </div>
-            <Checkbox
-              label="Move old versions to the trash"
-              checked={d.options?.trash === 'true'}
-              onChange={(v) => setOpt('trash', v ? 'true' : undefined)}
-              hint="Retention then moves versions to Drive's trash (emptied after 30 days) instead of deleting them; they count against your storage until then."
-            />
+            <OptionFields decls={decls} options={d.options ?? {}} onChange={setOpt} />
           </>
         )}
 

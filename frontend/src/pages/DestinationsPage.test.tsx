@@ -5,9 +5,11 @@ import { api, resetApi } from '../test/fakeApi'
 
 vi.mock('../api', async () => (await import('../test/fakeApi')).module)
 
+// The form renders a kind's options from the fields that declare them.
+const option = (key: string, label: string) => ({ key, label, help: '', required: false, secret: false, option: { key, label, help: '', type: 'text' } })
 const kinds = [
   { name: 'local', title: 'Local folder', description: 'A folder on another disk', fields: [] },
-  { name: 's3', title: 'S3', description: 'Amazon S3 and compatible stores', fields: [] },
+  { name: 's3', title: 'S3', description: 'Amazon S3 and compatible stores', fields: [option('endpoint', 'Endpoint URL'), option('region', 'Region')] },
   { name: 'gdrive', title: 'Google Drive', description: '', fields: [] },
 ]
 

@@ -107,6 +107,7 @@ export namespace engine {
 	    bytes: number;
 	    keep: boolean;
 	    reason: string;
+	    frees?: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new RetentionVerdict(source);
@@ -120,6 +121,55 @@ export namespace engine {
 	        this.bytes = source["bytes"];
 	        this.keep = source["keep"];
 	        this.reason = source["reason"];
+	        this.frees = source["frees"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class VersionUsage {
+	    name: string;
+	    layout: string;
+	    only: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new VersionUsage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.layout = source["layout"];
+	        this.only = source["only"];
+	    }
+	}
+	export class Usage {
+	    versions: VersionUsage[];
+	    stored: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Usage(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.versions = this.convertValues(source["versions"], VersionUsage);
+	        this.stored = source["stored"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -380,6 +430,8 @@ export namespace job {
 	    includes?: string[];
 	    excludes?: string[];
 	    useDefaultExcludes: boolean;
+	    layout?: string;
+	    folder?: string;
 	    // Go type: time
 	    lastRunAt?: any;
 	    // Go type: time
@@ -413,6 +465,8 @@ export namespace job {
 	        this.includes = source["includes"];
 	        this.excludes = source["excludes"];
 	        this.useDefaultExcludes = source["useDefaultExcludes"];
+	        this.layout = source["layout"];
+	        this.folder = source["folder"];
 	        this.lastRunAt = this.convertValues(source["lastRunAt"], null);
 	        this.nextRunAt = this.convertValues(source["nextRunAt"], null);
 	        this.createdAt = this.convertValues(source["createdAt"], null);
@@ -437,6 +491,86 @@ export namespace job {
 		    return a;
 		}
 	}
+	export class OptionWhen {
+	    key: string;
+	    value: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OptionWhen(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.value = source["value"];
+	    }
+	}
+	export class OptionValue {
+	    value: string;
+	    label: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new OptionValue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.value = source["value"];
+	        this.label = source["label"];
+	    }
+	}
+	export class Option {
+	    key: string;
+	    label: string;
+	    help: string;
+	    type: string;
+	    default?: string;
+	    example?: string;
+	    choices?: OptionValue[];
+	    min?: number;
+	    max?: number;
+	    when?: OptionWhen;
+	    advanced?: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Option(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.key = source["key"];
+	        this.label = source["label"];
+	        this.help = source["help"];
+	        this.type = source["type"];
+	        this.default = source["default"];
+	        this.example = source["example"];
+	        this.choices = this.convertValues(source["choices"], OptionValue);
+	        this.min = source["min"];
+	        this.max = source["max"];
+	        this.when = this.convertValues(source["when"], OptionWhen);
+	        this.advanced = source["advanced"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
 	export class Policy {
 	    type: string;
 	    count?: number;
@@ -767,6 +901,7 @@ export namespace service {
 	    versions: engine.RetentionVerdict[];
 	    kept: number;
 	    deleted: number;
+	    frees: number;
 	
 	    static createFrom(source: any = {}) {
 	        return new RetentionPreview(source);
@@ -779,6 +914,7 @@ export namespace service {
 	        this.versions = this.convertValues(source["versions"], engine.RetentionVerdict);
 	        this.kept = source["kept"];
 	        this.deleted = source["deleted"];
+	        this.frees = source["frees"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -977,6 +1113,7 @@ export namespace storage {
 	    help?: string;
 	    required: boolean;
 	    secret: boolean;
+	    option?: job.Option;
 	
 	    static createFrom(source: any = {}) {
 	        return new Field(source);
@@ -989,7 +1126,26 @@ export namespace storage {
 	        this.help = source["help"];
 	        this.required = source["required"];
 	        this.secret = source["secret"];
+	        this.option = this.convertValues(source["option"], job.Option);
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 	export class Kind {
 	    name: string;

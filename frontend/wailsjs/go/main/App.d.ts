@@ -4,8 +4,8 @@ import {events} from '../models';
 import {service} from '../models';
 import {job} from '../models';
 import {storage} from '../models';
-import {store} from '../models';
 import {engine} from '../models';
+import {store} from '../models';
 
 export function ActiveRuns():Promise<Array<events.Progress>>;
 
@@ -36,6 +36,8 @@ export function GetJob(arg1:string):Promise<job.Job>;
 export function GetRun(arg1:string):Promise<job.Run>;
 
 export function GetSettings():Promise<job.Settings>;
+
+export function JobStorage(arg1:string):Promise<engine.Usage>;
 
 export function ListChoices(arg1:job.Destination,arg2:string):Promise<Array<storage.Choice>>;
 

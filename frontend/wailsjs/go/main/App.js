@@ -62,6 +62,10 @@ export function GetSettings() {
   return window['go']['main']['App']['GetSettings']();
 }
 
+export function JobStorage(arg1) {
+  return window['go']['main']['App']['JobStorage'](arg1);
+}
+
 export function ListChoices(arg1, arg2) {
   return window['go']['main']['App']['ListChoices'](arg1, arg2);
 }

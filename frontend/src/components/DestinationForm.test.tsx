@@ -1,0 +1,143 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { fireEvent, render, screen, within } from '@testing-library/react'
+import { DestinationForm } from './DestinationForm'
+import { api, resetApi } from '../test/fakeApi'
+
+vi.mock('../api', async () => (await import('../test/fakeApi')).module)
+
+// A kind's field that declares an option, as DestinationKinds sends it.
+const opt = (o: Record<string, unknown> & { key: string; label: string; help: string; type: string }) => ({
+  key: o.key,
+  label: o.label,
+  help: o.help,
+  required: false,
+  secret: false,
+  option: o,
+})
+
+// The kinds as the Go side declares them (job.DestinationOptions), but for
+// "objectLock", which no form code knows: the form must render it anyway.
+const kinds = [
+  { name: 'local', title: 'Local folder', description: '', fields: [{ key: 'root', label: 'Folder', required: true, secret: false }] },
+  {
+    name: 's3',
+    title: 'S3',
+    description: '',
+    fields: [
+      { key: 'bucket', label: 'Bucket', required: false, secret: false },
+      { key: 'secretAccessKey', label: 'Secret access key', required: true, secret: true },
+      opt({ key: 'endpoint', label: 'Endpoint URL', help: 'The address of an S3-compatible store.', type: 'text', example: 'https://s3.example.com' }),
+      opt({ key: 'region', label: 'Region', help: 'The region the bucket is in.', type: 'text', default: 'us-east-1' }),
+      opt({
+        key: 'sse',
+        label: 'Server-side encryption',
+        help: 'How the store encrypts the objects it keeps.',
+        type: 'choice',
+        default: "the bucket's default",
+        choices: [
+          { value: 'AES256', label: 'AES256 (keys managed by the store)' },
+          { value: 'aws:kms', label: 'aws:kms (keys in AWS KMS)' },
+        ],
+      }),
+      opt({ key: 'sseKmsKeyId', label: 'KMS key ID', help: 'The AWS KMS key.', type: 'text', when: { key: 'sse', value: 'aws:kms' } }),
+      opt({ key: 'pathStyle', label: 'Path-style addressing', help: 'Puts the bucket in the path.', type: 'bool' }),
+      opt({ key: 'objectLock', label: 'Object lock days', help: 'Keeps objects locked.', type: 'int', min: 1, max: 365 }),
+      opt({ key: 'md5Pass', label: 'Store the MD5 of large files', help: 'Reads files twice.', type: 'bool', advanced: true }),
+      opt({ key: 'partSizeMiB', label: 'Part size (MiB)', help: 'Parts of this size.', type: 'int', default: '16', example: '64', min: 5, max: 5120, advanced: true }),
+      opt({ key: 'caPem', label: 'Extra CA certificate (PEM)', help: 'A private CA.', type: 'lines', advanced: true }),
+    ],
+  },
+  {
+    name: 'gdrive',
+    title: 'Google Drive',
+    description: '',
+    fields: [{ key: 'root', label: 'Drive or folder', required: true, secret: false }, opt({ key: 'trash', label: 'Move old versions to the trash', help: 'Uses the trash.', type: 'bool' })],
+  },
+]
+
+const input = (label: string) => screen.getByLabelText(label) as HTMLInputElement
+
+beforeEach(() => {
+  resetApi()
+  api.destinationKinds.mockResolvedValue(kinds)
+  api.listCredentials.mockResolvedValue([{ id: 'c1', name: 'B2 key', provider: 's3', metadata: { accessKeyId: 'K00…WXYZ' }, status: 'ok', createdAt: '', updatedAt: '' }])
+})
+
+async function chooseKind(name: string) {
+  const kind = await screen.findByLabelText('Kind')
+  await within(kind).findByText('S3')
+  fireEvent.change(kind, { target: { value: name } })
+}
+
+describe('DestinationForm', () => {
+  it('renders the options a kind declares, each by its type, and no others', async () => {
+    render(<DestinationForm onDone={() => {}} />)
+    await chooseKind('s3')
+    expect(input('Endpoint URL').placeholder).toBe('e.g. https://s3.example.com')
+    expect(screen.getByText('The region the bucket is in. Empty means us-east-1.')).toBeTruthy()
+    const sse = screen.getByLabelText('Server-side encryption')
+    expect(within(sse).getAllByRole('option').map((o) => o.textContent)).toEqual(["The bucket's default", 'AES256 (keys managed by the store)', 'aws:kms (keys in AWS KMS)'])
+    expect(input('Path-style addressing').type).toBe('checkbox')
+    expect(input('Object lock days').inputMode).toBe('numeric')
+    // Rarely needed options are folded away under "More options".
+    const more = screen.getByText('More options').closest('details') as HTMLElement
+    expect(within(more).getByLabelText('Store the MD5 of large files')).toBeTruthy()
+    expect(within(more).getByLabelText('Part size (MiB)')).toBeTruthy()
+    expect(within(more).getByLabelText('Extra CA certificate (PEM)').tagName).toBe('TEXTAREA')
+    expect(within(more).queryByLabelText('Endpoint URL')).toBeNull()
+    // Fields that are not options (the bucket has its own input, secrets come from the credential) are not rendered as options.
+    expect(screen.queryByLabelText('Secret access key')).toBeNull()
+    expect(screen.queryByLabelText('Move old versions to the trash')).toBeNull()
+
+    await chooseKind('gdrive')
+    expect(input('Move old versions to the trash').type).toBe('checkbox')
+    expect(screen.queryByLabelText('Endpoint URL')).toBeNull()
+
+    await chooseKind('local')
+    expect(screen.queryByRole('checkbox')).toBeNull()
+    expect(screen.queryByText('More options')).toBeNull()
+  })
+
+  it('shows an option only when it applies, and leaves it out once it no longer does', async () => {
+    const done = vi.fn()
+    api.createDestination.mockImplementation(async (d: unknown) => ({ ...(d as object), id: 'd1' }))
+    render(<DestinationForm onDone={done} />)
+    await chooseKind('s3')
+    fireEvent.change(input('Name'), { target: { value: 'Bucket' } })
+    fireEvent.change(await screen.findByLabelText('Access key'), { target: { value: 'c1' } })
+    fireEvent.change(input('Bucket'), { target: { value: 'photos' } })
+    expect(screen.queryByLabelText('KMS key ID')).toBeNull()
+    fireEvent.change(screen.getByLabelText('Server-side encryption'), { target: { value: 'aws:kms' } })
+    fireEvent.change(input('KMS key ID'), { target: { value: 'key-1' } })
+    fireEvent.change(screen.getByLabelText('Server-side encryption'), { target: { value: 'AES256' } })
+    expect(screen.queryByLabelText('KMS key ID')).toBeNull()
+    fireEvent.click(input('Store the MD5 of large files'))
+    fireEvent.change(input('Part size (MiB)'), { target: { value: '64' } })
+    fireEvent.change(input('Object lock days'), { target: { value: '30' } })
+    fireEvent.click(input('Path-style addressing'))
+    fireEvent.click(input('Path-style addressing'))
+    fireEvent.click(screen.getByRole('button', { name: 'Add destination' }))
+    await vi.waitFor(() => expect(done).toHaveBeenCalled())
+    expect(api.createDestination).toHaveBeenCalledWith(
+      expect.objectContaining({
+        kind: 's3',
+        remoteId: 'photos',
+        credentialId: 'c1',
+        options: { region: 'us-east-1', sse: 'AES256', md5Pass: 'true', partSizeMiB: '64', objectLock: '30' },
+      }),
+    )
+  })
+
+  it('shows the options a saved destination has', async () => {
+    render(
+      <DestinationForm
+        initial={{ id: 'd1', name: 'B2', kind: 's3', remoteId: 'photos', credentialId: 'c1', options: { md5Pass: 'true', partSizeMiB: '32', sse: 'aws:kms', sseKmsKeyId: 'key-9' }, createdAt: '', updatedAt: '' }}
+        onDone={() => {}}
+      />,
+    )
+    expect((await screen.findByLabelText('Store the MD5 of large files') as HTMLInputElement).checked).toBe(true)
+    expect(input('Part size (MiB)').value).toBe('32')
+    expect(input('KMS key ID').value).toBe('key-9')
+    expect(input('Path-style addressing').checked).toBe(false)
+  })
+})

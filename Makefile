@@ -29,6 +29,13 @@ windows:
 test: setup-test
 	scripts/test.sh
 
+# The contract run against real Google Drive and S3, for the providers whose
+# AVAULT_LIVE_* variables are set; it says what it skipped and why (README:
+# "Testing against real Google Drive and S3").
+.PHONY: test-live
+test-live:
+	scripts/test-live.sh
+
 # Speed and memory against rclone on a local S3 server; BENCH_ARGS="-scale 0.1" for a quick run.
 bench: setup-test
 	scripts/bench.sh $(BENCH_ARGS)

@@ -18,7 +18,7 @@ type Account struct {
 // for showing who is connected and how much room is left.
 func (d *Dest) About(ctx context.Context) (Account, error) {
 	var a *drive.About
-	err := d.do(ctx, "read the account", metaCall, func(ctx context.Context, _ int) error {
+	err := d.do(ctx, "read the account", metaCall, func(ctx context.Context, _ bool) error {
 		var err error
 		a, err = d.svc.About.Get().
 			Fields("user(displayName,emailAddress),storageQuota(limit,usage,usageInDriveTrash)").Context(ctx).Do()

@@ -160,10 +160,14 @@ func TestConcurrentPutsCreateEachFolderOnce(t *testing.T) {
 	}
 }
 
+// TestDailyCapPausesInsteadOfFailing reaches the fake's daily upload cap,
+// which answers 403 "User rate limit exceeded.", as a creation limit may
+// too: the destination backs off for minutes (on a test clock) before it
+// takes the refusals for the cap, and then says why.
 func TestDailyCapPausesInsteadOfFailing(t *testing.T) {
-	now := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC) // 08:00 in California
+	clock := newClock(time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)) // 08:00 in California
 	e := newEnv(t, drivefake.Options{DailyUploadBytes: 2000}, func(o *gdrive.Options) {
-		o.Now = func() time.Time { return now }
+		o.Now, o.Sleep = clock.Now, clock.Sleep
 	})
 	ctx := context.Background()
 	// Behind the retry decorator, as the service opens it: a wait of hours
@@ -172,21 +176,29 @@ func TestDailyCapPausesInsteadOfFailing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before := e.fake.Calls("files.create.upload")
+	before, start := e.fake.Calls("files.create.upload"), clock.Now()
 	_, err = p.Put(ctx, "big", bytes.NewReader(make([]byte, 3000)), 3000, nil)
 	var capErr *gdrive.DailyCapError
 	if !errors.As(err, &capErr) || !errors.Is(err, gdrive.ErrDailyCap) || !errors.Is(err, storage.ErrRateLimited) {
 		t.Fatalf("Put over the cap = %v, want a DailyCapError", err)
 	}
+	waited := clock.Now().Sub(start)
+	tries := e.fake.Calls("files.create.upload") - before
+	t.Logf("taken for the cap after %v and %d tries: %v", waited, tries, err)
+	if waited < 12*time.Minute || waited > 20*time.Minute || tries < 8 {
+		t.Errorf("taken for the cap after %v and %d tries, want 12 to 20 minutes of backing off", waited, tries)
+	}
 	want := time.Date(2026, 3, 11, 7, 0, 0, 0, time.UTC) // midnight PDT
 	if !capErr.ResumeAt.Equal(want) {
 		t.Errorf("ResumeAt = %v, want %v", capErr.ResumeAt, want)
 	}
-	if after, ok := storage.RetryAfter(err); !ok || after != 16*time.Hour {
-		t.Errorf("RetryAfter = %v %v, want 16h", after, ok)
+	if after, ok := storage.RetryAfter(err); !ok || after != want.Sub(clock.Now()) {
+		t.Errorf("RetryAfter = %v %v, want %v", after, ok, want.Sub(clock.Now()))
 	}
-	if n := e.fake.Calls("files.create.upload") - before; n != 2 {
-		t.Errorf("the capped upload was tried %d times, want 2", n)
+	for _, words := range []string{"User rate limit exceeded.", "none went through", fmt.Sprint(tries, " times")} {
+		if !strings.Contains(err.Error(), words) || !strings.Contains(capErr.Reason, words) {
+			t.Errorf("the error does not say %q: %v", words, err)
+		}
 	}
 }
 

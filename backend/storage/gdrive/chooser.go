@@ -46,7 +46,7 @@ func (d *Dest) drives(ctx context.Context) ([]storage.Choice, error) {
 	token := ""
 	for {
 		var page *drive.DriveList
-		err := d.do(ctx, "list shared drives", metaCall, func(ctx context.Context, _ int) error {
+		err := d.do(ctx, "list shared drives", metaCall, func(ctx context.Context, _ bool) error {
 			c := d.svc.Drives.List().PageSize(100).Fields("nextPageToken,drives(id,name)").Context(ctx)
 			if token != "" {
 				c.PageToken(token)

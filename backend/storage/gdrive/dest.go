@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"google.golang.org/api/drive/v3"
+	"google.golang.org/api/googleapi"
 
 	"github.com/avault/avault/backend/storage"
 )
@@ -26,7 +27,7 @@ func (d *Dest) Check(ctx context.Context) error {
 		return err
 	}
 	var f *drive.File
-	err = d.do(ctx, "check the root folder", metaCall, func(ctx context.Context, _ int) error {
+	err = d.do(ctx, "check the root folder", metaCall, func(ctx context.Context, _ bool) error {
 		f, err = d.svc.Files.Get(id).SupportsAllDrives(true).
 			Fields("id,mimeType,trashed,capabilities(canAddChildren)").Context(ctx).Do()
 		return err
@@ -56,18 +57,20 @@ func (d *Dest) Begin(ctx context.Context, name string, owner storage.Owner) (sto
 		return nil, err
 	}
 	tmp := storage.TmpPrefix + name
-	q := inFolder(root) + " and (name = " + quote(name) + " or name = " + quote(tmp) + ")"
-	items, err := d.listAll(ctx, "begin "+name, q, folderFields+",mimeType")
+	all, err := d.folders(ctx, root, "begin "+name)
 	if err != nil {
 		return nil, err
 	}
-	oldestFirst(items)
-	for _, f := range items {
-		if f.Name == tmp && f.MimeType == folderMime && f.Properties[propMark] == markPending && ownerOf(f) == owner {
+	taken := false
+	for _, f := range all {
+		switch {
+		case f.Name == tmp && f.Properties[propMark] == markPending && ownerOf(f) == owner:
 			return d.newPending(name, owner, f.Id, false), nil
+		case f.Name == tmp || f.Name == name:
+			taken = true
 		}
 	}
-	if len(items) > 0 {
+	if taken {
 		return nil, storage.NewError(storage.ErrExists, fmt.Sprintf("Google Drive: %q or %q already exists", name, tmp), nil)
 	}
 	return d.beginNew(ctx, root, name, owner)
@@ -76,7 +79,7 @@ func (d *Dest) Begin(ctx context.Context, name string, owner storage.Owner) (sto
 // beginNew creates a fresh pending place.
 func (d *Dest) beginNew(ctx context.Context, root, name string, owner storage.Owner) (storage.Pending, error) {
 	props := map[string]string{propMark: markPending, propJob: owner.JobID, propRun: owner.RunID}
-	id, err := d.folder(ctx, root, storage.TmpPrefix+name, props, false, true)
+	id, err := d.folder(ctx, root, storage.TmpPrefix+name, storage.TmpPrefix+name, props, false, true)
 	if err != nil {
 		return nil, err
 	}
@@ -92,8 +95,11 @@ func ownerOf(f *drive.File) storage.Owner {
 	return storage.Owner{JobID: f.Properties[propJob], RunID: f.Properties[propRun]}
 }
 
-// marked lists the root's live folders carrying mark, named name when name
-// is not empty. A root that does not exist yet holds nothing.
+// marked lists the root's live folders carrying mark, oldest first, called
+// exactly name when name is not empty. It lists the root and picks them
+// out itself, as a search by name or property may not find a folder
+// committed a moment ago, and a search by name finds v1 for V1. A root
+// that does not exist yet holds nothing.
 func (d *Dest) marked(ctx context.Context, mark, name string) ([]*drive.File, error) {
 	root, err := d.root(ctx, false)
 	if errors.Is(err, errNoFolder) {
@@ -102,13 +108,13 @@ func (d *Dest) marked(ctx context.Context, mark, name string) ([]*drive.File, er
 	if err != nil {
 		return nil, err
 	}
-	q := inFolder(root) + " and mimeType = '" + folderMime + "' and properties has { key='" +
-		propMark + "' and value='" + mark + "' }"
-	if name != "" {
-		q += " and name = " + quote(name)
+	all, err := d.folders(ctx, root, "list "+mark+" folders")
+	var fs []*drive.File
+	for _, f := range all {
+		if f.Properties[propMark] == mark && (name == "" || f.Name == name) {
+			fs = append(fs, f)
+		}
 	}
-	fs, err := d.listAll(ctx, "list "+mark+" folders", q, folderFields)
-	oldestFirst(fs)
 	return fs, err
 }
 
@@ -176,7 +182,7 @@ func (d *Dest) DeleteVersion(ctx context.Context, name string) error {
 	}
 	for _, f := range fs {
 		d.forget(name, f.Id)
-		err := d.do(ctx, "delete version "+name, metaCall, func(ctx context.Context, _ int) error {
+		err := d.do(ctx, "delete version "+name, metaCall, func(ctx context.Context, _ bool) error {
 			_, err := d.svc.Files.Update(f.Id, &drive.File{Name: storage.TmpPrefix + name,
 				Properties: map[string]string{propMark: markPending}}).
 				SupportsAllDrives(true).Fields("id").Context(ctx).Do()
@@ -220,10 +226,10 @@ func (d *Dest) Open(ctx context.Context, version, path string) (io.ReadCloser, e
 	if err := storage.ValidatePath(path); err != nil {
 		return nil, err
 	}
-	return d.download(ctx, version, path)
+	return d.open(ctx, version, path)
 }
 
-func (d *Dest) download(ctx context.Context, version, path string) (io.ReadCloser, error) {
+func (d *Dest) open(ctx context.Context, version, path string) (io.ReadCloser, error) {
 	e, err := d.lookup(ctx, version, path)
 	if err != nil {
 		return nil, err
@@ -231,26 +237,65 @@ func (d *Dest) download(ctx context.Context, version, path string) (io.ReadClose
 	return d.media(ctx, e.id, "open "+version+"/"+path)
 }
 
-// media opens the content of file id (alt=media) for reading.
+// media opens the content of file id (alt=media) for reading. A file
+// Google flagged as malware or spam is refused unless the request
+// acknowledges the risk: it is asked for once more with acknowledgeAbuse,
+// as a backup must give back what it was given; the reader's Note says so.
 func (d *Dest) media(ctx context.Context, id, what string) (io.ReadCloser, error) {
 	var resp *http.Response
-	err := d.do(ctx, what, streamCall, func(ctx context.Context, _ int) error {
+	acked := false
+	err := d.do(ctx, what, streamCall, func(ctx context.Context, _ bool) error {
 		var err error
-		resp, err = d.svc.Files.Get(id).SupportsAllDrives(true).Context(ctx).Download()
+		resp, err = d.download(ctx, id, acked)
+		if !acked && abusive(err) {
+			acked = true
+			d.log().Warn("Google Drive flagged a file as malware or spam; downloading it with acknowledgeAbuse", "file", what)
+			resp, err = d.download(ctx, id, true)
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	if acked {
+		return &notedBody{ReadCloser: resp.Body, note: "Google Drive flagged this file as malware or spam; " +
+			"it was downloaded with acknowledgeAbuse, as it was backed up"}, nil
+	}
 	return resp.Body, nil
 }
+
+// download asks for the content of file id.
+func (d *Dest) download(ctx context.Context, id string, acknowledgeAbuse bool) (*http.Response, error) {
+	c := d.svc.Files.Get(id).SupportsAllDrives(true)
+	if acknowledgeAbuse {
+		c.AcknowledgeAbuse(true)
+	}
+	return c.Context(ctx).Download()
+}
+
+// abusive reports Google's refusal to download a file flagged as malware
+// or spam.
+func abusive(err error) bool {
+	var ge *googleapi.Error
+	return errors.As(err, &ge) && ge.Code == http.StatusForbidden && reasonOf(ge) == "cannotDownloadAbusiveFile"
+}
+
+// notedBody is a download with a note for the person, which a caller may
+// read through a Note() string method (restore and verify show it).
+type notedBody struct {
+	io.ReadCloser
+	note string
+}
+
+// Note says what was special about the download.
+func (b *notedBody) Note() string { return b.note }
 
 // ReadManifest reads .avault/manifest.json.gz of a committed version.
 func (d *Dest) ReadManifest(ctx context.Context, version string) ([]byte, error) {
 	if err := storage.ValidateName(version); err != nil {
 		return nil, err
 	}
-	rc, err := d.download(ctx, version, storage.MetaDir+"/"+storage.ManifestName)
+	rc, err := d.open(ctx, version, storage.MetaDir+"/"+storage.ManifestName)
 	if err != nil {
 		return nil, err
 	}

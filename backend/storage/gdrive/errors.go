@@ -23,7 +23,9 @@ var ErrDailyCap = errors.New("Google Drive's daily upload limit (750 GB a day) i
 
 // DailyCapError reports the daily upload cap. It matches ErrDailyCap and
 // storage.ErrRateLimited, and storage.RetryAfter returns the time left until
-// ResumeAt, so an engine can pause the run instead of failing it.
+// ResumeAt, so an engine can pause the run instead of failing it. Its
+// message says why the refusals were taken for the cap (Reason), so that
+// the run's log and history can tell the person.
 type DailyCapError struct {
 	// ResumeAt is when uploads may work again. Google does not document
 	// when the cap resets; its daily API quotas reset at midnight Pacific
@@ -31,13 +33,17 @@ type DailyCapError struct {
 	// cap is still in force then (people report a rolling 24 hours), the
 	// next attempt reports a new ResumeAt.
 	ResumeAt time.Time
-	Err      error
-	now      time.Time
+	// Reason says what made the destination decide that this is the daily
+	// cap and not a passing rate limit: Google named it, or how long and
+	// how often uploads were refused with the words both share.
+	Reason string
+	Err    error
+	now    time.Time
 }
 
 func (e *DailyCapError) Error() string {
-	return fmt.Sprintf("%s; uploads resume after %s: %v", ErrDailyCap,
-		e.ResumeAt.Local().Format("Mon 15:04 MST"), e.Err)
+	return fmt.Sprintf("%s; uploads resume after %s (%s): %v", ErrDailyCap,
+		e.ResumeAt.Local().Format("Mon 15:04 MST"), e.Reason, e.Err)
 }
 
 // Unwrap lets errors.Is match ErrDailyCap, storage.ErrRateLimited and the
@@ -67,7 +73,8 @@ const (
 	permanent   failure = iota
 	rateLimited         // slow down and retry
 	transient           // 5xx, dropped connection: retry
-	dailyCap            // looks like the daily upload cap
+	ambiguous           // a rate limit or the daily upload cap: only time tells
+	dailyCap            // the daily upload cap, named as such
 )
 
 // classify says how to treat err from a request; upload says whether the
@@ -85,8 +92,10 @@ func classify(err error, upload bool) (failure, time.Duration) {
 	}
 	after := retryAfterHeader(ge.Header)
 	switch reason := reasonOf(ge); {
-	case upload && isDailyCap(ge, reason):
+	case upload && ge.Code == http.StatusForbidden && reason == "uploadLimitExceeded":
 		return dailyCap, after
+	case upload && capWords(ge, reason):
+		return ambiguous, after
 	case ge.Code == http.StatusTooManyRequests,
 		ge.Code == http.StatusForbidden && (reason == "userRateLimitExceeded" || reason == "rateLimitExceeded"):
 		return rateLimited, after
@@ -96,23 +105,38 @@ func classify(err error, upload bool) (failure, time.Duration) {
 	return permanent, 0
 }
 
-// isDailyCap recognises the daily upload cap. Google documents no reason
-// for it: in practice it is a 403 userRateLimitExceeded whose message is
-// exactly "User rate limit exceeded." (the per-minute limit says "User Rate
-// Limit Exceeded. Rate of requests for user exceed configured project
-// quota..."). uploadLimitExceeded is accepted too, should Drive ever name it.
-func isDailyCap(ge *googleapi.Error, reason string) bool {
-	if ge.Code != http.StatusForbidden {
+// capWords recognises the answer the daily upload cap gives: a 403
+// userRateLimitExceeded whose message is exactly "User rate limit
+// exceeded." Google documents no reason of its own for the cap, and Drive
+// answers a burst of creations (about three a second, sustained) with the
+// very same words, so the words alone do not tell the two apart: how long
+// the refusals last does (see capWatch). The per-minute API limit says
+// "User Rate Limit Exceeded. Rate of requests for user exceed configured
+// project quota..." and is an ordinary rate limit. uploadLimitExceeded is
+// taken for the cap at once, should Drive ever name it.
+func capWords(ge *googleapi.Error, reason string) bool {
+	if ge.Code != http.StatusForbidden || reason != "userRateLimitExceeded" {
 		return false
-	}
-	if reason == "uploadLimitExceeded" {
-		return true
 	}
 	msg := ge.Message
 	if len(ge.Errors) > 0 {
 		msg = ge.Errors[0].Message
 	}
-	return reason == "userRateLimitExceeded" && strings.TrimSpace(msg) == "User rate limit exceeded."
+	return strings.TrimSpace(msg) == "User rate limit exceeded."
+}
+
+// tookEffect reports whether a failed attempt may have been carried out
+// all the same: anything but a refusal Google answered (4xx), which
+// changes nothing.
+func tookEffect(err error) bool {
+	if errors.Is(err, errSessionGone) {
+		return false
+	}
+	var ge *googleapi.Error
+	if errors.As(err, &ge) {
+		return ge.Code < 400 || ge.Code >= 500
+	}
+	return true
 }
 
 func reasonOf(ge *googleapi.Error) string {
@@ -159,13 +183,23 @@ func (d *Dest) translate(what string, err error, upload bool) error {
 		}
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if f, after := classify(err, upload); f == dailyCap {
-		return &DailyCapError{ResumeAt: nextPacificMidnight(d.now()), Err: err, now: d.now()}
-	} else if f == rateLimited {
+	switch f, after := classify(err, upload); f {
+	case dailyCap:
+		return d.capError("Google named the daily upload limit (uploadLimitExceeded)", err)
+	case rateLimited, ambiguous:
 		return storage.RateLimitedError(what+": Google Drive asks to slow down", after, err)
 	}
 	kind, msg := kindOf(ge)
 	return storage.NewError(kind, what+": "+msg, err)
+}
+
+// capError reports the daily upload cap, decided for reason, and logs it.
+func (d *Dest) capError(reason string, err error) *DailyCapError {
+	now := d.now()
+	e := &DailyCapError{ResumeAt: nextPacificMidnight(now), Reason: reason, Err: err, now: now}
+	d.log().Warn("Google Drive: uploads are taken to have reached the daily upload limit",
+		"reason", reason, "resumeAt", e.ResumeAt)
+	return e
 }
 
 // kindOf maps a Google error to a sentinel and words for a person.
@@ -180,7 +214,13 @@ func kindOf(ge *googleapi.Error) (error, string) {
 	case reason == "activeItemCreationLimitExceeded":
 		return storage.ErrQuota, "the account created the most items Google allows: delete old files"
 	case reason == "teamDriveHierarchyTooDeep":
-		return storage.ErrInvalid, "folders are nested deeper than a Shared Drive allows (100 levels)"
+		return storage.ErrInvalid, "Google Drive allows at most 100 levels of folders in a Shared Drive, counted from its top, and this folder would lie deeper: " +
+			"choose a root folder nearer the top, or keep fewer levels of folders in the source"
+	case reason == "myDriveHierarchyDepthLimitExceeded":
+		return storage.ErrInvalid, "Google Drive allows at most 100 levels of folders in My Drive, counted from its top, and this folder would lie deeper: " +
+			"choose a root folder nearer the top, or keep fewer levels of folders in the source"
+	case reason == "cannotDownloadAbusiveFile":
+		return storage.ErrPermission, "Google flagged the file as malware or spam and refuses to download it"
 	case ge.Code == http.StatusUnauthorized:
 		return storage.ErrAuth, "Google rejected the sign-in: sign in to Google again"
 	case ge.Code == http.StatusNotFound:

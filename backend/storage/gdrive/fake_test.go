@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -58,9 +59,11 @@ func newEnv(t testing.TB, fo drivefake.Options, edit func(*gdrive.Options)) *env
 	return &env{fake: fake, rootID: root, dest: d}
 }
 
-// faulty opens a destination whose traffic passes a fault proxy.
-func faulty(t *testing.T) (storage.Destination, *faultproxy.Proxy) {
-	fake := drivefake.New(drivefake.Options{Tokens: []string{token}})
+// faulty opens a destination whose traffic passes a fault proxy, on a
+// fake with options fo.
+func faulty(t *testing.T, fo drivefake.Options) (storage.Destination, *faultproxy.Proxy) {
+	fo.Tokens = append(fo.Tokens, token)
+	fake := drivefake.New(fo)
 	t.Cleanup(fake.Close)
 	proxy, err := faultproxy.New(fake.URL(), faultproxy.Options{ErrorBody: googleErrorBody})
 	if err != nil {
@@ -73,6 +76,30 @@ func faulty(t *testing.T) (storage.Destination, *faultproxy.Proxy) {
 	}
 	t.Cleanup(func() { d.Close() })
 	return d, proxy
+}
+
+// clock is a test clock whose Sleep moves it on at once.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock(t time.Time) *clock { return &clock{t: t} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+	return nil
 }
 
 // googleErrorBody makes the proxy's injected errors look like Google's.

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"google.golang.org/api/drive/v3"
 
@@ -12,10 +15,17 @@ import (
 )
 
 // Plain file access (Files) maps a path below the root to plain folders,
-// found by name one level at a time. Their ids are cached per path; an id
-// may go stale when someone else removes or replaces a folder, so an
-// operation that finds nothing through cached ids looks once more without
-// them (fresh).
+// found one level at a time in their parent's listing. Their ids are
+// cached per path; an id may go stale when someone else removes or
+// replaces a folder, so an operation that finds nothing through cached ids
+// looks once more without them (fresh).
+//
+// A file is found with a name search (one request, however full its
+// folder), whose results are compared exactly, as Drive's search ignores
+// case. The search lags behind writes, so what Files wrote or moved lately
+// is also known by id (recentFiles), and a file the search and that record
+// do not find is looked for in its folder's listing before it is called
+// missing.
 
 // spot is a file path resolved: the id of its folder, its name there and
 // the live files of that name, oldest first (Drive allows several).
@@ -45,20 +55,96 @@ func (d *Dest) locate(ctx context.Context, p string, create bool) (spot, error) 
 }
 
 // source resolves path p, which must hold a file: ErrNotFound otherwise.
+// A file the name search does not show (yet) is looked for in its folder's
+// listing.
 func (d *Dest) source(ctx context.Context, p string) (spot, error) {
 	s, err := d.locate(ctx, p, false)
+	if err == nil && len(s.files) == 0 {
+		s.files, err = d.listedFiles(ctx, s.parent, s.base, "look for "+p)
+	}
 	if errors.Is(err, storage.ErrNotFound) || (err == nil && len(s.files) == 0) {
 		return spot{}, storage.NewError(storage.ErrNotFound, fmt.Sprintf("Google Drive: no file %q", p), err)
 	}
 	return s, err
 }
 
-// named lists the live files called name in folder parent, oldest first.
-func (d *Dest) named(ctx context.Context, parent, name, what string) ([]*drive.File, error) {
-	q := inFolder(parent) + " and name = " + quote(name) + " and mimeType != '" + folderMime + "'"
-	fs, err := d.listAll(ctx, "look for "+what, q, uploadFields)
-	oldestFirst(fs)
-	return fs, err
+// named lists the live files called exactly name in folder parent (path p
+// below the root), oldest first: those a name search finds, and the one
+// this destination put there lately, which the search may not show yet.
+func (d *Dest) named(ctx context.Context, parent, name, p string) ([]*drive.File, error) {
+	fs, err := d.searchFiles(ctx, parent, name, "look for "+p)
+	if err != nil {
+		return nil, err
+	}
+	if f := d.recent.get(p, parent); f != nil && !slices.ContainsFunc(fs, func(x *drive.File) bool { return x.Id == f.Id }) {
+		fs = append(fs, f)
+		oldestFirst(fs)
+	}
+	return fs, nil
+}
+
+// recentFor is how long Files remembers what it wrote: longer than Drive's
+// name search takes to catch up (seconds, at times minutes).
+const recentFor = 30 * time.Minute
+
+// recentFiles remembers, by path below the root, the file Files last put,
+// copied or moved there, for recentFor.
+type recentFiles struct {
+	mu     sync.Mutex
+	m      map[string]recentFile
+	pruned time.Time
+}
+
+type recentFile struct {
+	parent string
+	f      *drive.File
+	at     time.Time
+}
+
+// put records f as the file at path p in folder parent.
+func (r *recentFiles) put(now time.Time, p, parent string, f *drive.File) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.m == nil {
+		r.m = map[string]recentFile{}
+	}
+	if now.Sub(r.pruned) > time.Minute {
+		for k, v := range r.m {
+			if now.Sub(v.at) > recentFor {
+				delete(r.m, k)
+			}
+		}
+		r.pruned = now
+	}
+	r.m[p] = recentFile{parent: parent, f: f, at: now}
+}
+
+// get returns the file recorded at path p, if it was in folder parent.
+func (r *recentFiles) get(p, parent string) *drive.File {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if v, ok := r.m[p]; ok && v.parent == parent {
+		return v.f
+	}
+	return nil
+}
+
+// drop forgets the file at path p.
+func (r *recentFiles) drop(p string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.m, p)
+}
+
+// dropBelow forgets the files below folder dir ("" is the root).
+func (r *recentFiles) dropBelow(dir string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for p := range r.m {
+		if dir == "" || strings.HasPrefix(p, dir+"/") {
+			delete(r.m, p)
+		}
+	}
 }
 
 // dirID returns the id of the plain folder dir below the root ("" is the
@@ -86,7 +172,7 @@ func (d *Dest) dirID(ctx context.Context, dir string, create bool) (string, erro
 		if err != nil {
 			return "", err
 		}
-		id, err := d.folder(ctx, parent, base, nil, true, create)
+		id, err := d.folder(ctx, parent, base, dir, nil, true, create)
 		if err != nil {
 			return "", err
 		}
@@ -106,8 +192,9 @@ func (d *Dest) cachedDir(dir string) (string, bool) {
 }
 
 // dropDir forgets the cached ids of dir, of the folders above it and of
-// those below it.
+// those below it, and the files recorded below it.
 func (d *Dest) dropDir(dir string) {
+	d.recent.dropBelow(dir)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for p := range d.dirs {

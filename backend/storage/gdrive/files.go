@@ -48,6 +48,8 @@ func (f files) Put(ctx context.Context, p string, r io.Reader, size int64, progr
 		return storage.PutResult{}, err
 	}
 	f.d.replaceOlder(ctx, parent, base, nf, p)
+	nf.Name = base
+	f.d.recent.put(f.d.now(), p, parent, nf)
 	return storage.PutResult{Size: nf.Size, Hash: md5Hash(nf.Md5Checksum)}, nil
 }
 
@@ -88,6 +90,10 @@ func (f files) move(ctx context.Context, from, to string) error {
 	if err := f.d.reparent(ctx, item.Id, src.parent, dst.parent, name, "move "+from); err != nil {
 		return err
 	}
+	moved := *item
+	moved.Name = dst.base
+	f.d.recent.drop(from)
+	f.d.recent.put(f.d.now(), to, dst.parent, &moved)
 	for _, old := range src.files[:len(src.files)-1] {
 		f.d.remove(ctx, old.Id, "replace "+from, false) // best effort, as in replaceOlder
 	}
@@ -129,6 +135,8 @@ func (f files) copy(ctx context.Context, from, to string) (storage.PutResult, er
 		return storage.PutResult{}, err
 	}
 	f.d.replaceOlder(ctx, parent, base, nf, to)
+	nf.Name = base
+	f.d.recent.put(f.d.now(), to, parent, nf)
 	return storage.PutResult{Size: nf.Size, Hash: md5Hash(nf.Md5Checksum)}, nil
 }
 
@@ -148,6 +156,7 @@ func (f files) Delete(ctx context.Context, p string) error {
 				return err
 			}
 		}
+		f.d.recent.drop(p)
 		return nil
 	}, dirOf(p))
 }

@@ -18,14 +18,37 @@
 //
 // Every request passes a pacer (a steady rate with a burst, slowed further
 // by rate-limit answers) and a retry loop; errors are translated once into
-// the storage package's sentinels. Google's daily upload cap is reported as
-// a *DailyCapError with the time uploads may resume.
+// the storage package's sentinels. Rate limits are waited out for minutes;
+// Google's daily upload cap, told from a rate limit in the same words by
+// how long it lasts (capwatch.go), is reported as a *DailyCapError with the
+// time uploads may resume and the reason it was taken for the cap.
+//
+// Drive is not a plain store, and the destination copes with the ways it
+// differs:
+//   - Names in files.list queries match without regard to case, and the
+//     search behind them lags behind writes by seconds to minutes, while
+//     files.get and a folder's listing ('id' in parents) are current. So
+//     folders are found by listing their parent and comparing names
+//     exactly; versions by listing the root; a retry after an answer that
+//     was lost looks in the parent's listing; plain files are looked up by
+//     name (cheap) but what this destination wrote lately is known by id,
+//     and a file the name search does not find is looked for in a
+//     listing. Every name a query returns is compared exactly.
+//   - Files Google flags as malware or spam download only with
+//     acknowledgeAbuse=true: a download refused so is asked again with it,
+//     logged, and its reader's Note says so.
+//   - Folders nest at most 100 levels deep: the error names the limit and
+//     the folder.
+//   - Resumable uploads (resumable.go) follow the Range the server
+//     acknowledged, which may end before what was sent, and start again
+//     when a session expired.
 package gdrive
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"strings"
@@ -96,8 +119,24 @@ type Options struct {
 	// an answer's headers; 0 means 2 minutes. An attempt that sends content
 	// (a multipart upload, a chunk) gets one more second per 16 KiB.
 	CallTimeout time.Duration
-	// Now is the clock for DailyCapError.ResumeAt; nil means time.Now.
+	// Patience is how long rate-limit answers are waited out before a
+	// request fails with them: waits start at BaseDelay and double up to a
+	// quarter of Patience, at most 2 minutes. It also tells the daily
+	// upload cap from a rate limit in the same words: only once uploads
+	// have been refused so for Patience, none going through, is it the cap
+	// (see capwatch.go). 0 means 12 minutes.
+	Patience time.Duration
+	// Now is the clock for DailyCapError.ResumeAt and for Patience; nil
+	// means time.Now.
 	Now func() time.Time
+	// Sleep waits d between attempts, or less when ctx ends, and returns
+	// ctx's error then; nil means a timer. Tests give one that moves their
+	// clock on instead.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Logger is told what a person may want to know later: refusals taken
+	// for the daily cap, a download Google flagged as abusive, an upload
+	// session that expired. nil discards it.
+	Logger *slog.Logger
 }
 
 const (
@@ -108,11 +147,14 @@ const (
 
 // Dest is a Google Drive destination. It is safe for concurrent use.
 type Dest struct {
-	o     Options
-	svc   *drive.Service
-	pacer *pacer
-	calls atomic.Int64
-	base  http.RoundTripper
+	o      Options
+	svc    *drive.Service
+	pacer  *pacer
+	calls  atomic.Int64
+	base   http.RoundTripper
+	http   *http.Client // every request goes through it (resumable uploads directly)
+	caps   capWatch
+	recent recentFiles // what Files wrote lately, by path
 
 	mu       sync.Mutex
 	driveID  string
@@ -153,7 +195,7 @@ func New(ctx context.Context, o Options) (*Dest, error) {
 	if err != nil {
 		return nil, storage.NewError(storage.ErrInvalid, "Google Drive client", err)
 	}
-	d.svc = svc
+	d.svc, d.http = svc, client
 	return d, nil
 }
 
@@ -193,6 +235,9 @@ func (o Options) withDefaults() Options {
 	if o.CallTimeout <= 0 {
 		o.CallTimeout = 2 * time.Minute
 	}
+	if o.Patience <= 0 {
+		o.Patience = 12 * time.Minute
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -213,6 +258,21 @@ func (d *Dest) Close() error {
 
 func (d *Dest) now() time.Time { return d.o.Now() }
 
+func (d *Dest) log() *slog.Logger {
+	if d.o.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return d.o.Logger
+}
+
+// sleep waits dur between attempts (Options.Sleep).
+func (d *Dest) sleep(ctx context.Context, dur time.Duration) error {
+	if d.o.Sleep != nil {
+		return d.o.Sleep(ctx, dur)
+	}
+	return sleep(ctx, dur)
+}
+
 // callKind says how a request is bounded and classified.
 type callKind struct {
 	timeout bool  // each attempt ends after CallTimeout plus time for body
@@ -232,23 +292,22 @@ func (d *Dest) limit(body int64) time.Duration {
 var (
 	metaCall    = callKind{timeout: true}
 	smallUpload = callKind{timeout: true, upload: true}
-	// uploadCall is a resumable upload (its chunks are bounded by the
-	// client) or a server-side copy (which may take long for a big file).
+	// uploadCall is a server-side copy (which may take long for a big
+	// file).
 	uploadCall = callKind{upload: true}
 	// streamCall is a download, whose body is read after do returns.
 	streamCall = callKind{}
 )
 
-// dailyCapAttempts is how often a request that looks like the daily cap is
-// tried before it is reported: the message is all that tells it from a
-// per-minute rate limit.
-const dailyCapAttempts = 2
-
 // do runs fn, one request, until it succeeds, fails for good, runs out of
-// attempts or ctx ends, pacing and backing off between attempts. fn gets the
-// attempt's context and number (from 1). The error is translated.
-func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx context.Context, attempt int) error) error {
-	for attempt := 1; ; attempt++ {
+// attempts or patience, or ctx ends, pacing and backing off between
+// attempts. fn gets the attempt's context and whether an earlier attempt
+// may have been carried out even though it failed (a lost answer): a
+// request that creates something then looks before it creates again. The
+// error is translated.
+func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx context.Context, again bool) error) error {
+	var r retries
+	for {
 		if err := d.pacer.holdoff(ctx); err != nil { // a Retry-After is not the attempt's time
 			return fmt.Errorf("%s: %w", what, context.Cause(ctx))
 		}
@@ -256,13 +315,19 @@ func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx c
 		if kind.timeout {
 			actx, cancel = context.WithTimeout(ctx, d.limit(kind.body))
 		}
-		err := fn(actx, attempt)
+		err := fn(actx, r.again)
 		cancel()
 		if err == nil {
 			d.pacer.succeeded()
+			if kind.upload {
+				d.caps.passed()
+			}
 			return nil
 		}
-		markSuspect(ctx) // the request may have taken effect all the same
+		if tookEffect(err) {
+			r.again = true
+			markSuspect(ctx) // Drive may hold a second item now
+		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("%s: %w", what, context.Cause(ctx))
 		}
@@ -270,21 +335,56 @@ func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx c
 		if errors.As(err, &fe) {
 			return d.translate(what, fe.error, kind.upload)
 		}
-		f, after := classify(err, kind.upload)
-		if f == rateLimited || f == dailyCap {
-			d.pacer.limited(after)
+		wait, err := d.retry(&r, what, kind, err)
+		if err != nil {
+			return err
 		}
-		limit := d.o.MaxAttempts
-		if f == dailyCap {
-			limit = min(limit, dailyCapAttempts)
-		}
-		if f == permanent || attempt >= limit {
-			return d.translate(what, err, kind.upload)
-		}
-		if sleep(ctx, d.backoff(attempt, after)) != nil {
+		if d.sleep(ctx, wait) != nil {
 			return fmt.Errorf("%s: %w", what, context.Cause(ctx))
 		}
 	}
+}
+
+// retries is what do knows of one request's failed attempts.
+type retries struct {
+	again   bool      // an attempt may have been carried out
+	failed  int       // transient failures
+	limited int       // rate-limit answers
+	since   time.Time // the first rate-limit answer
+}
+
+// retry decides, after a failed attempt, how long to wait before the next
+// one, or the (translated) error to give up with.
+func (d *Dest) retry(r *retries, what string, kind callKind, err error) (time.Duration, error) {
+	f, after := classify(err, kind.upload)
+	switch f {
+	case transient:
+		if r.failed++; r.failed >= d.o.MaxAttempts {
+			return 0, d.translate(what, err, kind.upload)
+		}
+		return d.backoff(r.failed, after), nil
+	case rateLimited, ambiguous:
+		d.pacer.limited(after)
+		now := d.now()
+		if r.limited == 0 {
+			r.since = now
+		}
+		r.limited++
+		if f == ambiguous {
+			if reason := d.caps.refused(now, d.o.Patience); reason != "" {
+				return 0, d.capError(reason, err)
+			}
+		}
+		if lasted := now.Sub(r.since); lasted >= d.o.Patience {
+			msg := fmt.Sprintf("%s: Google Drive kept asking to slow down for %s", what, lasted.Round(time.Second))
+			if f == ambiguous {
+				msg += "; other uploads went through meanwhile, so this is a rate limit, not the daily upload limit"
+			}
+			return 0, storage.RateLimitedError(msg, after, err)
+		}
+		return d.patientBackoff(r.limited, after), nil
+	}
+	return 0, d.translate(what, err, kind.upload)
 }
 
 // backoff is full jitter over an exponential bound, but at least after.
@@ -292,6 +392,18 @@ func (d *Dest) backoff(attempt int, after time.Duration) time.Duration {
 	bound := d.o.BaseDelay << min(attempt-1, 20)
 	bound = min(bound, d.o.MaxDelay)
 	return max(time.Duration(rand.Float64()*float64(bound)), after)
+}
+
+// maxPatientWait bounds one wait for a rate limit to pass.
+const maxPatientWait = 2 * time.Minute
+
+// patientBackoff is the wait after the nth rate-limit answer to a request:
+// between half and all of a bound that doubles from BaseDelay up to a
+// quarter of Patience (at most maxPatientWait), but at least after. The
+// waits add up, so that Patience passes in a dozen or so attempts.
+func (d *Dest) patientBackoff(n int, after time.Duration) time.Duration {
+	bound := min(d.o.BaseDelay<<min(n-1, 20), max(min(d.o.Patience/4, maxPatientWait), d.o.BaseDelay))
+	return max(bound/2+time.Duration(rand.Float64()*float64(bound/2)), after)
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

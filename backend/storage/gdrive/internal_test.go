@@ -68,7 +68,7 @@ func TestClassify(t *testing.T) {
 		want   failure
 	}{
 		{"per-minute limit", gerr(403, "userRateLimitExceeded", "User Rate Limit Exceeded. Rate of requests for user exceed configured project quota."), true, rateLimited},
-		{"daily cap on an upload", gerr(403, "userRateLimitExceeded", "User rate limit exceeded."), true, dailyCap},
+		{"cap's words on an upload", gerr(403, "userRateLimitExceeded", "User rate limit exceeded."), true, ambiguous},
 		{"same words on a list", gerr(403, "userRateLimitExceeded", "User rate limit exceeded."), false, rateLimited},
 		{"named upload limit", gerr(403, "uploadLimitExceeded", "The user has exceeded their upload limit."), true, dailyCap},
 		{"project limit", gerr(403, "rateLimitExceeded", "Rate Limit Exceeded"), false, rateLimited},

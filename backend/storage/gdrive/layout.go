@@ -30,6 +30,7 @@ const (
 const (
 	folderFields = "id,name,createdTime,properties"
 	fileFields   = "id,name,mimeType,size,md5Checksum,createdTime"
+	namedFields  = "id,name,size,md5Checksum,createdTime" // uploadFields and the name
 )
 
 // quote returns s as a string literal of Drive's query language: in single
@@ -55,7 +56,7 @@ func (d *Dest) pages(ctx context.Context, what, q, fields string, across bool, f
 	token := ""
 	for {
 		var page *drive.FileList
-		err := d.do(ctx, what, metaCall, func(ctx context.Context, _ int) error {
+		err := d.do(ctx, what, metaCall, func(ctx context.Context, _ bool) error {
 			c := d.svc.Files.List().Q(q).PageSize(d.o.PageSize).SupportsAllDrives(true).
 				Fields(googleapi.Field("nextPageToken,files(" + fields + ")")).Context(ctx)
 			switch id := d.drive(); {
@@ -121,11 +122,13 @@ func (d *Dest) root(ctx context.Context, create bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	path := ""
 	for seg := range strings.SplitSeq(strings.Trim(d.o.FolderPath, "/"), "/") {
 		if seg == "" {
 			continue
 		}
-		if id, err = d.folder(ctx, id, seg, nil, true, create); err != nil {
+		path = strings.TrimPrefix(path+"/"+seg, "/")
+		if id, err = d.folder(ctx, id, seg, path, nil, true, create); err != nil {
 			return "", err
 		}
 	}
@@ -141,7 +144,7 @@ func (d *Dest) base0(ctx context.Context) (string, error) {
 	switch {
 	case d.o.FolderID != "":
 		var f *drive.File
-		err := d.do(ctx, "find the root folder", metaCall, func(ctx context.Context, _ int) error {
+		err := d.do(ctx, "find the root folder", metaCall, func(ctx context.Context, _ bool) error {
 			var err error
 			f, err = d.svc.Files.Get(d.o.FolderID).SupportsAllDrives(true).
 				Fields("id,mimeType,trashed,driveId").Context(ctx).Do()
@@ -168,13 +171,14 @@ func (d *Dest) base0(ctx context.Context) (string, error) {
 // errNoFolder is returned when a folder that may not be created is missing.
 var errNoFolder = storage.NewError(storage.ErrNotFound, "Google Drive: folder not found", nil)
 
-// folder returns the id of the folder name in parent. When lookup is set it
-// first looks for one (the oldest, should there be several); when none is
-// found it creates one with props, unless create is false. A create whose
-// answer was lost is not repeated blindly: the retry looks first. A plain
-// folder (props nil) is never taken for a folder carrying Avault's mark,
-// so a folder of plain files beside a version of the same name stays apart.
-func (d *Dest) folder(ctx context.Context, parent, name string, props map[string]string, lookup, create bool) (string, error) {
+// folder returns the id of the folder name in parent; path names it in
+// messages. When lookup is set it first looks for one (the oldest, should
+// there be several); when none is found it creates one with props, unless
+// create is false. A create whose answer was lost is not repeated blindly:
+// the retry looks first. A plain folder (props nil) is never taken for a
+// folder carrying Avault's mark, so a folder of plain files beside a
+// version of the same name stays apart.
+func (d *Dest) folder(ctx context.Context, parent, name, path string, props map[string]string, lookup, create bool) (string, error) {
 	plain := props == nil
 	if lookup {
 		if id, err := d.findFolder(ctx, parent, name, plain); err != nil || id != "" {
@@ -185,8 +189,8 @@ func (d *Dest) folder(ctx context.Context, parent, name string, props map[string
 		return "", errNoFolder
 	}
 	var id string
-	err := d.do(ctx, "create folder "+name, metaCall, func(ctx context.Context, attempt int) error {
-		if attempt > 1 {
+	err := d.do(ctx, "create folder "+path, metaCall, func(ctx context.Context, again bool) error {
+		if again {
 			found, err := d.findFolder(ctx, parent, name, plain)
 			if err != nil || found != "" {
 				id = found
@@ -204,21 +208,61 @@ func (d *Dest) folder(ctx context.Context, parent, name string, props map[string
 	return id, err
 }
 
-// findFolder returns the oldest live folder called name in parent, or "";
-// when plain is set, the oldest that carries no Avault mark.
+// findFolder returns the oldest live folder called exactly name in parent,
+// or ""; when plain is set, the oldest that carries no Avault mark.
 func (d *Dest) findFolder(ctx context.Context, parent, name string, plain bool) (string, error) {
-	q := inFolder(parent) + " and name = " + quote(name) + " and mimeType = '" + folderMime + "'"
-	fs, err := d.listAll(ctx, "look for folder "+name, q, folderFields)
+	fs, err := d.folders(ctx, parent, "look for folder "+name)
 	if err != nil {
 		return "", err
 	}
-	oldestFirst(fs)
 	for _, f := range fs {
-		if !plain || f.Properties[propMark] == "" {
+		if f.Name == name && (!plain || f.Properties[propMark] == "") {
 			return f.Id, nil
 		}
 	}
 	return "", nil
+}
+
+// folders lists the live folders in parent, oldest first. It lists the
+// parent rather than searching by name: Drive's name search ignores case
+// and lags behind writes, a folder's listing does neither, so a folder
+// made a moment ago (by a request whose answer was lost, or by the run
+// before) is found, and Photos is never taken for photos.
+func (d *Dest) folders(ctx context.Context, parent, what string) ([]*drive.File, error) {
+	q := inFolder(parent) + " and mimeType = '" + folderMime + "'"
+	fs, err := d.listAll(ctx, what, q, folderFields)
+	oldestFirst(fs)
+	return fs, err
+}
+
+// searchFiles finds the live files called exactly name in parent with a
+// name search, oldest first: one request however full the folder is. Drive
+// compares names without regard to case, so what the search returns is
+// compared here; and its search lags behind writes, so a file made a
+// moment ago may be missing, which callers allow for.
+func (d *Dest) searchFiles(ctx context.Context, parent, name, what string) ([]*drive.File, error) {
+	q := inFolder(parent) + " and name = " + quote(name) + " and mimeType != '" + folderMime + "'"
+	return d.filesNamed(ctx, q, name, what)
+}
+
+// listedFiles finds the live files called exactly name in parent in a
+// listing of the whole folder, oldest first: current at once, where a
+// name search may lag.
+func (d *Dest) listedFiles(ctx context.Context, parent, name, what string) ([]*drive.File, error) {
+	return d.filesNamed(ctx, inFolder(parent)+" and mimeType != '"+folderMime+"'", name, what)
+}
+
+func (d *Dest) filesNamed(ctx context.Context, q, name, what string) ([]*drive.File, error) {
+	var out []*drive.File
+	err := d.list(ctx, what, q, namedFields, func(fs []*drive.File) {
+		for _, f := range fs {
+			if f.Name == name {
+				out = append(out, f)
+			}
+		}
+	})
+	oldestFirst(out)
+	return out, err
 }
 
 // remove deletes a folder or file for good, or trashes it when trash is
@@ -226,7 +270,7 @@ func (d *Dest) findFolder(ctx context.Context, parent, name string, plain bool) 
 // counts as removed.
 func (d *Dest) remove(ctx context.Context, id, what string, trash bool) error {
 	for {
-		err := d.do(ctx, what, metaCall, func(ctx context.Context, _ int) error {
+		err := d.do(ctx, what, metaCall, func(ctx context.Context, _ bool) error {
 			if trash {
 				_, err := d.svc.Files.Update(id, &drive.File{Trashed: true}).
 					SupportsAllDrives(true).Fields("id").Context(ctx).Do()

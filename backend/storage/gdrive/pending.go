@@ -33,8 +33,9 @@ type pending struct {
 	files     map[string]string // file path → id of its latest Put
 	tried     map[string]bool   // "dir:"/"file:" paths whose creation was begun
 	committed bool
-	// suspect is set once a request failed or was sent again, so Drive may
-	// hold a second folder or file of a path; Commit then tidies.
+	// suspect is set once a request failed in a way that may have taken
+	// effect (a lost answer), so Drive may hold a second folder or file of
+	// a path; Commit then tidies.
 	suspect atomic.Bool
 }
 
@@ -112,8 +113,10 @@ func (p *pending) replaced(ctx context.Context, path, parent, base, id string, u
 		stale = append(stale, old)
 	}
 	if unsure {
-		q := inFolder(parent) + " and name = " + quote(base) + " and mimeType != '" + folderMime + "'"
-		fs, _ := p.d.listAll(ctx, "look for "+path, q, "id")
+		// A name search may miss a file made a moment ago (and Commit's
+		// tidy then removes it), but what it finds must be exactly base:
+		// it also finds A.txt for a.txt.
+		fs, _ := p.d.searchFiles(ctx, parent, base, "look for "+path)
 		for _, f := range fs {
 			if f.Id != id && f.Id != old {
 				stale = append(stale, f.Id)
@@ -149,7 +152,7 @@ func (p *pending) dir(ctx context.Context, dir string) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if id, err = p.d.folder(ctx, parent, base, nil, p.unsure("dir:"+dir), true); err != nil {
+		if id, err = p.d.folder(ctx, parent, base, p.name+"/"+dir, nil, p.unsure("dir:"+dir), true); err != nil {
 			return "", err
 		}
 		p.mu.Lock()
@@ -187,7 +190,7 @@ func (p *pending) Commit(ctx context.Context, manifest []byte, info storage.Vers
 		}
 	}
 	props := p.record(info)
-	err = p.d.do(ctx, "commit "+p.name, metaCall, func(ctx context.Context, _ int) error {
+	err = p.d.do(ctx, "commit "+p.name, metaCall, func(ctx context.Context, _ bool) error {
 		_, err := p.d.svc.Files.Update(p.id, &drive.File{Name: p.name, Properties: props}).
 			SupportsAllDrives(true).Fields("id").Context(ctx).Do()
 		return err
@@ -260,8 +263,8 @@ func (p *pending) CopyFrom(ctx context.Context, fromVersion, fromPath, toPath st
 // copy an attempt whose answer was lost may have made.
 func (d *Dest) copyFile(ctx context.Context, src entry, parent, name, what string) (*drive.File, error) {
 	var f *drive.File
-	err := d.do(ctx, "copy to "+what, uploadCall, func(ctx context.Context, attempt int) error {
-		if attempt > 1 {
+	err := d.do(ctx, "copy to "+what, uploadCall, func(ctx context.Context, again bool) error {
+		if again {
 			found, err := d.findFile(ctx, parent, name, src.md5, src.size)
 			if err != nil || found != nil {
 				f = found

@@ -137,8 +137,8 @@ func (d *Dest) move(ctx context.Context, id, from, to string) error {
 // new file and no quota. A retry first checks whether an earlier attempt
 // did it.
 func (d *Dest) reparent(ctx context.Context, id, from, to, name, what string) error {
-	return d.do(ctx, what, metaCall, func(ctx context.Context, attempt int) error {
-		if attempt > 1 {
+	return d.do(ctx, what, metaCall, func(ctx context.Context, again bool) error {
+		if again {
 			f, err := d.svc.Files.Get(id).SupportsAllDrives(true).Fields("name,parents").Context(ctx).Do()
 			if err != nil || (slices.Contains(f.Parents, to) && (name == "" || f.Name == name)) {
 				return err

@@ -30,8 +30,8 @@ func (f final) Unwrap() error { return f.error }
 
 // upload stores exactly size bytes of r as name in folder parent: as one
 // multipart request up to MultipartMax (buffered, so it can be sent again),
-// as a resumable upload in ChunkSize chunks above it. Drive's MD5 of what it
-// stored must match the MD5 of what was read.
+// as a resumable upload in ChunkSize chunks above it (resumable.go). Drive's
+// MD5 of what it stored must match the MD5 of what was read.
 func (d *Dest) upload(ctx context.Context, parent, name, what string, r io.Reader, size int64, progress func(int64)) (*drive.File, error) {
 	if size < 0 {
 		return nil, storage.NewError(storage.ErrInvalid, "negative size", nil)
@@ -55,8 +55,8 @@ func (d *Dest) uploadSmall(ctx context.Context, parent, name, what string, r io.
 	var f *drive.File
 	kind := smallUpload
 	kind.body = size
-	err := d.do(ctx, "upload "+what, kind, func(ctx context.Context, attempt int) error {
-		if attempt > 1 { // the last attempt may have stored it after all
+	err := d.do(ctx, "upload "+what, kind, func(ctx context.Context, again bool) error {
+		if again { // the last attempt may have stored it after all
 			found, err := d.findFile(ctx, parent, name, want, size)
 			if err != nil || found != nil {
 				f = found
@@ -79,42 +79,6 @@ func (d *Dest) uploadSmall(ctx context.Context, parent, name, what string, r io.
 		progress(size)
 	}
 	return f, nil
-}
-
-func (d *Dest) uploadLarge(ctx context.Context, parent, name, what string, r io.Reader, size int64, progress func(int64)) (*drive.File, error) {
-	chunk := d.o.ChunkSize
-	if size <= int64(chunk) { // a smaller chunk, so the client does not send it as multipart
-		chunk = max(int(d.o.MultipartMax)/chunkUnit*chunkUnit, chunkUnit)
-	}
-	er := &exactReader{r: r, left: size, h: md5.New()}
-	var sent int64
-	call := d.svc.Files.Create(&drive.File{Name: name, Parents: []string{parent}}).
-		Media(er, googleapi.ChunkSize(chunk), googleapi.ContentType("application/octet-stream"),
-			googleapi.ChunkTransferTimeout(d.limit(int64(chunk)))).
-		ProgressUpdater(func(current, _ int64) {
-			if current > sent {
-				if progress != nil {
-					progress(current - sent)
-				}
-				sent = current
-			}
-		}).
-		SupportsAllDrives(true).Fields(uploadFields)
-	var f *drive.File
-	err := d.do(ctx, "upload "+what, uploadCall, func(ctx context.Context, _ int) error {
-		var err error
-		if f, err = call.Context(ctx).Do(); err != nil && (sent > 0 || errors.Is(err, errShort)) {
-			return final{err} // the chunks read so far are gone: the caller may start over
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if er.left != 0 {
-		return nil, fmt.Errorf("upload %s: %w", what, errShort)
-	}
-	return f, d.verify(ctx, f, hex.EncodeToString(er.h.Sum(nil)), size, what)
 }
 
 // exactReader reads exactly left bytes from r, hashing them; it fails with
@@ -157,14 +121,14 @@ func (d *Dest) verify(ctx context.Context, f *drive.File, md5hex string, size in
 }
 
 // findFile returns the newest live file called name in parent with the
-// given MD5 and size, or nil.
+// given MD5 and size, or nil. It looks after a request whose answer was
+// lost, for what that request made a moment ago: so it lists the folder,
+// which a name search might not show yet.
 func (d *Dest) findFile(ctx context.Context, parent, name, md5hex string, size int64) (*drive.File, error) {
-	q := inFolder(parent) + " and name = " + quote(name) + " and mimeType != '" + folderMime + "'"
-	fs, err := d.listAll(ctx, "look for "+name, q, uploadFields)
+	fs, err := d.listedFiles(ctx, parent, name, "look for "+name)
 	if err != nil {
 		return nil, err
 	}
-	oldestFirst(fs)
 	for i := len(fs) - 1; i >= 0; i-- {
 		if fs[i].Size == size && fs[i].Md5Checksum == md5hex {
 			return fs[i], nil

@@ -188,10 +188,15 @@ func (s *Server) getFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.URL.Query().Get("alt") == "media" {
-		content, folder, mime := f.Content, f.folder(), f.MimeType
+		content, folder, mime, abusive := f.Content, f.folder(), f.MimeType, f.abusive
 		s.mu.Unlock()
 		if folder {
 			writeError(w, http.StatusForbidden, "fileNotDownloadable", "Only files with binary content can be downloaded. Use Export with Docs Editors files.")
+			return
+		}
+		if abusive && !boolParam(r, "acknowledgeAbuse") {
+			writeError(w, http.StatusForbidden, "cannotDownloadAbusiveFile",
+				"This file has been identified as malware or spam and cannot be downloaded.")
 			return
 		}
 		w.Header().Set("Content-Type", mime)
@@ -210,17 +215,21 @@ func (s *Server) createFile(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "parseError", "Parse Error")
 		return
 	}
-	s.finishCreate(w, r, m, nil, r.URL.Query())
+	s.finishCreate(w, r, m, nil, r.URL.Query(), nil)
 }
 
 // finishCreate creates an item from m (with content unless nil), answering
-// with the resource or an error. params are the creating request's query.
-func (s *Server) finishCreate(w http.ResponseWriter, r *http.Request, m meta, content []byte, params url.Values) {
+// with the resource or an error. params are the creating request's query;
+// made, when not nil, is told of the new item while s.mu is held.
+func (s *Server) finishCreate(w http.ResponseWriter, r *http.Request, m meta, content []byte, params url.Values, made func(*file)) {
 	s.mu.Lock()
 	f, apiErr := s.create(m, content, params.Get("supportsAllDrives") == "true")
 	var out map[string]any
 	if apiErr == nil {
 		out = s.toMap(f)
+		if made != nil {
+			made(f)
+		}
 	}
 	s.mu.Unlock()
 	if apiErr != nil {
@@ -265,11 +274,17 @@ func (s *Server) create(m meta, content []byte, allDrives bool) (*file, *apiErro
 	if mime == FolderMime && content != nil {
 		return nil, apiErrorOf(http.StatusBadRequest, "global", "badRequest", "A folder cannot have content.")
 	}
+	if mime == FolderMime {
+		if e := s.tooDeep(parent, 0); e != nil {
+			return nil, e
+		}
+	}
 	f := s.insert(parent, name, mime, props, appProps)
 	s.creates.Add(1)
 	if !f.folder() {
 		f.setContent(content)
 		s.uploaded += int64(len(content))
+		f.abusive = s.opts.FlagAbusive != nil && s.opts.FlagAbusive(name)
 	}
 	return f, nil
 }
@@ -395,10 +410,15 @@ func (s *Server) applyUpdate(f *file, m meta, q url.Values) *apiError {
 		if !ok || !p.folder() || p.DriveID != f.DriveID {
 			return apiErrorOf(http.StatusNotFound, "global", "notFound", "File not found: "+add+".")
 		}
+		if f.folder() && p.ID != f.Parent {
+			if e := s.tooDeep(p, s.height(f)); e != nil {
+				return e
+			}
+		}
 		newParent = p.ID
 	}
 	if m.Name != nil {
-		f.Name = *m.Name
+		s.rename(f, *m.Name)
 	}
 	if m.Trashed != nil {
 		f.Trashed = *m.Trashed
@@ -457,7 +477,7 @@ func (s *Server) copyFile(w http.ResponseWriter, r *http.Request) {
 		content = []byte{}
 	}
 	s.mu.Unlock()
-	s.finishCreate(w, r, m, content, r.URL.Query())
+	s.finishCreate(w, r, m, content, r.URL.Query(), nil)
 }
 
 var driveListSchema = schema{"kind": nil, "nextPageToken": nil,

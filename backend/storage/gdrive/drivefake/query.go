@@ -219,21 +219,40 @@ func (p *qparser) stringTerm(field string) (pred, error) {
 	if val.kind != 's' {
 		return nil, fmt.Errorf("%w: %s needs a string", errQuery, field)
 	}
-	get := func(f *file) string { return f.Name }
-	if field == "mimeType" {
-		get = func(f *file) string { return f.MimeType }
+	if field == "name" {
+		return nameTerm(op.val, val.val)
 	}
 	switch op.val {
 	case "=":
-		return func(_ *Server, f *file) bool { return get(f) == val.val }, nil
+		return func(_ *Server, f *file) bool { return f.MimeType == val.val }, nil
 	case "!=":
-		return func(_ *Server, f *file) bool { return get(f) != val.val }, nil
-	case "contains":
-		if field == "name" {
-			return func(_ *Server, f *file) bool { return strings.Contains(get(f), val.val) }, nil
-		}
+		return func(_ *Server, f *file) bool { return f.MimeType != val.val }, nil
 	}
 	return nil, fmt.Errorf("%w: operator %q on %s", errQuery, op.val, field)
+}
+
+// nameTerm compiles a term on name. It reads the search index, which may
+// lag behind (Options.NameSearchLag): an item not in it yet matches no
+// name term at all. Case counts unless Options.CaseInsensitiveNames.
+func nameTerm(op, want string) (pred, error) {
+	switch op {
+	case "=", "!=":
+		eq := op == "="
+		return func(s *Server, f *file) bool {
+			n, ok := s.searchName(f)
+			return ok && s.sameName(n, want) == eq
+		}, nil
+	case "contains":
+		return func(s *Server, f *file) bool {
+			n, ok := s.searchName(f)
+			if s.opts.CaseInsensitiveNames {
+				n, want := strings.ToLower(n), strings.ToLower(want)
+				return ok && strings.Contains(n, want)
+			}
+			return ok && strings.Contains(n, want)
+		}, nil
+	}
+	return nil, fmt.Errorf("%w: operator %q on name", errQuery, op)
 }
 
 func (p *qparser) trashedTerm() (pred, error) {

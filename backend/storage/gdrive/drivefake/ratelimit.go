@@ -8,12 +8,13 @@ import (
 )
 
 // Google limits how fast one account writes: beyond about three item
-// creations a second, sustained, Drive refuses some ("Additional rate limit
-// checks on the Drive backend might also generate a 429", in Google's
-// usage limits). The fake refuses with that 429 rateLimitExceeded, not
-// with a 403 userRateLimitExceeded: a 403 whose message is exactly "User
-// rate limit exceeded." is how the daily upload cap shows (dailyCapError),
-// and clients tell the two apart by that message alone.
+// creations a second, sustained, Drive refuses some. It may answer 429
+// rateLimitExceeded ("Additional rate limit checks on the Drive backend
+// might also generate a 429", in Google's usage limits), and it may answer
+// 403 userRateLimitExceeded "User rate limit exceeded.": word for word how
+// the daily upload cap shows (dailyCapError), so that a client can tell the
+// two apart only by how long the refusals last. The fake answers the 429
+// unless Options.CreatesRefusedLikeCap asks for the 403.
 
 // bucket is a token bucket: rate tokens a second, at most burst saved up.
 type bucket struct {
@@ -26,17 +27,19 @@ type bucket struct {
 
 // newBucket returns a full bucket for rate a second, with a burst of the
 // rate rounded up.
-func newBucket(rate float64) *bucket {
+func newBucket(rate float64, now time.Time) *bucket {
 	burst := math.Ceil(rate)
-	return &bucket{rate: rate, burst: burst, tokens: burst, last: time.Now()}
+	return &bucket{rate: rate, burst: burst, tokens: burst, last: now}
 }
 
 // take takes a token, reporting false when there is none.
 func (b *bucket) take(now time.Time) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
-	b.last = now
+	if now.After(b.last) {
+		b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
+		b.last = now
+	}
 	if b.tokens < 1 {
 		return false
 	}
@@ -52,13 +55,16 @@ func creating(method string) bool {
 }
 
 // refuseCreate answers a creating request beyond CreatesPerSecond with
-// Google's 429 and reports whether it did.
+// Google's 429, or its 403 in the cap's words, and reports whether it did.
 func (s *Server) refuseCreate(w http.ResponseWriter, method string) bool {
-	if s.limiter == nil || !creating(method) || s.limiter.take(time.Now()) {
+	if s.limiter == nil || !creating(method) || s.limiter.take(s.now()) {
 		return false
 	}
 	s.refused.Add(1)
 	e := apiErrorOf(http.StatusTooManyRequests, "usageLimits", "rateLimitExceeded", "Rate Limit Exceeded")
+	if s.opts.CreatesRefusedLikeCap {
+		e = dailyCapError()
+	}
 	writeGoogleError(w, e.Code, *e)
 	return true
 }

@@ -19,6 +19,13 @@
 //     the request takes effect, stalls), a storage quota, Shared Drive item
 //     limits, the daily upload cap and a limit on creations a second.
 //
+// Where Google is less kind than a plain in-memory store, the fake can be
+// too, each behaviour switched on by its own option (Strict turns on all):
+// names compared without regard to case, name searches that lag behind
+// writes, creations refused with the daily cap's words, the 100-level
+// folder depth limit, files flagged as abusive, resumable sessions that
+// expire and chunks accepted in part.
+//
 // State is kept in memory; a Server is safe for concurrent use.
 package drivefake
 
@@ -65,6 +72,69 @@ type Options struct {
 	// token bucket whose burst is the rate rounded up. A request beyond it
 	// is refused before it takes effect (see RefusedCreates).
 	CreatesPerSecond float64
+	// CreatesRefusedLikeCap answers a creation beyond CreatesPerSecond as
+	// Google does: 403 userRateLimitExceeded "User rate limit exceeded.",
+	// the very words of the daily upload cap. Without it the fake answers
+	// 429 rateLimitExceeded, which no client can take for the cap.
+	CreatesRefusedLikeCap bool
+
+	// CaseInsensitiveNames makes name = 'x' (and != and contains) in
+	// files.list ignore case, as Drive does: name = 'a.txt' finds A.txt.
+	CaseInsensitiveNames bool
+	// NameSearchLag is how long a new or renamed item takes to reach the
+	// search index behind name terms in files.list: until then a name
+	// term does not find a new item, and finds a renamed one by its old
+	// name only. files.get and listings without a name term are current at
+	// once, as on Drive, whose name search is eventually consistent. 0 is
+	// no lag.
+	NameSearchLag time.Duration
+	// Clock is the time the fake's limits and lags go by (CreatesPerSecond,
+	// NameSearchLag); nil means time.Now. Items' createdTime and
+	// modifiedTime always use the real time.
+	Clock func() time.Time
+
+	// MaxFolderDepth refuses a folder that would lie deeper than this many
+	// levels below the top of My Drive or of a Shared Drive, as Google
+	// does at 100 (myDriveHierarchyDepthLimitExceeded in My Drive,
+	// teamDriveHierarchyTooDeep in a Shared Drive); 0 is unlimited.
+	MaxFolderDepth int
+	// FlagAbusive, when set, is asked about every file created through the
+	// API; the files it accepts are flagged as Drive flags malware or spam
+	// (see FlagAbuse).
+	FlagAbusive func(name string) bool
+
+	// ExpireSessions makes the first resumable session of every file (by
+	// folder and name) expire after it took one chunk: the next request to
+	// it is answered 404, as from a session Google dropped; a session
+	// begun again for the same file lives.
+	ExpireSessions bool
+	// PartialChunks makes every chunk of more than 256 KiB be stored only
+	// in part (its first half, rounded down to 256 KiB), answered with 308
+	// and a Range that ends before what was sent, which Google may do.
+	PartialChunks bool
+}
+
+// GoogleMaxFolderDepth is how many levels of folders Drive allows.
+const GoogleMaxFolderDepth = 100
+
+// Strict returns options with every behaviour in which Google is less
+// kind than a plain store turned on, at Google's values: names that ignore
+// case, a name search that lags an hour (longer than any test: it never
+// finds what a test just wrote), 3 creations a second refused with the
+// daily cap's words, the 100-level folder depth, every file flagged as
+// abusive, expiring sessions and partial chunks. Tokens and the like are
+// the caller's to add; a test may scale CreatesPerSecond to its size.
+func Strict() Options {
+	return Options{
+		CaseInsensitiveNames:  true,
+		NameSearchLag:         time.Hour,
+		CreatesPerSecond:      3,
+		CreatesRefusedLikeCap: true,
+		MaxFolderDepth:        GoogleMaxFolderDepth,
+		FlagAbusive:           func(string) bool { return true },
+		ExpireSessions:        true,
+		PartialChunks:         true,
+	}
 }
 
 // User is the signed-in account as about.get reports it.
@@ -86,6 +156,8 @@ type Server struct {
 	files    map[string]*file
 	drives   []*sharedDrive
 	sessions map[string]*session
+	done     map[string]finished // finished session id → the file it made
+	expired  map[string]bool     // folder id + "/" + name: a session of it expired
 	seq      int64
 	uploaded int64 // bytes counted against the daily cap
 	faults   *faultPlan
@@ -106,17 +178,27 @@ func New(opts Options) *Server {
 		opts:     opts,
 		files:    map[string]*file{},
 		sessions: map[string]*session{},
+		done:     map[string]finished{},
+		expired:  map[string]bool{},
 	}
 	if s.opts.User.EmailAddress == "" {
 		s.opts.User = User{DisplayName: "Test User", EmailAddress: "test.user@example.com"}
 	}
 	if opts.CreatesPerSecond > 0 {
-		s.limiter = newBucket(opts.CreatesPerSecond)
+		s.limiter = newBucket(opts.CreatesPerSecond, s.now())
 	}
 	now := time.Now().UTC()
 	s.files[RootID] = &file{ID: RootID, Name: "My Drive", MimeType: FolderMime, Created: now, Modified: now}
 	s.ts = httptest.NewServer(s.handler())
 	return s
+}
+
+// now is the fake's clock (Options.Clock).
+func (s *Server) now() time.Time {
+	if s.opts.Clock != nil {
+		return s.opts.Clock()
+	}
+	return time.Now()
 }
 
 // URL is the server's base URL; the API lives under URL+"/drive/v3/" and
@@ -174,9 +256,10 @@ func (s *Server) handler() http.Handler {
 }
 
 // wrap counts, authenticates and injects faults around a method.
-func (s *Server) wrap(method string, h http.HandlerFunc) http.Handler {
+func (s *Server) wrap(name string, h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.requests.Add(1)
+		method := name // shared by every request: not to be changed here
 		if method == "files.create.upload" && r.URL.Query().Get("upload_id") != "" {
 			method = "upload.chunk"
 		}

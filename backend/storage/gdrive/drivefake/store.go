@@ -3,9 +3,12 @@ package drivefake
 import (
 	"crypto/md5"
 	"encoding/hex"
+	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -28,6 +31,12 @@ type file struct {
 	Content            []byte
 	MD5                string
 	seq                int64
+	// The search index behind name terms (Options.NameSearchLag): until
+	// settle it holds oldName (nothing at all unless hasOld), after it Name.
+	oldName string
+	hasOld  bool
+	settle  time.Time
+	abusive bool // flagged as malware or spam (FlagAbuse)
 }
 
 type sharedDrive struct {
@@ -134,8 +143,93 @@ func (s *Server) insert(parent *file, name, mime string, props, appProps map[str
 		ID: newID(), Name: name, MimeType: mime, Parent: parent.ID, DriveID: parent.DriveID,
 		Props: maps.Clone(props), AppProps: maps.Clone(appProps), Created: now, Modified: now, seq: s.seq,
 	}
+	if s.opts.NameSearchLag > 0 {
+		f.settle = s.now().Add(s.opts.NameSearchLag)
+	}
 	s.files[f.ID] = f
 	return f
+}
+
+// searchName returns the name the search index holds for f, and false
+// while f is not in the index yet (Options.NameSearchLag); the caller
+// holds s.mu.
+func (s *Server) searchName(f *file) (string, bool) {
+	if f.settle.IsZero() || !s.now().Before(f.settle) {
+		return f.Name, true
+	}
+	return f.oldName, f.hasOld
+}
+
+// rename gives f a new name, which the search index learns only after
+// NameSearchLag; the caller holds s.mu.
+func (s *Server) rename(f *file, name string) {
+	if name == f.Name {
+		return
+	}
+	if s.opts.NameSearchLag > 0 {
+		f.oldName, f.hasOld = s.searchName(f)
+		f.settle = s.now().Add(s.opts.NameSearchLag)
+	}
+	f.Name = name
+}
+
+// sameName compares names as name terms of files.list do.
+func (s *Server) sameName(a, b string) bool {
+	if s.opts.CaseInsensitiveNames {
+		return strings.EqualFold(a, b)
+	}
+	return a == b
+}
+
+// depth is how many folders deep f lies below the top of its drive (the
+// top's children lie at 1); the caller holds s.mu.
+func (s *Server) depth(f *file) int {
+	n := 0
+	for f != nil && f.Parent != "" {
+		n++
+		f = s.files[f.Parent]
+	}
+	return n
+}
+
+// height is how many levels of folders lie below folder f; the caller
+// holds s.mu.
+func (s *Server) height(f *file) int {
+	h := 0
+	for _, c := range s.children(f.ID) {
+		if c.folder() {
+			h = max(h, 1+s.height(c))
+		}
+	}
+	return h
+}
+
+// tooDeep returns Google's error when a folder with levels of folders
+// below it cannot go into parent without passing MaxFolderDepth; the
+// caller holds s.mu.
+func (s *Server) tooDeep(parent *file, levels int) *apiError {
+	limit := s.opts.MaxFolderDepth
+	if limit <= 0 || s.depth(parent)+1+levels <= limit {
+		return nil
+	}
+	if parent.DriveID != "" {
+		return apiErrorOf(http.StatusForbidden, "global", "teamDriveHierarchyTooDeep",
+			"The shared drive hierarchy depth will exceed the limit.")
+	}
+	return apiErrorOf(http.StatusForbidden, "global", "myDriveHierarchyDepthLimitExceeded",
+		fmt.Sprintf("Your My Drive can't contain more than %d levels of folders. For details, see "+
+			"https://developers.google.com/workspace/drive/api/guides/handle-errors#nested-folder-levels.", limit))
+}
+
+// FlagAbuse flags file id as Drive flags malware or spam: it downloads
+// only with acknowledgeAbuse=true, and is refused with 403
+// cannotDownloadAbusiveFile without it.
+func (s *Server) FlagAbuse(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.files[id]; ok {
+		f.abusive = true
+	}
 }
 
 // children returns the items directly in folder id, oldest first; the

@@ -17,6 +17,15 @@ type session struct {
 	meta   meta
 	params url.Values // the initiating request's query (fields, supportsAllDrives)
 	data   []byte
+	chunks int  // requests that carried bytes
+	expire bool // it expires after its first chunk (Options.ExpireSessions)
+}
+
+// finished is a session that made its file: asked again, it answers with
+// the file, as Google does.
+type finished struct {
+	fileID string
+	params url.Values
 }
 
 // chunkGranularity is the size every non-final resumable chunk must be a
@@ -40,7 +49,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusRequestEntityTooLarge, "uploadTooLarge", "Media too large for a simple upload.")
 			return
 		}
-		s.finishCreate(w, r, meta{}, damage(r.Context(), data), q)
+		s.finishCreate(w, r, meta{}, damage(r.Context(), data), q, nil)
 	default:
 		writeParamError(w, "uploadType", "Invalid upload type: "+q.Get("uploadType"))
 	}
@@ -59,7 +68,7 @@ func (s *Server) multipart(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "badContent", "Invalid multipart request: "+err.Error())
 		return
 	}
-	s.finishCreate(w, r, m, damage(r.Context(), data), r.URL.Query())
+	s.finishCreate(w, r, m, damage(r.Context(), data), r.URL.Query(), nil)
 }
 
 var errTooLarge = errors.New("media too large")
@@ -112,7 +121,16 @@ func (s *Server) startResumable(w http.ResponseWriter, r *http.Request) {
 	capped := s.capReached(1, true)
 	id := newID()
 	if ok && !capped {
-		s.sessions[id] = &session{meta: m, params: q}
+		sess := &session{meta: m, params: q}
+		if s.opts.ExpireSessions {
+			key := parentID + "/"
+			if m.Name != nil {
+				key += *m.Name
+			}
+			sess.expire = !s.expired[key]
+			s.expired[key] = true
+		}
+		s.sessions[id] = sess
 	}
 	s.mu.Unlock()
 	switch {
@@ -128,7 +146,8 @@ func (s *Server) startResumable(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// chunk takes one POSTed (or PUT) chunk of a resumable upload.
+// chunk takes one POSTed (or PUT) chunk of a resumable upload, or answers
+// a status request (an empty body, "bytes */total").
 func (s *Server) chunk(w http.ResponseWriter, r *http.Request, id string) {
 	first, last, total, err := parseContentRange(r.Header.Get("Content-Range"))
 	if err != nil {
@@ -145,25 +164,49 @@ func (s *Server) chunk(w http.ResponseWriter, r *http.Request, id string) {
 		return
 	}
 	s.mu.Lock()
+	if fin, ok := s.done[id]; ok {
+		f, ok := s.files[fin.fileID]
+		var out map[string]any
+		if ok {
+			out = s.toMap(f)
+		}
+		s.mu.Unlock()
+		if !ok {
+			writeNotFound(w, fin.fileID)
+			return
+		}
+		r.URL.RawQuery = fin.params.Encode()
+		writeSelected(w, r, out, fileFields, fileDefault)
+		return
+	}
 	sess, ok := s.sessions[id]
+	if ok && sess.expire && sess.chunks > 0 {
+		delete(s.sessions, id)
+		ok = false
+	}
 	if !ok {
 		s.mu.Unlock()
 		writeError(w, http.StatusNotFound, "notFound", "No upload session "+id)
 		return
 	}
-	if msg := sess.accept(first, total, body); msg != "" {
+	if msg := sess.accept(first, total, body, s.opts.PartialChunks); msg != "" {
 		s.mu.Unlock()
 		writeError(w, http.StatusBadRequest, "badRequest", msg)
 		return
 	}
+	if first >= 0 {
+		sess.chunks++
+	}
 	received := int64(len(sess.data))
-	finished := total >= 0 && received == total
-	if finished {
+	complete := total >= 0 && received == total
+	if complete {
 		delete(s.sessions, id)
 	}
 	s.mu.Unlock()
-	if finished {
-		s.finishCreate(w, r, sess.meta, sess.data, sess.params)
+	if complete {
+		s.finishCreate(w, r, sess.meta, sess.data, sess.params, func(f *file) {
+			s.done[id] = finished{fileID: f.ID, params: sess.params}
+		})
 		return
 	}
 	writeIncomplete(w, r, received)
@@ -197,8 +240,10 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 // accept appends a chunk starting at first (-1: none) to the session,
-// skipping bytes it already has; it returns an error message or "".
-func (sess *session) accept(first, total int64, body []byte) string {
+// skipping bytes it already has; with partial set it keeps only the first
+// half of a chunk of more than 256 KiB, rounded down to 256 KiB. It
+// returns an error message or "".
+func (sess *session) accept(first, total int64, body []byte, partial bool) string {
 	have := int64(len(sess.data))
 	if first < 0 {
 		if len(body) > 0 {
@@ -206,17 +251,20 @@ func (sess *session) accept(first, total int64, body []byte) string {
 		}
 		return ""
 	}
-	if first > have {
+	end := first + int64(len(body))
+	switch {
+	case first > have:
 		return fmt.Sprintf("The chunk starts at %d but only %d bytes were received.", first, have)
-	}
-	if total < 0 && len(body)%chunkGranularity != 0 {
+	case total >= 0 && end > total:
+		return fmt.Sprintf("The chunk ends at %d, past the declared %d bytes.", end, total)
+	case (total < 0 || end < total) && len(body)%chunkGranularity != 0:
 		return "Invalid request. The number of bytes uploaded is required to be equal or greater than 262144, except for the final request (it's recommended to be the exact multiple of 262144)."
+	}
+	if partial && len(body) > chunkGranularity {
+		body = body[:max(len(body)/2/chunkGranularity*chunkGranularity, chunkGranularity)]
 	}
 	if skip := have - first; skip < int64(len(body)) {
 		sess.data = append(sess.data, body[skip:]...)
-	}
-	if total >= 0 && int64(len(sess.data)) != total {
-		return fmt.Sprintf("The upload ended at %d bytes but declared %d.", len(sess.data), total)
 	}
 	return ""
 }

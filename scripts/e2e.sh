@@ -28,7 +28,7 @@ seed=$(mktemp -d "$base/avault-e2e-seed.XXXXXX")
 trap 'rm -rf "$seed"' EXIT
 mkdir -p "$seed/data" "$seed/nas/photos" "$seed/dest"
 AVAULT_E2E_SEED_DIR="$seed/data" AVAULT_E2E_SEED_NAS="$seed/nas" AVAULT_E2E_SEED_DEST="$seed/dest" \
-  go test -count=1 -run '^TestSeedStore$' ./backend/web/ >/dev/null
+  go test -tags e2eseed -count=1 -run '^TestSeedStore$' ./backend/web/ >/dev/null
 
 E2E_BIN="$PWD/build/bin/avault-e2e" E2E_GOOGLEFAKES="$PWD/build/bin/googlefakes-e2e" E2E_ARTIFACTS="$artifacts" E2E_SEED_DIR="$seed/data" \
   node --test-reporter=./frontend/e2e/reporter.mjs --test-timeout=180000 frontend/e2e/e2e.test.mjs

@@ -27,7 +27,31 @@ bindings_fresh() {
   local untracked; untracked=$(git ls-files --others --exclude-standard frontend/wailsjs)
   [ -z "$untracked" ] || { echo "new generated bindings not committed:"; echo "$untracked"; return 1; }
 }
-go_tests() { go test -race -count=1 -timeout 20m ./... 2>&1 | tee build/test-artifacts/go-test.log | grep -v '^ok \|no test files'; return "${PIPESTATUS[0]}"; }
+# go_tests runs every Go test. build/test-artifacts/go-test.log is what
+# `go test -v` prints; the check's own output is the failing tests' output.
+go_tests() {
+  local json=build/test-artifacts/go-test.json
+  rm -f "$json"
+  go build -o .cache/bin/testlog ./scripts/testlog || return 1
+  go test -race -count=1 -timeout 20m -json ./... >"$json" 2>&1
+  local rc=$?
+  testlog -log build/test-artifacts/go-test.log -failures <"$json"
+  return "$rc"
+}
+# go_skips lists every skipped Go test with its reason, in `go test ./...`
+# and in the short reliability campaign, into go-test.log, and fails unless
+# each was written for another operating system: its skip message starts
+# "only on windows:" or the like (scripts/testlog/main.go).
+go_skips() {
+  local json=build/test-artifacts/go-test.json torture=build/test-artifacts/torture/go-test.log
+  [ -s "$json" ] || { echo "no $json: go test did not run"; return 1; }
+  if [ "$torture" -nt "$json" ]; then
+    { cat "$json"; go tool test2json -p scripts/torture <"$torture"; } | testlog -skips
+  else
+    testlog -skips <"$json"
+  fi | tee -a build/test-artifacts/go-test.log
+  return "${PIPESTATUS[0]}"
+}
 
 check "gofmt" gofmt_clean
 check "go vet" bash -c 'go vet ./... && go vet -tags gui ./scripts/guitest/'
@@ -42,6 +66,14 @@ check "desktop build" make -s build-binary
 check "gui test" scripts/gui-test.sh
 check "web e2e (Chromium)" scripts/e2e.sh
 check "reliability campaign (short)" scripts/torture.sh --short
+check "no Go test skipped" go_skips
+
+# The skipped tests and why, also when that check passed (a failed check
+# has just printed them).
+case " ${failures[*]} " in
+  *" no Go test skipped "*) ;;
+  *) printf '\n'; cat build/test-artifacts/check-no-Go-test-skipped.log ;;
+esac
 
 printf '\n'
 for f in "${failures[@]}"; do printf 'failed: %s\n' "$f"; done

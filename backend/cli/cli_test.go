@@ -153,9 +153,7 @@ func TestRunVerifyAndRestoreThroughTheCommandLine(t *testing.T) {
 	if code != ExitOK || !strings.Contains(out, "SUCCESS") {
 		t.Fatalf("run: exit %d\n%s\n%s", code, out, errs)
 	}
-	if !strings.Contains(errs, "success") && !strings.Contains(errs, "uploading") {
-		t.Logf("progress lines: %q", errs)
-	}
+	assertProgressLines(t, errs)
 	var versions []struct{ Name string }
 	if err := json.Unmarshal([]byte(h.must("versions", "Photos", "--json")), &versions); err != nil || len(versions) != 1 {
 		t.Fatalf("versions: %v %v", versions, err)
@@ -216,6 +214,33 @@ func TestRunVerifyAndRestoreThroughTheCommandLine(t *testing.T) {
 	}
 	if vs := h.must("versions", "Photos"); strings.Count(vs, "Photos-") != 2 {
 		t.Fatalf("a retention preview must delete nothing:\n%s", vs)
+	}
+}
+
+// assertProgressLines checks what `avault run` writes to a pipe: each phase
+// on its own line, in order, and at least one plain progress line (no
+// terminal escapes, which would garble a log file).
+func assertProgressLines(t *testing.T, stderr string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	phases := []string{"pending: queued", "uploading", "rotating"}
+	next, bars := 0, 0
+	for _, l := range lines {
+		if strings.HasPrefix(l, "[") {
+			bars++
+		}
+		if next < len(phases) && l == phases[next] {
+			next++
+		}
+	}
+	if next < len(phases) {
+		t.Errorf("run progress: phase %q missing or out of order in:\n%s", phases[next], stderr)
+	}
+	if bars == 0 {
+		t.Errorf("run progress: no progress line in:\n%s", stderr)
+	}
+	if strings.Contains(stderr, "\r") || strings.Contains(stderr, "\033[") {
+		t.Errorf("run progress to a pipe has terminal escapes: %q", stderr)
 	}
 }
 

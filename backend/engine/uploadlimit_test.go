@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,9 +63,22 @@ func TestUploadLimitCancel(t *testing.T) {
 	e := newEnv(t, map[string]string{"big.bin": strings.Repeat("z", 1<<20)})
 	lim := rate.NewLimiter(rate.Limit(8<<10), 16<<10) // two minutes for the file
 	ctx, cancel := context.WithCancel(context.Background())
+	// Once the first burst has reached the destination, the rest of the
+	// file can only wait for the limit: that is when to cancel.
+	sending := make(chan struct{})
+	var once sync.Once
+	onProgress := func(p Progress) {
+		if p.BytesUploaded > 0 {
+			once.Do(func() { close(sending) })
+		}
+	}
 	done := make(chan Result)
-	go func() { done <- e.runCtx(ctx, Options{UploadLimit: lim}) }()
-	time.Sleep(300 * time.Millisecond)
+	go func() { done <- e.runCtx(ctx, Options{UploadLimit: lim, OnProgress: onProgress}) }()
+	select {
+	case <-sending:
+	case res := <-done:
+		t.Fatalf("the run ended (%s %q) before sending a byte", res.Status, res.ErrorMessage)
+	}
 	at := time.Now()
 	cancel()
 	select {

@@ -1,3 +1,5 @@
+//go:build e2eseed
+
 package web
 
 import (

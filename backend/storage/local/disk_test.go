@@ -1,12 +1,10 @@
 package local
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -32,66 +30,6 @@ func TestNewRejectsMissingOrRelativeRoot(t *testing.T) {
 		if !errors.Is(err, tt.kind) || err.Error() != tt.message {
 			t.Errorf("New(%q) = %v, want %q (%v)", tt.dir, err, tt.message, tt.kind)
 		}
-	}
-}
-
-// mountTmpfs mounts a tmpfs of size at a new folder, or skips the test
-// where mounting is not allowed.
-func mountTmpfs(t *testing.T, size string) string {
-	dir := t.TempDir()
-	out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+size, "tmpfs", dir).CombinedOutput()
-	if err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v: %s)", err, bytes.TrimSpace(out))
-	}
-	t.Cleanup(func() { exec.Command("umount", "-l", dir).Run() })
-	return dir
-}
-
-func TestFullDisk(t *testing.T) {
-	d, err := New(mountTmpfs(t, "1m"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	p, err := d.Begin(ctx, "v", storage.Owner{JobID: "j"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	big := make([]byte, 2<<20)
-	_, err = p.Put(ctx, "big.bin", bytes.NewReader(big), int64(len(big)), nil)
-	if !errors.Is(err, storage.ErrQuota) || !strings.Contains(err.Error(), "destination full") {
-		t.Fatalf("Put on a full disk: %v, want ErrQuota saying destination full", err)
-	}
-	if storage.IsRetryable(err) {
-		t.Error("a full disk is retryable")
-	}
-	left, _ := os.ReadDir(filepath.Join(d.dir, ".tmp-v", incoming))
-	if len(left) != 0 {
-		t.Errorf("incoming holds %d files after the failed Put", len(left))
-	}
-	if _, err := p.Put(ctx, "small.txt", strings.NewReader("fits"), 4, nil); err != nil {
-		t.Errorf("a small Put after freeing space: %v", err)
-	}
-}
-
-func TestReadOnlyDisk(t *testing.T) {
-	dir := mountTmpfs(t, "1m")
-	if out, err := exec.Command("mount", "-o", "remount,ro", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot remount read-only: %v %s", err, out)
-	}
-	d, err := New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if err := d.Check(ctx); !errors.Is(err, storage.ErrReadOnly) {
-		t.Errorf("Check: %v, want ErrReadOnly", err)
-	}
-	if _, err := d.Begin(ctx, "v", storage.Owner{}); !errors.Is(err, storage.ErrReadOnly) {
-		t.Errorf("Begin: %v, want ErrReadOnly", err)
-	}
-	if vs, err := d.ListVersions(ctx); err != nil || len(vs) != 0 {
-		t.Errorf("ListVersions on a read-only disk: %v, %v", vs, err)
 	}
 }
 

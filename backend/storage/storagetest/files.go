@@ -32,7 +32,6 @@ func (s *suite) filesTests() []struct {
 		{"Files/InvalidPaths", s.testFilesInvalid},
 		{"Files/NotVersionsNorLeftovers", s.testFilesApart},
 		{"Files/CancelMidUpload", s.testFilesCancel},
-		{"Files/Faults", s.testFilesFaults},
 	}
 }
 

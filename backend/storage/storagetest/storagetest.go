@@ -92,13 +92,29 @@ func Run(t *testing.T, open Opener, o Options) {
 		{"Exists", s.testExists},
 		{"ReadBack", s.testReadBack},
 		{"DeleteVersion", s.testDelete},
-		{"UserDataUntouched", s.testUserData},
 		{"Abort", s.testAbort},
 		{"ServerSideCopy", s.testCopy},
 		{"CancelMidUpload", s.testCancel},
-		{"Faults", s.testFaults},
+	}
+	if o.PutUserFile != nil {
+		tests = append(tests, struct {
+			name string
+			fn   func(t *testing.T)
+		}{"UserDataUntouched", s.testUserData})
+	}
+	if o.Faulty != nil {
+		tests = append(tests, struct {
+			name string
+			fn   func(t *testing.T)
+		}{"Faults", s.testFaults})
 	}
 	tests = append(tests, s.filesTests()...)
+	if o.Faulty != nil {
+		tests = append(tests, struct {
+			name string
+			fn   func(t *testing.T)
+		}{"Files/Faults", s.testFilesFaults})
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, tt.fn)
 	}

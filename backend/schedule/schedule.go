@@ -4,32 +4,39 @@
 // (NextRuns), a plain-language reading of an expression (Describe) and a
 // staleness check (Stale).
 //
-// # Why not gocron
+// # gocron fires, Avault decides
 //
-// Scheduler is a small scheduler of its own, driven by package cron's Next
-// and an injected clockwork.Clock (the clock gocron.WithClock takes), rather
-// than github.com/go-co-op/gocron/v2, for three reasons:
+// The trigger engine is github.com/go-co-op/gocron/v2: one gocron job per
+// enabled Avault job, on the Scheduler's clock (gocron.WithClock), reading
+// times with package cron (gocron.WithCronImplementation), one firing of a
+// job at a time (gocron.WithSingletonMode). A gocron job's task only tells
+// the Scheduler's loop that the job's time has come; the loop turns that
+// into a Trigger call. On top, the Scheduler keeps what gocron cannot do:
 //
-//   - gocron reads expressions with robfig/cron, which disagrees with
-//     package cron around daylight-saving changes: on the day Berlin skips
-//     from 02:00 to 03:00 it does not run "30 2 * * *" at all, and on the
-//     day it repeats 02:00-03:00 it runs it twice. The window previews next
-//     runs with package cron, so the scheduler must fire at exactly those
-//     times.
-//   - Catch-up needs to know, per job, that a scheduled time passed without
-//     a run. gocron arms one timer per job on the monotonic clock, which
-//     stands still while the machine sleeps: a time missed during sleep
-//     fires late by the length of the sleep as if it were on time, and a
-//     time missed while Avault was closed is never seen.
-//   - Noticing a wall-clock jump and re-arming every job would mean removing
-//     and re-adding every gocron job from a watchdog of our own anyway.
+//   - gocron's own cron (robfig/cron) skips "30 2 * * *" on the day Berlin
+//     jumps from 02:00 to 03:00 and runs it twice on the day 02:00-03:00
+//     repeats. Package cron fires it once on each day, at the times the
+//     window previews, so every gocron job uses it.
+//   - gocron arms a timer per job on the monotonic clock, which stands
+//     still while the machine sleeps: a time missed during sleep fires late
+//     by the length of the sleep as if it were on time, and a time missed
+//     while Avault was closed is never seen. The loop keeps one timer of its
+//     own, armed for the earliest thing due but never for longer than the
+//     watchdog interval (30 s). Each time it wakes it compares how far the
+//     wall clock and the monotonic clock moved and how late the timer fired;
+//     a difference of more than a few seconds is a suspend and resume (or a
+//     clock change), after which missed runs are caught up, once each, after
+//     the catch-up delay, and every gocron job is replaced by one armed from
+//     the wall clock.
+//   - Which time a job runs next also depends on its last run (a last run
+//     recorded by a clock that was ahead does not run the same time again),
+//     so each gocron job is armed to fire first at the Scheduler's next
+//     time for it.
 //
-// The Scheduler keeps a single timer, armed for the earliest thing due but
-// never for longer than the watchdog interval (30 s). Each time it wakes it
-// compares how far the wall clock and the monotonic clock moved and how
-// late the timer fired; a difference of more than a few seconds is a
-// suspend and resume (or a clock change), after which missed runs are
-// caught up and every job is re-armed from the wall clock.
+// When a job's time comes, the loop waits for gocron's firing (up to the
+// lateness allowed); a time the loop decides itself (after a clock jump, or
+// one gocron did not fire in time) gets the job's gocron job replaced, and a
+// firing of a replaced gocron job is dropped, so no time runs twice.
 package schedule
 
 import (
@@ -38,6 +45,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-co-op/gocron/v2"
 	"github.com/jonboulle/clockwork"
 
 	"github.com/avault/avault/backend/job"
@@ -61,7 +69,8 @@ const (
 	// longest it takes to notice a resume from sleep.
 	watchdogInterval = 30 * time.Second
 	// lateTolerance is how late a scheduled time may be noticed and still
-	// run as scheduled; a later one counts as missed.
+	// run as scheduled; a later one counts as missed. It is also how long
+	// the loop waits for gocron to fire a time that has come.
 	lateTolerance = time.Minute
 	// jumpSlack is how far wall-clock and monotonic time may drift apart,
 	// or a timer fire late, before it counts as a jump.
@@ -73,7 +82,8 @@ const (
 
 // Options configure a Scheduler. Zero values mean the defaults noted.
 type Options struct {
-	// Clock tells the time and arms the timer (default the real clock).
+	// Clock tells the time and arms the timers, the loop's and gocron's
+	// (default the real clock).
 	Clock clockwork.Clock
 	// Location is the time zone cron expressions are read in (default
 	// time.Local).
@@ -117,6 +127,11 @@ type Scheduler struct {
 	holdUntil time.Time // catch-ups wait until then (after start or wake)
 	prev      time.Time // when the loop last ticked
 	deadline  time.Time // when the loop's timer is due
+	gen       uint64    // the generation of gocron's firings taken; older ones are dropped
+	rebuild   bool      // syncEngine is to replace gocron
+
+	engineMu sync.Mutex       // one syncEngine at a time; held across gocron calls, before mu
+	engine   gocron.Scheduler // nil until Start; written under both locks, read under either
 }
 
 // entry is the Scheduler's state for one job.
@@ -129,6 +144,12 @@ type entry struct {
 	catchUpAt time.Time // when a pending catch-up fires; zero when none
 	reported  bool      // next has been reported at least once
 	sent      time.Time // the next time last reported
+
+	// The job's gocron job.
+	armed     time.Time // the time it fires next; zero when it has none, or is being replaced
+	fired     int       // its firings not yet taken by the loop
+	delivered bool      // gocron fired for next, and the loop has yet to act on it
+	firedAt   time.Time // when the loop took that firing
 }
 
 // New returns a Scheduler that fires nothing until Start.
@@ -183,8 +204,9 @@ func (s *Scheduler) SetJob(j job.Job) error {
 // lastRunAt (a run still going) does not cause a second run.
 //
 // The first Set of a job, and every Set that changes its next run, reports
-// the next run through OnNextRun. Set returns the parse error of a bad
-// expression and then leaves the job as it was.
+// the next run through OnNextRun. Once started, the job's gocron job is
+// armed for its next run before Set returns. Set returns the parse error
+// of a bad expression and then leaves the job as it was.
 func (s *Scheduler) Set(jobID, expr string, enabled, catchUp bool, lastRunAt *time.Time) error {
 	sched, err := cron.Parse(expr)
 	if err != nil {
@@ -197,13 +219,18 @@ func (s *Scheduler) Set(jobID, expr string, enabled, catchUp bool, lastRunAt *ti
 		e = &entry{}
 		s.jobs[jobID] = e
 	}
+	changed := e.sched == nil || e.sched.String() != sched.String()
 	e.sched, e.enabled, e.catchUp = sched, enabled, catchUp
 	if lastRunAt != nil && lastRunAt.After(e.last) {
 		e.last = *lastRunAt
 	}
 	s.armLocked(e, now)
+	if changed || !e.armed.Equal(e.next) {
+		s.rearmLocked(e)
+	}
 	s.reportLocked(jobID, e)
 	s.mu.Unlock()
+	s.syncEngine()
 	s.poke()
 	return nil
 }
@@ -211,7 +238,7 @@ func (s *Scheduler) Set(jobID, expr string, enabled, catchUp bool, lastRunAt *ti
 // armLocked computes a job's next time and whether it has a run to catch
 // up, from its last run and now.
 func (s *Scheduler) armLocked(e *entry, now time.Time) {
-	e.next, e.catchUpAt = time.Time{}, time.Time{}
+	e.next, e.catchUpAt, e.delivered = time.Time{}, time.Time{}, false
 	if !e.enabled {
 		return
 	}
@@ -249,18 +276,24 @@ func (s *Scheduler) catchUpTime(now time.Time) time.Time {
 	return now
 }
 
-// Remove forgets a job: it will not fire again. Nothing is reported
-// through OnNextRun, since the job is gone.
+// Remove forgets a job: it will not fire again, and its gocron job is
+// removed. Nothing is reported through OnNextRun, since the job is gone.
 func (s *Scheduler) Remove(jobID string) {
 	s.mu.Lock()
-	delete(s.jobs, jobID)
+	if s.jobs[jobID] != nil {
+		delete(s.jobs, jobID)
+		s.gen++
+		s.rebuild = true
+	}
 	s.mu.Unlock()
+	s.syncEngine()
 	s.poke()
 }
 
 // Pause holds every schedule: while paused nothing fires. Scheduled times
 // that pass meanwhile are skipped, except that each job with catch-up on
-// runs once on Resume. Next runs are still computed and reported.
+// runs once on Resume. Next runs are still computed and reported, and gocron
+// still fires: the loop counts those times as missed.
 func (s *Scheduler) Pause() {
 	s.mu.Lock()
 	s.paused = true

@@ -36,6 +36,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/avault/avault/backend/storage"
@@ -61,6 +62,9 @@ type Area struct {
 	folder string
 	jobID  string
 	log    *slog.Logger
+
+	mu     sync.Mutex
+	cached *State // what State read last, until this Area changes the records
 }
 
 // New returns the area in folder (a folder name directly under the
@@ -156,6 +160,7 @@ func (a *Area) claim(ctx context.Context, jobName string) error {
 	case err != nil:
 		return err
 	}
+	a.forget()
 	return a.writeJSON(ctx, areaFile, ownerRecord{Avault: "job folder", Format: format, JobID: a.jobID, JobName: jobName,
 		Created: time.Now().UTC().Truncate(time.Second),
 		About:   "Avault keeps this job's backups here: current/ is the newest version, history/<version>/ what the next version replaced or deleted. See .avault/versions for every version's file list."})
@@ -199,8 +204,34 @@ func (s *State) Older(v *Version) *Version {
 }
 
 // State reads the area's commit records. A folder that is not this job's
-// holds nothing for it.
+// holds nothing for it. What it read is kept until this Area changes the
+// records itself: one run or one operation of the service uses an Area,
+// and a job runs once at a time.
 func (a *Area) State(ctx context.Context) (State, error) {
+	a.mu.Lock()
+	c := a.cached
+	a.mu.Unlock()
+	if c != nil {
+		return State{Versions: slices.Clone(c.Versions), Orphans: slices.Clone(c.Orphans)}, nil
+	}
+	st, err := a.readState(ctx)
+	if err == nil {
+		a.mu.Lock()
+		a.cached = &State{Versions: slices.Clone(st.Versions), Orphans: slices.Clone(st.Orphans)}
+		a.mu.Unlock()
+	}
+	return st, err
+}
+
+// forget drops the cached state: the records are about to change.
+func (a *Area) forget() {
+	a.mu.Lock()
+	a.cached = nil
+	a.mu.Unlock()
+}
+
+// readState reads the commit records at the destination.
+func (a *Area) readState(ctx context.Context) (State, error) {
 	var st State
 	if ok, err := a.owned(ctx); err != nil || !ok {
 		if errors.Is(err, errForeign) {

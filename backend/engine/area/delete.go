@@ -19,6 +19,7 @@ import (
 // run removes, never a version with files missing. Deleting the newest
 // version puts current/ back to the one before it (or empties it).
 func (a *Area) Delete(ctx context.Context, name string) error {
+	defer a.forget()
 	st, err := a.State(ctx)
 	if err != nil {
 		return err
@@ -141,6 +142,7 @@ func (a *Area) DeleteOrphan(ctx context.Context, name string) error {
 	if !contains(st.Orphans, name) {
 		return storage.NewError(storage.ErrNotFound, fmt.Sprintf("no unfinished version %s in %s", name, a.folder), nil)
 	}
+	defer a.forget()
 	return a.dropOrphan(ctx, name)
 }
 

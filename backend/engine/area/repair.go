@@ -23,6 +23,9 @@ func (a *Area) Repair(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	repaired := false
+	if len(st.Orphans) > 0 {
+		defer a.forget()
+	}
 	for _, name := range st.Orphans {
 		if err := a.dropOrphan(ctx, name); err != nil {
 			return repaired, err

@@ -154,6 +154,7 @@ func (r *Run) note(p string, list *[]string) {
 // version exist, then removes run.json. Calling it again after it
 // succeeded returns nil.
 func (r *Run) Commit(ctx context.Context, data []byte, info storage.VersionInfo) error {
+	defer r.a.forget()
 	var got record
 	if err := r.a.readJSON(ctx, r.a.recordPath(r.name), &got); err == nil {
 		if got.Version.Owner == r.owner {

@@ -59,12 +59,28 @@ func (f files) Move(ctx context.Context, from, to string) error {
 	if err != nil {
 		return err
 	}
-	head, err := f.d.head(ctx, src)
-	if err != nil || src == dst { // S3 refuses to copy an object onto itself unchanged
+	if src == dst { // S3 refuses to copy an object onto itself unchanged
+		_, err := f.d.head(ctx, src)
 		return err
 	}
-	if _, err := f.d.copyObject(ctx, src, dst, head); err != nil {
+	// One CopyObject does for all but objects over 5 GiB: a missing source
+	// answers NoSuchKey, so no HEAD is spent first. A refused copy (too
+	// large for one request) goes the multipart way.
+	err = f.d.copyOne(ctx, src, dst)
+	if errors.Is(err, storage.ErrNotFound) {
 		return err
+	}
+	if err != nil {
+		head, herr := f.d.head(ctx, src)
+		if herr != nil {
+			return herr
+		}
+		if aws.ToInt64(head.ContentLength) <= copyLimit {
+			return err
+		}
+		if _, err := f.d.copyObject(ctx, src, dst, head); err != nil {
+			return err
+		}
 	}
 	return f.d.deleteKey(ctx, src)
 }

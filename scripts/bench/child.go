@@ -32,6 +32,10 @@ type childConfig struct {
 	Started   time.Time `json:"started"`
 	Transfers int       `json:"transfers"`
 	S3        s3Tuning  `json:"s3"`
+	// Layout is how the job keeps its versions ("" is full copies);
+	// Folder is its folder at the destination, for current + history.
+	Layout job.Layout `json:"layout,omitempty"`
+	Folder string     `json:"folder,omitempty"`
 }
 
 // s3Tuning overrides the S3 destination's defaults, for experiments; the
@@ -91,8 +95,13 @@ func backup(cfg childConfig) (engine.Result, error) {
 	j := job.NewJob()
 	j.ID, j.Name = cfg.JobID, "bench"
 	j.RetentionCount = 100
+	j.Layout, j.Folder = cfg.Layout, cfg.Folder
+	var dest storage.Destination = storage.WithRetry(d, storage.RetryOptions{})
+	if cfg.Folder != "" {
+		dest = engine.JobDestination(dest, j, nil)
+	}
 	req := engine.Request{Job: j, RunID: cfg.Started.Format("150405"), Source: cfg.Source,
-		Dest: storage.WithRetry(d, storage.RetryOptions{}), Started: cfg.Started}
+		Dest: dest, Started: cfg.Started}
 	return engine.Run(ctx, req, engine.Options{Transfers: cfg.Transfers}), nil
 }
 

@@ -120,29 +120,30 @@ func fill(r *rand.Rand, b []byte) {
 }
 
 // change rewrites 1 % of the files (at least one) with new content of the
-// same size and a new modification time, and returns how many.
-func (d *dataset) change(seed uint64) (int, error) {
+// same size and a new modification time, and returns how many and their
+// bytes. Seeds that differ modulo 100 change different files.
+func (d *dataset) change(seed uint64) (n int, bytes int64, err error) {
 	r := rand.New(rand.NewPCG(seed, 7))
 	buf := make([]byte, 1<<20)
 	step := 100
 	if len(d.files) < step {
 		step = len(d.files)
 	}
-	n := 0
 	for i := int(seed) % step; i < len(d.files); i += step {
 		p := filepath.Join(d.dir, filepath.FromSlash(d.files[i]))
 		fi, err := os.Stat(p)
 		if err != nil {
-			return n, err
+			return n, bytes, err
 		}
 		if err := writeRandom(p, fi.Size(), r, buf); err != nil {
-			return n, err
+			return n, bytes, err
 		}
 		later := time.Now().Add(time.Duration(seed) * time.Minute)
 		if err := os.Chtimes(p, later, later); err != nil {
-			return n, err
+			return n, bytes, err
 		}
 		n++
+		bytes += fi.Size()
 	}
-	return n, nil
+	return n, bytes, nil
 }

@@ -9,7 +9,16 @@
 // counting proxy. Each Avault run is a child process, so that its peak
 // memory is measured alone.
 //
-// scripts/bench.sh builds rclone and versitygw into .cache/bin and runs it.
+// Then it compares Avault's two layouts, full copies and current +
+// history, with rclone sync --backup-dir and restic over a first backup,
+// seven versions with 1 % changed and one with nothing changed, counting
+// each run's requests in the access log of a second S3 server and the
+// bytes each keeps (layout.go); prices the example from those
+// counts (cost.go); and times a current + history run on a fake Google
+// Drive that lets the account create 3 items a second (drive.go).
+//
+// scripts/bench.sh builds rclone, restic and versitygw into .cache/bin and
+// runs it.
 // It is not a test: it prints a table.
 package main
 
@@ -44,6 +53,19 @@ type config struct {
 	// pass through the proxy.
 	proxyLoopback bool
 	s3            s3Tuning
+	// The comparison of the layouts: the datasets it runs on, the
+	// anchors beside Avault's two layouts, and how many versions with
+	// 1 % changed follow the first backup.
+	layouts  map[string]bool
+	anchors  map[string]bool
+	versions int
+	restic   string
+	// requestLogs keeps each run's lines of the access log there.
+	requestLogs string
+	// The Drive scenario: files of the small dataset's kind (0 skips it)
+	// and the fake's limit of creations a second.
+	driveFiles int
+	driveRate  float64
 }
 
 func main() {
@@ -59,7 +81,7 @@ func main() {
 
 func parseFlags() config {
 	var cfg config
-	var datasets, limited string
+	var datasets, limited, layouts, anchors string
 	flag.Float64Var(&cfg.scale, "scale", 1, "dataset size factor: 1 is 10,000 small files, 4 × 256 MiB, 50,000 mixed; 0.1 for a quick run")
 	flag.StringVar(&cfg.work, "work", "", "folder for datasets and the server's data (default: a new temporary folder)")
 	flag.StringVar(&cfg.serverDir, "server-dir", "", "folder for the S3 server's objects (default: a new folder in /dev/shm when it is a tmpfs, else in -work)")
@@ -77,8 +99,16 @@ func parseFlags() config {
 	flag.IntVar(&cfg.s3.MemoryMiB, "s3-memory-mib", 0, "experiment: S3 upload buffer limit in MiB (0: Avault's default)")
 	flag.IntVar(&cfg.s3.Concurrency, "s3-concurrency", 0, "experiment: S3 parts of one file sent at once (0: Avault's default)")
 	flag.BoolVar(&cfg.s3.MD5Pass, "s3-md5-pass", false, "experiment: the S3 md5Pass option (files over 1 MiB read twice, first for their MD5)")
+	flag.StringVar(&layouts, "layouts", "small,mixed", "datasets on which to compare Avault's full copies and current + history with the anchors, counting requests and bytes stored ('' skips)")
+	flag.StringVar(&anchors, "anchors", "rclone,restic", "anchors of the layout comparison: rclone (sync --backup-dir), restic")
+	flag.IntVar(&cfg.versions, "versions", 7, "versions with 1 % changed after the first backup in the layout comparison")
+	flag.StringVar(&cfg.restic, "restic", "", "restic binary (default: .cache/bin/restic, then $PATH)")
+	flag.StringVar(&cfg.requestLogs, "request-logs", "", "experiment: folder to keep each layout run's lines of the S3 server's access log in")
+	flag.IntVar(&cfg.driveFiles, "drive-files", 10000, "files of 4 KiB in the Google Drive scenario, times -scale (0 skips it)")
+	flag.Float64Var(&cfg.driveRate, "drive-rate", 3, "items the fake Drive lets the account create a second in the Drive scenario")
 	flag.Parse()
 	cfg.datasets, cfg.limited = set(datasets), set(limited)
+	cfg.layouts, cfg.anchors = set(layouts), set(anchors)
 	return cfg
 }
 
@@ -130,16 +160,21 @@ func run(cfg config) error {
 	if cfg.s3 != (s3Tuning{}) {
 		fmt.Printf("Experiment: S3 destination tuned %+v\n\n", cfg.s3)
 	}
-	header(os.Stdout)
-	for _, s := range specs(cfg.scale) {
-		if cfg.datasets[s.name] {
-			if err := b.dataset(s); err != nil {
-				return err
+	if len(cfg.datasets) > 0 {
+		header(os.Stdout)
+		for _, s := range specs(cfg.scale) {
+			if cfg.datasets[s.name] {
+				if err := b.dataset(s); err != nil {
+					return err
+				}
 			}
 		}
+		b.summary(os.Stdout)
 	}
-	b.summary(os.Stdout)
-	return nil
+	if err := b.layouts(); err != nil {
+		return err
+	}
+	return b.drive()
 }
 
 // serverFolder returns where the S3 server keeps its objects. A real
@@ -172,6 +207,20 @@ func findTools(cfg *config) error {
 			return fmt.Errorf("rclone not found: run scripts/bench.sh, which builds it into .cache/bin")
 		}
 		cfg.rclone = p
+	}
+	if cfg.restic == "" && cfg.anchors["restic"] && len(cfg.layouts) > 0 {
+		if root, err := repoRoot(); err == nil {
+			if p := filepath.Join(root, ".cache", "bin", "restic"); fileExists(p) {
+				cfg.restic = p
+			}
+		}
+		if cfg.restic == "" {
+			p, err := exec.LookPath("restic")
+			if err != nil {
+				return fmt.Errorf("restic not found: run scripts/bench.sh, which builds it into .cache/bin, or leave it out of -anchors")
+			}
+			cfg.restic = p
+		}
 	}
 	if cfg.versitygw == "" {
 		p, err := s3test.Binary()

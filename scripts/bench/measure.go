@@ -40,6 +40,9 @@ type measurement struct {
 	cpu, serverCPU            time.Duration // the tool's user+system time; the S3 server's meanwhile
 	timings                   *engine.Timings
 	note                      string
+	requests                  requests // by kind, as the logged server counted them
+	stored                    int64    // bytes of the tool's objects on the logged server after the run
+	failed                    bool     // Avault's run did not succeed (the note says why)
 }
 
 type bench struct {
@@ -51,6 +54,10 @@ type bench struct {
 	started  time.Time
 	runs     int
 	results  []measurement
+	// The layout comparison's server, while it runs, and what it measured.
+	logged        *loggedServer
+	layoutResults []measurement
+	series        []*series
 }
 
 // dataset generates one dataset and measures it on each link.
@@ -98,7 +105,7 @@ func (b *bench) link(ds *dataset, link string, n int) error {
 	defer os.RemoveAll(filepath.Join(b.srv.Dir, b.srv.Bucket, rc))
 	for i, kind := range []string{caseFirst, caseSame, caseChanged} {
 		if kind == caseChanged {
-			if _, err := ds.change(uint64(b.runs + 1)); err != nil {
+			if _, _, err := ds.change(uint64(b.runs + 1)); err != nil {
 				return err
 			}
 		}
@@ -206,13 +213,19 @@ func (b *bench) add(m measurement, ds *dataset, link, kind string) {
 		mib(m.sent), float64(m.peakKiB)/1024, m.note)
 }
 
-// avault runs one backup in a child process.
+// avault runs one backup in a child process, keeping full copies.
 func (b *bench) avault(ds *dataset, prefix string) (measurement, error) {
+	return b.avaultLayout(ds, prefix, job.LayoutFull, "")
+}
+
+// avaultLayout runs one backup in a child process with the given layout;
+// folder is the job's folder under prefix, for current + history.
+func (b *bench) avaultLayout(ds *dataset, prefix string, layout job.Layout, folder string) (measurement, error) {
 	b.runs++
 	cfg := childConfig{Endpoint: b.endpoint, Bucket: b.srv.Bucket, Prefix: prefix, Region: b.srv.Region,
 		AccessKey: b.srv.AccessKey, SecretKey: b.srv.SecretKey, CAPEM: b.srv.Cert.PEM, Source: ds.dir,
 		JobID: prefix, Started: b.started.Add(time.Duration(b.runs) * time.Hour), Transfers: b.cfg.transfers,
-		S3: b.cfg.s3}
+		S3: b.cfg.s3, Layout: layout, Folder: folder}
 	in, _ := json.Marshal(cfg)
 	self, err := os.Executable()
 	if err != nil {
@@ -241,6 +254,7 @@ func (b *bench) avault(ds *dataset, prefix string) (measurement, error) {
 	}
 	if rep.ErrorMsg != "" || r.Status != job.StatusSuccess {
 		m.note = fmt.Sprintf("%s %s %s", r.Status, r.ErrorMessage, rep.ErrorMsg)
+		m.failed = true
 	} else {
 		m.note = fmt.Sprintf("%d sent, %d copied", r.FilesUploaded, r.FilesCopied)
 	}

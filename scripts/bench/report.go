@@ -77,23 +77,16 @@ func (b *bench) find(dataset, linkPrefix, kind, tool string) *measurement {
 // targets checks the goals set for the engine.
 func (b *bench) targets(w io.Writer) {
 	fmt.Fprintln(w, "Targets:")
-	check := func(name string, ok bool, detail string) {
-		mark := "MET   "
-		if !ok {
-			mark = "MISSED"
-		}
-		fmt.Fprintf(w, "  %s %s: %s\n", mark, name, detail)
-	}
 	if x, ok := b.ratio("small", caseFirst); ok {
-		check("first backup of small files ≥ 2× rclone's files/s", x >= 2, fmt.Sprintf("%.2f×", x))
+		check(w, "first backup of small files ≥ 2× rclone's files/s", x >= 2, fmt.Sprintf("%.2f×", x))
 	}
 	if x, ok := b.ratio("large", caseFirst); ok {
-		check("first backup of large files ≥ 1.8× rclone's MiB/s", x >= 1.8, fmt.Sprintf("%.2f×", x))
+		check(w, "first backup of large files ≥ 1.8× rclone's MiB/s", x >= 1.8, fmt.Sprintf("%.2f×", x))
 	}
 	for _, ds := range []string{"small", "large", "mixed"} {
 		for _, kind := range []string{caseSame, caseChanged} {
 			if x, ok := b.ratio(ds, kind); ok {
-				check(fmt.Sprintf("%s, %s, at least as fast as rclone --copy-dest", ds, kind), x >= 1, fmt.Sprintf("%.2f×", x))
+				check(w, fmt.Sprintf("%s, %s, at least as fast as rclone --copy-dest", ds, kind), x >= 1, fmt.Sprintf("%.2f×", x))
 			}
 		}
 		a, r := b.find(ds, "loopback", caseSame, "Avault"), b.find(ds, "loopback", caseSame, "rclone")
@@ -101,14 +94,14 @@ func (b *bench) targets(w io.Writer) {
 			// No file bytes: Avault counts none, and what goes on the wire
 			// (listing, copy requests, the manifest) is no more than rclone
 			// sends for the same copies, or under 1 % of the files' bytes.
-			check(fmt.Sprintf("%s, nothing changed: no file bytes sent", ds), a.fileBytes == 0 && (a.sent <= r.sent || a.sent < a.bytes/100),
+			check(w, fmt.Sprintf("%s, nothing changed: no file bytes sent", ds), a.fileBytes == 0 && (a.sent <= r.sent || a.sent < a.bytes/100),
 				fmt.Sprintf("%d file bytes; %.2f MiB of requests on the wire (rclone %.2f MiB) for %.1f MiB of files",
 					a.fileBytes, mib(a.sent), mib(r.sent), mib(a.bytes)))
 		}
 	}
 	first, same := b.find("large", "limited", caseFirst, "Avault"), b.find("large", "limited", caseSame, "Avault")
 	if first != nil && same != nil {
-		check("limited link: large, nothing changed < 10 % of its first backup's time",
+		check(w, "limited link: large, nothing changed < 10 % of its first backup's time",
 			same.wall < first.wall/10, fmt.Sprintf("%.2f s vs %.2f s (%.1f %%)", same.wall.Seconds(), first.wall.Seconds(),
 				100*same.wall.Seconds()/first.wall.Seconds()))
 	}
@@ -118,7 +111,7 @@ func (b *bench) targets(w io.Writer) {
 			peak = max(peak, m.peakKiB)
 		}
 	}
-	check("Avault's peak RSS < 100 MB", peak*1024 < 100e6, fmt.Sprintf("%.1f MB", float64(peak)*1024/1e6))
+	check(w, "Avault's peak RSS < 100 MB", peak*1024 < 100e6, fmt.Sprintf("%.1f MB", float64(peak)*1024/1e6))
 }
 
 // ratio returns rclone's wall time over Avault's for a case on loopback.

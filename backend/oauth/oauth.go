@@ -86,6 +86,10 @@ type Config struct {
 	// Timeout bounds how long SignIn waits for the browser; zero means
 	// DefaultSignInTimeout.
 	Timeout time.Duration
+	// RetryDelay is the first wait before a token refresh that the token
+	// endpoint answered with a 5xx is asked again (see TokenSource); it
+	// doubles for the next. Zero means one second.
+	RetryDelay time.Duration
 }
 
 // oauth2Config returns the x/oauth2 configuration for redirectURL.

@@ -111,9 +111,15 @@ func TestRevoke(t *testing.T) {
 }
 
 func TestMapErrorLeavesOthersAlone(t *testing.T) {
-	other := &oauth2.RetrieveError{ErrorCode: "invalid_client"}
+	other := &oauth2.RetrieveError{ErrorCode: "invalid_request"}
 	if err := oauth.MapError(other); errors.Is(err, oauth.ErrReauth) || err != other {
-		t.Fatalf("MapError(invalid_client) = %v", err)
+		t.Fatalf("MapError(invalid_request) = %v", err)
+	}
+	for _, code := range []string{"invalid_client", "deleted_client"} {
+		err := oauth.MapError(&oauth2.RetrieveError{ErrorCode: code})
+		if !errors.Is(err, oauth.ErrClient) || errors.Is(err, oauth.ErrReauth) {
+			t.Fatalf("MapError(%s) = %v, want ErrClient", code, err)
+		}
 	}
 	grant := &oauth2.RetrieveError{ErrorCode: "invalid_grant"}
 	err := oauth.MapError(grant)

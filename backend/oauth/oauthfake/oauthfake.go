@@ -10,7 +10,11 @@
 //   - /token checks the client id and secret, redeems each code once, checks
 //     the redirect URI and the code_verifier against the challenge, and
 //     answers refresh_token grants, with invalid_grant for revoked tokens;
-//   - /revoke revokes access and refresh tokens.
+//   - /revoke revokes access and refresh tokens;
+//   - on demand /token fails as Google's can: a 5xx for the next requests
+//     (FailToken), or invalid_client / deleted_client for a client that
+//     was deleted in Google Cloud (SetClientDeleted) or whose secret was
+//     reset (SetClientSecret).
 //
 // State is kept in memory; a Server is safe for concurrent use.
 package oauthfake
@@ -40,7 +44,10 @@ type Server struct {
 	codes     map[string]*pendingCode
 	refresh   map[string]*refreshToken
 	access    map[string]*accessToken
-	refreshes int // successful and failed refresh_token grants
+	refreshes int   // successful and failed refresh_token grants
+	failNext  []int // statuses the next token requests are answered with
+	deleted   bool  // the client was deleted: deleted_client
+	tokenReqs int   // requests to /token
 }
 
 type pendingCode struct {
@@ -136,6 +143,60 @@ func (s *Server) Refreshes() int {
 	return s.refreshes
 }
 
+// FailToken makes the next n requests to /token fail with status (a 5xx,
+// as when Google's token endpoint has a bad moment), before any check.
+func (s *Server) FailToken(n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for range n {
+		s.failNext = append(s.failNext, status)
+	}
+}
+
+// SetClientDeleted makes /token answer every request as Google does for
+// an OAuth client deleted in Google Cloud: 401 deleted_client.
+func (s *Server) SetClientDeleted(deleted bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deleted = deleted
+}
+
+// SetClientSecret changes the client's secret, as resetting it in Google
+// Cloud does: requests with the old one get 401 invalid_client.
+func (s *Server) SetClientSecret(secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clientSecret = secret
+}
+
+// TokenRequests returns how many requests reached /token, failed ones
+// included.
+func (s *Server) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenReqs
+}
+
+// tokenFault answers r when a failure is due and reports whether it did.
+func (s *Server) tokenFault(w http.ResponseWriter, id, secret string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.tokenReqs++
+	switch {
+	case len(s.failNext) > 0:
+		status := s.failNext[0]
+		s.failNext = s.failNext[1:]
+		writeJSON(w, status, tokenError{"internal_failure", http.StatusText(status)})
+	case s.deleted:
+		writeJSON(w, http.StatusUnauthorized, tokenError{"deleted_client", "The OAuth client was deleted."})
+	case id != s.clientID || secret != s.clientSecret:
+		writeJSON(w, http.StatusUnauthorized, tokenError{"invalid_client", "Unauthorized"})
+	default:
+		return false
+	}
+	return true
+}
+
 func (s *Server) refreshRevoked(token string) bool {
 	r, ok := s.refresh[token]
 	return ok && r.revoked
@@ -225,8 +286,7 @@ func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
-	if id != s.clientID || secret != s.clientSecret {
-		writeJSON(w, http.StatusUnauthorized, tokenError{"invalid_client", "Unauthorized"})
+	if s.tokenFault(w, id, secret) {
 		return
 	}
 	switch r.PostForm.Get("grant_type") {

@@ -20,7 +20,13 @@ import (
 )
 
 // Check finds the root (creating FolderPath when needed) and checks that it
-// is a live folder the account may add to.
+// is a live folder the account may add to. In a Shared Drive it also reads
+// what the account's role lets it do there: a backup removes files
+// (interrupted runs, replaced files, retention), which takes at least the
+// Content manager role; a Contributor may add files but not remove them,
+// and is refused here, by name, rather than failing later at cleanup.
+// Deleting for good takes the Manager role: for a Content manager deletes
+// go to the trash instead (see Options.Trash), which Check logs.
 func (d *Dest) Check(ctx context.Context) error {
 	id, err := d.root(ctx, true)
 	if err != nil {
@@ -29,7 +35,8 @@ func (d *Dest) Check(ctx context.Context) error {
 	var f *drive.File
 	err = d.do(ctx, "check the root folder", metaCall, func(ctx context.Context, _ bool) error {
 		f, err = d.svc.Files.Get(id).SupportsAllDrives(true).
-			Fields("id,mimeType,trashed,capabilities(canAddChildren)").Context(ctx).Do()
+			Fields("id,mimeType,trashed,driveId,capabilities(canAddChildren,canTrashChildren,canDeleteChildren)").
+			Context(ctx).Do()
 		return err
 	})
 	switch {
@@ -37,8 +44,33 @@ func (d *Dest) Check(ctx context.Context) error {
 		return err
 	case f.MimeType != folderMime || f.Trashed:
 		return storage.NewError(storage.ErrNotFound, "Google Drive: the root is not a folder, or is in the trash", nil)
+	case f.DriveId != "":
+		return d.checkRole(f.Capabilities)
 	case f.Capabilities == nil || !f.Capabilities.CanAddChildren:
 		return storage.NewError(storage.ErrPermission, "Google Drive: this account may not add files to the root folder", nil)
+	}
+	return nil
+}
+
+// checkRole checks that the account's role in a Shared Drive, as its
+// capabilities on the root folder tell, lets it add and remove files.
+func (d *Dest) checkRole(c *drive.FileCapabilities) error {
+	if c == nil {
+		c = &drive.FileCapabilities{}
+	}
+	const ask = "; ask a Manager of the Shared Drive to make this account at least a Content manager"
+	switch {
+	case !c.CanAddChildren:
+		return storage.NewError(storage.ErrPermission,
+			"Google Drive: this account may only view or comment in the Shared Drive (Viewer or Commenter), "+
+				"and backups need to add and remove files"+ask, nil)
+	case !c.CanTrashChildren:
+		return storage.NewError(storage.ErrPermission,
+			"Google Drive: this account is a Contributor in the Shared Drive: it may add files but not remove them, "+
+				"and backups remove files (leftovers of interrupted runs, replaced files, old versions)"+ask, nil)
+	case !c.CanDeleteChildren && !d.o.Trash:
+		d.log().Warn("Google Drive: this account is a Content manager in the Shared Drive: deleting for good needs the Manager role, " +
+			"so deleted files go to the Shared Drive's trash instead (Google empties it after 30 days)")
 	}
 	return nil
 }

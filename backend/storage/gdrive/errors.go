@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/oauth2"
 	"google.golang.org/api/googleapi"
 
 	"github.com/avault/avault/backend/oauth"
@@ -70,11 +71,12 @@ func nextPacificMidnight(now time.Time) time.Time {
 type failure int
 
 const (
-	permanent   failure = iota
-	rateLimited         // slow down and retry
-	transient           // 5xx, dropped connection: retry
-	ambiguous           // a rate limit or the daily upload cap: only time tells
-	dailyCap            // the daily upload cap, named as such
+	permanent    failure = iota
+	rateLimited          // slow down and retry
+	transient            // 5xx, dropped connection: retry
+	ambiguous            // a rate limit or the daily upload cap: only time tells
+	dailyCap             // the daily upload cap, named as such
+	unauthorized         // 401: refresh the token and try once more
 )
 
 // classify says how to treat err from a request; upload says whether the
@@ -82,10 +84,10 @@ const (
 func classify(err error, upload bool) (failure, time.Duration) {
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {
-		if errors.Is(err, context.Canceled) || errors.Is(err, oauth.ErrReauth) {
+		if errors.Is(err, context.Canceled) || errors.Is(err, oauth.ErrReauth) || errors.Is(err, oauth.ErrClient) {
 			return permanent, 0
 		}
-		if storage.IsRetryable(err) || errors.Is(err, context.DeadlineExceeded) {
+		if storage.IsRetryable(err) || errors.Is(err, context.DeadlineExceeded) || tokenServerFailed(err) {
 			return transient, 0
 		}
 		return permanent, 0
@@ -101,8 +103,18 @@ func classify(err error, upload bool) (failure, time.Duration) {
 		return rateLimited, after
 	case ge.Code >= 500, ge.Code == http.StatusRequestTimeout:
 		return transient, after
+	case ge.Code == http.StatusUnauthorized:
+		return unauthorized, 0
 	}
 	return permanent, 0
+}
+
+// tokenServerFailed reports whether err is Google's token endpoint failing
+// on its side (5xx) after the token source's own retries: the sign-in is
+// not at fault, and a later attempt may get a token.
+func tokenServerFailed(err error) bool {
+	var re *oauth2.RetrieveError
+	return errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= 500
 }
 
 // capWords recognises the answer the daily upload cap gives: a 403
@@ -175,6 +187,12 @@ func (d *Dest) translate(what string, err error, upload bool) error {
 	}
 	if errors.Is(err, oauth.ErrReauth) {
 		return storage.NewError(storage.ErrAuth, what+": sign in to Google again", err)
+	}
+	if errors.Is(err, oauth.ErrClient) { // signing in again would not help
+		return storage.NewError(storage.ErrAuth, what+": Google refused the OAuth client: "+oauth.ErrClient.Error(), err)
+	}
+	if tokenServerFailed(err) {
+		return storage.NewError(storage.ErrUnavailable, what+": Google's sign-in service failed temporarily", err)
 	}
 	var ge *googleapi.Error
 	if !errors.As(err, &ge) {

@@ -42,6 +42,19 @@
 //   - Resumable uploads (resumable.go) follow the Range the server
 //     acknowledged, which may end before what was sent, and start again
 //     when a session expired.
+//   - In a Shared Drive, a backup removes files, which takes at least the
+//     Content manager role (a Contributor may add files but not trash or
+//     move them), and deleting for good the Manager role: Check reads the
+//     account's capabilities on the root and refuses a role that cannot
+//     remove files, naming the role needed; for a Content manager deletes
+//     go to the trash.
+//   - With the drive.file scope Google shows only what this OAuth client
+//     created: a chosen folder it cannot see is reported with that reason.
+//   - Google now and then refuses an access token before it expires (a
+//     401): the token is refreshed and the request tried once more before
+//     the person is asked to sign in again. The token endpoint's own
+//     failures (5xx) are retried, and an OAuth client Google no longer
+//     accepts is named as such: signing in again would not help.
 package gdrive
 
 import (
@@ -61,6 +74,7 @@ import (
 	"google.golang.org/api/drive/v3"
 	"google.golang.org/api/option"
 
+	"github.com/avault/avault/backend/oauth"
 	"github.com/avault/avault/backend/storage"
 )
 
@@ -68,7 +82,8 @@ import (
 // explained on each field.
 type Options struct {
 	// TokenSource authorizes every request (see oauth.Config.TokenSource).
-	// Required.
+	// Required. A request Google answers 401 is tried once more, after
+	// oauth.ForceRefresh, before it fails with storage.ErrAuth.
 	TokenSource oauth2.TokenSource
 	// Endpoint is the API host; empty means https://www.googleapis.com/.
 	// The API is under Endpoint+"drive/v3/", uploads under
@@ -351,6 +366,7 @@ type retries struct {
 	failed  int       // transient failures
 	limited int       // rate-limit answers
 	since   time.Time // the first rate-limit answer
+	reauth  bool      // a 401 was answered by refreshing the token
 }
 
 // retry decides, after a failed attempt, how long to wait before the next
@@ -358,6 +374,17 @@ type retries struct {
 func (d *Dest) retry(r *retries, what string, kind callKind, err error) (time.Duration, error) {
 	f, after := classify(err, kind.upload)
 	switch f {
+	case unauthorized:
+		// Google refuses an access token now and then before it expires
+		// (a stray 401). A new token and one more try come before asking
+		// the person to sign in again.
+		if r.reauth {
+			break
+		}
+		r.reauth = true
+		refreshed := oauth.ForceRefresh(d.o.TokenSource)
+		d.log().Info("Google Drive refused the access token; trying once more", "what", what, "newToken", refreshed)
+		return 0, nil
 	case transient:
 		if r.failed++; r.failed >= d.o.MaxAttempts {
 			return 0, d.translate(what, err, kind.upload)

@@ -150,6 +150,9 @@ func (d *Dest) base0(ctx context.Context) (string, error) {
 				Fields("id,mimeType,trashed,driveId").Context(ctx).Do()
 			return err
 		})
+		if errors.Is(err, storage.ErrNotFound) {
+			return "", storage.NewError(storage.ErrNotFound, notSeen, err)
+		}
 		if err != nil {
 			return "", err
 		}
@@ -167,6 +170,12 @@ func (d *Dest) base0(ctx context.Context) (string, error) {
 	}
 	return "root", nil
 }
+
+// notSeen explains a chosen root folder Google does not show.
+const notSeen = "Google Drive: the chosen folder cannot be seen: it was deleted, or it is not shared with this account, " +
+	"or the account signed in with access to Avault's own folders only (the drive.file scope, the default), " +
+	"which shows only the folders and files Avault created itself, not folders made in Google Drive or by another app: " +
+	"give a folder path for Avault to create instead, or sign in again allowing access to existing folders and Shared Drives"
 
 // errNoFolder is returned when a folder that may not be created is missing.
 var errNoFolder = storage.NewError(storage.ErrNotFound, "Google Drive: folder not found", nil)

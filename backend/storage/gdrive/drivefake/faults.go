@@ -39,11 +39,15 @@ const (
 	// Corrupt carries out an upload or copy but stores the content with its
 	// first byte changed, as silent damage on the way would.
 	Corrupt
+	// Unauthorized answers 401 authError, as Google now and then does to
+	// an access token that has not expired; the token works again on the
+	// next request. Random plans pick it only when Kinds names it.
+	Unauthorized
 )
 
 var faultNames = map[Fault]string{RateLimit: "rate-limit", TooManyRequests: "429",
 	InternalError: "500", Unavailable: "503", ResetBefore: "reset-before",
-	ResetAfter: "reset-after", Stall: "stall", Corrupt: "corrupt"}
+	ResetAfter: "reset-after", Stall: "stall", Corrupt: "corrupt", Unauthorized: "401"}
 
 func (f Fault) String() string { return faultNames[f] }
 
@@ -174,6 +178,8 @@ func (s *Server) injectFault(w http.ResponseWriter, r *http.Request, method stri
 		return stall(r, p.Stall)
 	case Corrupt:
 		h(w, r.WithContext(context.WithValue(r.Context(), corruptKey{}, true)))
+	case Unauthorized:
+		writeUnauthorized(w)
 	}
 	return true
 }

@@ -107,6 +107,7 @@ func (s *Server) match(q url.Values, match pred) []*file {
 		case f.Parent == "": // drive roots are never listed
 		case driveID != "" && f.DriveID != driveID:
 		case driveID == "" && f.DriveID != "" && !all:
+		case !s.visible(f):
 		case match(s, f):
 			hits = append(hits, f)
 		}
@@ -257,6 +258,9 @@ func (s *Server) create(m meta, content []byte, allDrives bool) (*file, *apiErro
 	if !parent.folder() {
 		return nil, apiErrorOf(http.StatusBadRequest, "global", "badRequest", "The parent is not a folder.")
 	}
+	if !s.allowed(parent, RoleWriter) {
+		return nil, insufficient()
+	}
 	if e := s.checkLimits(parent, int64(len(content)), content != nil); e != nil {
 		return nil, e
 	}
@@ -280,6 +284,7 @@ func (s *Server) create(m meta, content []byte, allDrives bool) (*file, *apiErro
 		}
 	}
 	f := s.insert(parent, name, mime, props, appProps)
+	f.byApp = true
 	s.creates.Add(1)
 	if !f.folder() {
 		f.setContent(content)
@@ -393,6 +398,9 @@ func (s *Server) applyUpdate(f *file, m meta, q url.Values) *apiError {
 	if f.Parent == "" {
 		return apiErrorOf(http.StatusForbidden, "global", "insufficientFilePermissions", "The root folder cannot be changed.")
 	}
+	if e := s.mayUpdate(f, m, q); e != nil {
+		return e
+	}
 	props, e := mergeProps(f.Props, m.Properties)
 	if e != nil {
 		return e
@@ -427,6 +435,20 @@ func (s *Server) applyUpdate(f *file, m meta, q url.Values) *apiError {
 	return nil
 }
 
+// mayUpdate applies the role's permissions to a files.update of f: editing
+// needs a writer, trashing or untrashing and moving need a fileOrganizer.
+// The caller holds s.mu.
+func (s *Server) mayUpdate(f *file, m meta, q url.Values) *apiError {
+	need := RoleWriter
+	if m.Trashed != nil || q.Get("addParents") != "" || q.Get("removeParents") != "" {
+		need = RoleFileOrganizer
+	}
+	if !s.allowed(f, need) {
+		return insufficient()
+	}
+	return nil
+}
+
 func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -436,8 +458,8 @@ func (s *Server) deleteFile(w http.ResponseWriter, r *http.Request) {
 		writeNotFound(w, r.PathValue("id"))
 	case f.Parent == "":
 		writeError(w, http.StatusForbidden, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.")
-	case f.DriveID != "" && !s.drive(f.DriveID).CanPurge:
-		writeError(w, http.StatusForbidden, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.")
+	case !s.allowed(f, RoleOrganizer):
+		writeGoogleError(w, http.StatusForbidden, *insufficient())
 	default:
 		s.removeTree(f)
 		w.WriteHeader(http.StatusNoContent)

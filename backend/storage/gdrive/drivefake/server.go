@@ -9,14 +9,14 @@
 //     parents, properties has, and/or/not; paging; corpora and the
 //     shared-drive parameters checked as Google does), files.update (rename,
 //     properties, trashed, addParents/removeParents), files.copy,
-//     files.delete, drives.list and about.get;
+//     files.delete, drives.list, drives.get and about.get;
 //   - partial responses: the fields parameter selects what is returned,
 //     and unknown fields are rejected;
 //   - errors in Google's JSON shape, bearer tokens checked on every call,
 //     md5Checksum and size computed from what was stored, duplicate names
 //     allowed;
-//   - injectable faults (rate limits, 5xx, connection resets before or after
-//     the request takes effect, stalls), a storage quota, Shared Drive item
+//   - injectable faults (rate limits, 5xx, a stray 401, connection resets
+//     before or after the request takes effect, stalls), a storage quota, Shared Drive item
 //     limits, the daily upload cap and a limit on creations a second.
 //
 // Where Google is less kind than a plain in-memory store, the fake can be
@@ -24,7 +24,9 @@
 // names compared without regard to case, name searches that lag behind
 // writes, creations refused with the daily cap's words, the 100-level
 // folder depth limit, files flagged as abusive, resumable sessions that
-// expire and chunks accepted in part.
+// expire and chunks accepted in part. In a Shared Drive the signed-in
+// user's role (SetDriveRole) decides, by Google's permission table, who
+// may add, trash, move and delete.
 //
 // State is kept in memory; a Server is safe for concurrent use.
 package drivefake
@@ -66,6 +68,14 @@ type Options struct {
 	// FileScopeOnly answers as Google does to a token with only the
 	// drive.file scope where it matters here: drives.list is refused.
 	FileScopeOnly bool
+	// FileScopeVisibility shows the client only what the drive.file scope
+	// shows on Google: the items it created through the API, and those
+	// granted with GrantFile (opened with the app); drive roots too. Other
+	// items (made in the web UI, by another OAuth client, or with Create)
+	// are missing from files.list and answered 404 by files.get, update,
+	// delete and copy, and as a parent. Strict leaves it off, since tests
+	// make their roots with Create.
+	FileScopeVisibility bool
 	// CreatesPerSecond limits the requests that make an item (files.create
 	// of files and folders, uploads included, and files.copy), as Google
 	// limits one account's writes to a few a second; 0 is unlimited. It is a
@@ -241,6 +251,7 @@ func (s *Server) handler() http.Handler {
 		{"DELETE /drive/v3/files/{id}", "files.delete", s.deleteFile},
 		{"POST /drive/v3/files/{id}/copy", "files.copy", s.copyFile},
 		{"GET /drive/v3/drives", "drives.list", s.listDrives},
+		{"GET /drive/v3/drives/{id}", "drives.get", s.getDrive},
 		{"GET /drive/v3/about", "about.get", s.about},
 		{"POST /upload/drive/v3/files", "files.create.upload", s.upload},
 		{"PUT /upload/drive/v3/files", "files.create.upload", s.upload},
@@ -265,11 +276,7 @@ func (s *Server) wrap(name string, h http.HandlerFunc) http.Handler {
 		}
 		s.count(method)
 		if !s.authorized(r) {
-			writeGoogleError(w, http.StatusUnauthorized, apiError{
-				Message: "Request had invalid authentication credentials. Expected OAuth 2 access token.",
-				Errors: []errorItem{{Message: "Invalid Credentials", Domain: "global", Reason: "authError",
-					Location: "Authorization", LocationType: "header"}},
-			})
+			writeUnauthorized(w)
 			return
 		}
 		if s.refuseCreate(w, method) {
@@ -296,6 +303,15 @@ func (s *Server) authorized(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// writeUnauthorized answers as Google does to a bearer token it refuses.
+func writeUnauthorized(w http.ResponseWriter) {
+	writeGoogleError(w, http.StatusUnauthorized, apiError{
+		Message: "Request had invalid authentication credentials. Expected OAuth 2 access token.",
+		Errors: []errorItem{{Message: "Invalid Credentials", Domain: "global", Reason: "authError",
+			Location: "Authorization", LocationType: "header"}},
+	})
 }
 
 // apiError is Google's JSON error body: {"error": apiError}.

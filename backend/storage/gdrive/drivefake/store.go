@@ -37,12 +37,13 @@ type file struct {
 	hasOld  bool
 	settle  time.Time
 	abusive bool // flagged as malware or spam (FlagAbuse)
+	byApp   bool // created through the API (by this OAuth client), or granted (GrantFile)
 }
 
 type sharedDrive struct {
 	ID, Name string
 	Created  time.Time
-	CanPurge bool // organizers and content managers may delete permanently
+	Role     string // the signed-in user's role (RoleOrganizer, ...)
 }
 
 func (f *file) folder() bool { return f.MimeType == FolderMime }
@@ -62,10 +63,28 @@ func (s *Server) lookup(id string, allDrives bool) (*file, bool) {
 		id = RootID
 	}
 	f, ok := s.files[id]
-	if !ok || (f.DriveID != "" && !allDrives) {
+	if !ok || (f.DriveID != "" && !allDrives) || !s.visible(f) {
 		return nil, false
 	}
 	return f, true
+}
+
+// visible reports whether the client may see f: always, unless
+// Options.FileScopeVisibility hides what it did not create. Drive roots
+// are always visible. The caller holds s.mu.
+func (s *Server) visible(f *file) bool {
+	return !s.opts.FileScopeVisibility || f.byApp || f.Parent == ""
+}
+
+// GrantFile makes the item id visible to a client limited by
+// FileScopeVisibility, as when the person opens it with the app (in
+// Google's file picker).
+func (s *Server) GrantFile(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if f, ok := s.files[id]; ok {
+		f.byApp = true
+	}
 }
 
 // trashed reports whether f or one of its ancestors is in the trash.
@@ -121,14 +140,6 @@ var fileFields = schema{
 	"explicitlyTrashed": nil, "createdTime": nil, "modifiedTime": nil,
 	"parents": nil, "driveId": nil, "properties": nil, "appProperties": nil,
 	"size": nil, "md5Checksum": nil, "capabilities": nil,
-}
-
-// capabilities says what the signed-in user may do with f; the caller
-// holds s.mu.
-func (s *Server) capabilities(f *file) map[string]any {
-	purge := f.DriveID == "" || s.drive(f.DriveID).CanPurge
-	return map[string]any{"canAddChildren": f.folder(), "canDelete": purge && f.Parent != "",
-		"canTrash": f.Parent != "", "canRename": f.Parent != ""}
 }
 
 // fileDefault is what Drive returns for a file when fields is not given.
@@ -329,7 +340,10 @@ func (s *Server) Usage() int64 {
 func (s *Server) Create(parent, name, mime string, content []byte, props map[string]string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.lookup(parent, true)
+	if parent == "root" {
+		parent = RootID
+	}
+	p, ok := s.files[parent]
 	if !ok {
 		panic("drivefake: Create: no folder " + parent)
 	}
@@ -342,13 +356,18 @@ func (s *Server) Create(parent, name, mime string, content []byte, props map[str
 
 // AddSharedDrive creates a Shared Drive and returns its id (which is also
 // the id of its root folder). canPurge says whether the signed-in user may
-// delete permanently there (organizer or content manager) or only trash.
+// delete permanently there (RoleOrganizer, a Manager) or only trash and
+// move (RoleFileOrganizer, a Content manager); SetDriveRole sets any role.
 func (s *Server) AddSharedDrive(name string, canPurge bool) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now().UTC()
 	id := "0A" + newID()[1:20]
-	s.drives = append(s.drives, &sharedDrive{ID: id, Name: name, Created: now, CanPurge: canPurge})
+	role := RoleFileOrganizer
+	if canPurge {
+		role = RoleOrganizer
+	}
+	s.drives = append(s.drives, &sharedDrive{ID: id, Name: name, Created: now, Role: role})
 	s.seq++
 	s.files[id] = &file{ID: id, Name: name, MimeType: FolderMime, DriveID: id,
 		Created: now, Modified: now, seq: s.seq}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"sync"
@@ -27,11 +28,14 @@ type App struct {
 	mu       sync.Mutex
 	ctx      context.Context // Wails' context, set at startup
 	tray     interface{ Stop() }
-	stopping bool // Wails' shutdown has begun
+	stopping bool          // Wails' shutdown has begun
+	watchdog *time.Timer   // forces the exit should quitting hang
+	grace    time.Duration // shutdownGrace; shorter in tests
+	exit     func(code int)
 }
 
 // NewApp wraps the service for the window.
-func NewApp(svc *service.Service) *App { return &App{svc: svc} }
+func NewApp(svc *service.Service) *App { return &App{svc: svc, grace: shutdownGrace, exit: os.Exit} }
 
 // Status describes this copy of Avault: version, data folder, tray host, data key.
 func (a *App) Status() (service.Status, error) { return a.svc.Status(), nil }
@@ -211,20 +215,65 @@ func (a *App) startup(ctx context.Context) {
 	a.mu.Unlock()
 }
 
-// shutdownGrace bounds how long quitting may take: a person who chose Quit
-// must see Avault go. Runs still going are recorded as interrupted at the
-// next start, and the database stays consistent whenever the process ends.
-const shutdownGrace = 30 * time.Second
+// Quitting waits for what must end cleanly, within bounds: a person who
+// chose Quit must see Avault go.
+const (
+	// runsGrace bounds the wait for cancelled runs to record how they
+	// ended before the database closes (service.Shutdown).
+	runsGrace = 20 * time.Second
+	// shutdownGrace bounds the whole of quitting; after it the process
+	// exits with exitForced. Runs that had not recorded their end are
+	// marked interrupted at the next start, and the database stays
+	// consistent whenever the process ends.
+	shutdownGrace = 30 * time.Second
+	// exitForced is the exit code when quitting had to be forced.
+	exitForced = 3
+)
 
+// errForced says that quitting did not finish cleanly in time.
+type errForced struct{ err error }
+
+func (e errForced) Error() string { return e.err.Error() }
+func (e errForced) Unwrap() error { return e.err }
+
+// shutdownService stops the service, giving runs runsGrace to stop and
+// record their end; it returns an errForced when they did not.
+func shutdownService(svc *service.Service) error {
+	ctx, cancel := context.WithTimeout(context.Background(), runsGrace)
+	defer cancel()
+	if err := svc.Shutdown(ctx); err != nil {
+		return errForced{fmt.Errorf("quitting without waiting any longer: %w", err)}
+	}
+	return nil
+}
+
+// shutdown is Wails' OnShutdown: the window is gone. It arms the watchdog
+// and removes the tray item; the service is shut down once wails.Run
+// returns (runDesktop).
 func (a *App) shutdown(context.Context) {
 	a.mu.Lock()
 	a.stopping = true
+	if a.watchdog == nil {
+		a.watchdog = time.AfterFunc(a.grace, func() { a.forceExit("quitting") })
+	}
 	a.mu.Unlock()
-	time.AfterFunc(shutdownGrace, func() {
-		slog.Warn("shutdown did not finish in time; exiting", "after", shutdownGrace)
-		os.Exit(0)
-	})
 	a.stopTray()
+}
+
+// forceExit ends the process with exitForced because what hung did not
+// finish within shutdownGrace.
+func (a *App) forceExit(what string) {
+	slog.Error(what+" did not finish in time; exiting", "after", a.grace, "code", exitForced)
+	a.exit(exitForced)
+}
+
+// stopWatchdog disarms the watchdog once quitting has finished.
+func (a *App) stopWatchdog() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.watchdog != nil {
+		a.watchdog.Stop()
+	}
 }
 
 func (a *App) wailsContext() context.Context {
@@ -250,32 +299,39 @@ func (a *App) show() {
 }
 
 // quit ends the app cleanly: Wails runs OnShutdown and wails.Run returns.
-// quit asks Wails to end. On Linux a quit asked for from the tray can be
-// lost ("gtk_main_quit: assertion 'main_loops != NULL' failed"), so it is
-// asked again every few seconds until Wails' shutdown begins, and after
-// shutdownGrace the process exits regardless.
+// On Linux a quit asked for from the tray can be lost ("gtk_main_quit:
+// assertion 'main_loops != NULL' failed"), so it is asked again every few
+// seconds until Wails' shutdown begins. Should it never begin, the service
+// is shut down here and the process exits with exitForced.
 func (a *App) quit() {
 	ctx := a.wailsContext()
 	if ctx == nil {
 		return
 	}
 	runtime.Quit(ctx)
-	go func() {
-		deadline := time.Now().Add(shutdownGrace)
-		for time.Now().Before(deadline) {
-			time.Sleep(3 * time.Second)
-			a.mu.Lock()
-			stopping := a.stopping
-			a.mu.Unlock()
-			if stopping {
-				return // shutdown's own watchdog takes over
-			}
-			slog.Warn("quit was not taken up; asking again")
-			runtime.Quit(ctx)
+	go a.insistOnQuit(func() { runtime.Quit(ctx) }, 3*time.Second, a.grace)
+}
+
+// insistOnQuit calls ask every interval until Wails' shutdown begins; after
+// grace it shuts the service down itself and forces the exit.
+func (a *App) insistOnQuit(ask func(), every, grace time.Duration) {
+	deadline := time.Now().Add(grace)
+	for time.Now().Before(deadline) {
+		time.Sleep(every)
+		a.mu.Lock()
+		stopping := a.stopping
+		a.mu.Unlock()
+		if stopping {
+			return // shutdown's own watchdog takes over
 		}
-		slog.Warn("quit did not begin in time; exiting", "after", shutdownGrace)
-		os.Exit(0)
-	}()
+		slog.Warn("quit was not taken up; asking again")
+		ask()
+	}
+	a.stopTray()
+	if err := shutdownService(a.svc); err != nil {
+		slog.Error("shut down", "err", err)
+	}
+	a.forceExit("starting to quit")
 }
 
 func (a *App) logErr(what string, err error) {

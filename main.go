@@ -64,7 +64,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet("avault", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	hidden := fs.Bool("hidden", false, "start in the tray with the window hidden (only when a tray host exists)")
+	hidden := fs.Bool("hidden", false, "start in the tray with the window hidden, as Settings' \"Start in the tray\" does (only when a tray host exists)")
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -82,14 +82,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	if err := runDesktop(*hidden); err != nil {
 		fmt.Fprintln(stderr, "avault:", err)
+		if errors.As(err, new(errForced)) {
+			return exitForced
+		}
 		return 1
 	}
 	return 0
 }
 
 // runDesktop takes the single-instance lock, opens the service and runs the
-// window and the tray until Quit, SIGTERM or SIGINT.
-func runDesktop(hidden bool) error {
+// window and the tray until Quit, SIGTERM or SIGINT. It starts hidden when
+// asked (--hidden) or when Settings say so, and only with a tray host.
+func runDesktop(hidden bool) (err error) {
 	dir, err := service.DataDir()
 	if err != nil {
 		return err
@@ -109,25 +113,30 @@ func runDesktop(hidden bool) error {
 
 	trayHost := trayHostAvailable()
 	emitter := &wailsemit.Emitter{}
+	notifier := desktopNotifier()
 	var app *App
 	refresher := &trayRefresher{}
 	svc, err := service.Open(context.Background(), service.Options{
 		DataDir: dir, Version: version, TrayHost: trayHost, Emitter: events.Multi{emitter, refresher},
 		OpenURL:   func(url string) error { return app.openURL(url) },
 		Schedules: true,
-		Notifier:  desktopNotifier(),
+		Notifier:  notifier,
 	}.FromEnvironment())
 	if err != nil {
 		return err
 	}
-	defer svc.Close()
-
 	app = NewApp(svc)
 	refresher.app = app
+	// Runs stop and record their end, and notifications being sent go out,
+	// before the database closes; Wails' OnShutdown armed the watchdog.
+	defer func() {
+		app.stopTray()
+		err = errors.Join(err, shutdownService(svc))
+		app.stopWatchdog()
+	}()
 	if err := lock.Serve(app.show); err != nil {
 		return err
 	}
-	defer app.stopTray()
 
 	// Wails itself turns SIGINT and SIGTERM into a clean Quit (OnShutdown runs).
 	return wails.Run(&options.App{
@@ -137,13 +146,14 @@ func runDesktop(hidden bool) error {
 		MinWidth:  800,
 		MinHeight: 520,
 		// Without a tray host a hidden window could never be brought back.
-		StartHidden:       hidden && trayHost,
+		StartHidden:       svc.StartHidden(hidden),
 		HideWindowOnClose: trayHost,
 		AssetServer:       &assetserver.Options{Assets: assets},
 		BackgroundColour:  &options.RGBA{R: 248, G: 250, B: 252, A: 255},
 		OnStartup: func(ctx context.Context) {
 			emitter.SetContext(ctx)
 			app.startup(ctx)
+			startNotifier(notifier, ctx)
 			if trayHost {
 				app.startTray()
 			}

@@ -1,7 +1,133 @@
 package main
 
-import "github.com/avault/avault/backend/notify"
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	goruntime "runtime"
+	"sync"
+	"time"
 
-// desktopNotifier shows notifications through the desktop's notification
-// service (org.freedesktop.Notifications on Linux).
-func desktopNotifier() notify.Notifier { return notify.NewDesktop(notify.DesktopOptions{}) }
+	"github.com/wailsapp/wails/v2/pkg/runtime"
+
+	"github.com/avault/avault/backend/notify"
+)
+
+// desktopNotifier returns how the desktop app shows notifications (the
+// title and body of notify.ForRun and notify.ForStale, as Settings choose).
+//
+// On Linux and the BSDs Avault speaks to the desktop's notification server
+// over D-Bus itself (notify.Desktop): that works before the window exists
+// and while it is hidden, marks a failure critical so it stays until
+// dismissed, and replaces a job's previous notification. Wails' Linux
+// notifications have none of that, and would share the session bus with
+// the tray. On macOS and Windows Wails' runtime shows them
+// (UNUserNotificationCenter, toast notifications); it needs the window's
+// context, so messages wait for start-up (see startNotifier).
+func desktopNotifier() notify.Notifier {
+	switch goruntime.GOOS {
+	case "darwin", "windows":
+		return newWailsNotifier(wailsNotifications{})
+	}
+	return notify.NewDesktop(notify.DesktopOptions{})
+}
+
+// startNotifier hands Wails' context to a notifier that needs it.
+func startNotifier(n notify.Notifier, ctx context.Context) {
+	if w, ok := n.(*wailsNotifier); ok {
+		w.start(ctx)
+	}
+}
+
+// notificationAPI is the part of Wails' runtime the notifier uses.
+type notificationAPI interface {
+	// Initialize prepares notifications and asks, where the system asks
+	// people (macOS), to be allowed to show them; it reports whether they
+	// are allowed.
+	Initialize(ctx context.Context) (allowed bool, err error)
+	Send(ctx context.Context, o runtime.NotificationOptions) error
+}
+
+// wailsNotifications is notificationAPI over Wails' runtime.
+type wailsNotifications struct{}
+
+func (wailsNotifications) Initialize(ctx context.Context) (bool, error) {
+	if err := runtime.InitializeNotifications(ctx); err != nil {
+		return false, err
+	}
+	if ok, err := runtime.CheckNotificationAuthorization(ctx); err == nil && ok {
+		return true, nil
+	}
+	return runtime.RequestNotificationAuthorization(ctx)
+}
+
+func (wailsNotifications) Send(ctx context.Context, o runtime.NotificationOptions) error {
+	return runtime.SendNotification(ctx, o)
+}
+
+// wailsNotifier shows messages through Wails' runtime. Notify waits for
+// start (Wails' OnStartup) and for the notifications to be set up, at most
+// until its context ends. It is safe for concurrent use.
+type wailsNotifier struct {
+	api   notificationAPI
+	ready chan struct{} // closed once set up (or failed to)
+	once  sync.Once
+
+	// Set before ready is closed.
+	ctx     context.Context // Wails' context
+	initErr error
+}
+
+func newWailsNotifier(api notificationAPI) *wailsNotifier {
+	return &wailsNotifier{api: api, ready: make(chan struct{})}
+}
+
+var _ notify.Notifier = (*wailsNotifier)(nil)
+
+// start sets notifications up with Wails' context, in the background: on
+// macOS the first start asks the person to allow them, and Wails waits up
+// to 3 minutes for the answer.
+func (w *wailsNotifier) start(ctx context.Context) {
+	w.once.Do(func() {
+		go func() {
+			defer close(w.ready)
+			w.ctx = ctx
+			allowed, err := w.api.Initialize(ctx)
+			switch {
+			case err != nil:
+				w.initErr = err
+			case !allowed:
+				slog.Warn("desktop notifications are not allowed for Avault; failures show in its window only, until allowed in the system's settings")
+			}
+		}()
+	})
+}
+
+// Notify shows m's title and body. A message about a job replaces the
+// job's previous one where the system supports it (macOS).
+func (w *wailsNotifier) Notify(ctx context.Context, m notify.Message) error {
+	select {
+	case <-w.ready:
+	case <-ctx.Done():
+		return fmt.Errorf("desktop notification: the app had not started: %w", ctx.Err())
+	}
+	if w.initErr != nil {
+		return fmt.Errorf("desktop notification: %w", w.initErr)
+	}
+	id := "avault-" + m.JobID
+	if m.JobID == "" {
+		id = fmt.Sprintf("avault-%d", time.Now().UnixNano())
+	}
+	done := make(chan error, 1)
+	go func() { done <- w.api.Send(w.ctx, runtime.NotificationOptions{ID: id, Title: m.Title, Body: m.Body}) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("desktop notification: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("desktop notification: %w", errors.Join(errors.New("the system did not answer"), ctx.Err()))
+	}
+}

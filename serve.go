@@ -59,19 +59,25 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Once stopping, a second Ctrl+C ends the process at once.
+	go func() { <-ctx.Done(); stop() }()
 	err := serveWeb(ctx, web.Options{
 		Addr: *addr, AllowRemote: *allowRemote, Password: password, CertFile: *cert, KeyFile: *key,
 	}, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "avault serve:", err)
+		if errors.As(err, new(errForced)) {
+			return exitForced
+		}
 		return 1
 	}
 	return 0
 }
 
 // serveWeb holds the instance lock, opens the service with the web event hub
-// as its emitter, and serves until ctx ends.
-func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) error {
+// as its emitter, and serves until ctx ends; then runs stop and record
+// their end before the database closes (at most runsGrace).
+func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) (err error) {
 	dir, err := service.DataDir()
 	if err != nil {
 		return err
@@ -98,7 +104,12 @@ func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer svc.Close()
+	shut := false
+	defer func() {
+		if !shut {
+			err = errors.Join(err, shutdownService(svc))
+		}
+	}()
 
 	dist, err := fs.Sub(assets, "frontend/dist")
 	if err != nil {
@@ -121,8 +132,14 @@ func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) error {
 		}
 		fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
 	})
-	if err == nil {
-		fmt.Fprintln(stdout, "Avault stopped.")
+	if err != nil {
+		return err
 	}
-	return err
+	fmt.Fprintln(stdout, "Stopping: running backups are cancelled and record how they ended (Ctrl+C again quits at once).")
+	shut = true
+	if err := shutdownService(svc); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Avault stopped.")
+	return nil
 }

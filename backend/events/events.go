@@ -16,6 +16,10 @@ const (
 	// DataChanged tells the window that jobs, destinations or settings changed
 	// outside it (CLI, tray, schedule), so it reloads what it shows.
 	DataChanged = "data:changed"
+	// RunNotice tells the window that a run failed or ended with files
+	// missing, in the words of the desktop notification, so that the
+	// window can say so on whatever page is open.
+	RunNotice = "backup:notice"
 )
 
 // Progress is the payload of backup:progress.
@@ -44,6 +48,16 @@ type Status struct {
 	Status    string `json:"status"`
 	Message   string `json:"message"`
 	Timestamp int64  `json:"timestamp"`
+}
+
+// Notice is the payload of backup:notice.
+type Notice struct {
+	JobID     string `json:"jobId"`
+	HistoryID string `json:"historyId"`
+	Status    string `json:"status"` // FAILED or PARTIAL_SUCCESS
+	Title     string `json:"title"`
+	Body      string `json:"body"`
+	Timestamp int64  `json:"timestamp"` // Unix milliseconds
 }
 
 // Queue is the payload of queue:stats.

@@ -171,9 +171,10 @@ func (r *runner) statsValue() events.Queue {
 
 func (r *runner) statsLocked() { r.s.emit.Emit(events.QueueStats, r.statsValue()) }
 
-// stop cancels every queued and running run and waits up to grace for them
-// to end (they are recorded CANCELLED).
-func (r *runner) stop(grace time.Duration) {
+// stop cancels every queued and running run and waits until each has
+// written its final history row (CANCELLED, unless it ended first). When
+// ctx ends first it returns an error; the runs still going keep going.
+func (r *runner) stop(ctx context.Context) error {
 	r.mu.Lock()
 	r.closed = true
 	waiting := r.waiting
@@ -191,8 +192,9 @@ func (r *runner) stop(grace time.Duration) {
 	go func() { r.wg.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(grace):
-		r.s.log.Warn("runs still going at shutdown; they will be marked interrupted at next start")
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("runs still going after they were cancelled; if Avault ends now they are marked interrupted at the next start: %w", ctx.Err())
 	}
 }
 

@@ -159,13 +159,11 @@ func (s *Service) send(m notify.Message, st job.Settings) {
 	if len(ns) == 0 {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
+	s.notes.goSend(2*time.Minute, func(ctx context.Context) {
 		if err := notify.Multi(ns...).Notify(ctx, m); err != nil {
 			s.log.Warn("notify", "err", err)
 		}
-	}()
+	})
 }
 
 // StaleJob is an enabled job that has not succeeded within its expected

@@ -42,6 +42,9 @@ type Options struct {
 	// OnRunFinished, when set, is told of every run that reached a final
 	// status (notifications, the tray).
 	OnRunFinished func(job.Run)
+	// NotifyGrace bounds how long Shutdown waits for notifications already
+	// being sent (default 5 s, the desktop notifier's own call timeout).
+	NotifyGrace time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// GoogleOAuth overrides Google's OAuth endpoints (tests); the client id
@@ -78,9 +81,16 @@ type Service struct {
 	// upload paces the file bytes of every run together (the upload limit
 	// setting).
 	upload *rate.Limiter
+	// notes are the notifications being sent; bg the stale-backup watch.
+	notes *notifications
+	bg    sync.WaitGroup
 
 	keyMu sync.Mutex
 	key   keyState
+
+	shutMu   sync.Mutex
+	stopOnce sync.Once
+	closed   bool // the database is closed
 }
 
 // Status describes this copy of Avault for the Status view.
@@ -126,7 +136,18 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, now: o.Now, upload: newUploadLimiter()}
+	if o.NotifyGrace <= 0 {
+		o.NotifyGrace = 5 * time.Second
+	}
+	var s *Service
+	told := o.OnRunFinished
+	o.OnRunFinished = func(run job.Run) {
+		s.noticeRun(run)
+		if told != nil {
+			told(run)
+		}
+	}
+	s = &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, now: o.Now, upload: newUploadLimiter(), notes: newNotifications()}
 	if cur, err := st.GetSettings(); err == nil {
 		setUploadLimit(s.upload, cur.UploadLimit)
 	}
@@ -139,7 +160,11 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		s.stop = cancel
-		go s.watchStale(ctx, 10*time.Minute)
+		s.bg.Add(1)
+		go func() {
+			defer s.bg.Done()
+			s.watchStale(ctx, 10*time.Minute)
+		}()
 	}
 	return s, nil
 }
@@ -157,15 +182,127 @@ func (s *Service) Status() Status {
 	}
 }
 
-// Close cancels queued and running runs (they are recorded CANCELLED),
-// waits a few seconds for them, and closes the database.
-func (s *Service) Close() error {
-	if s.sched != nil {
-		s.sched.Stop()
-		s.stop()
+// StartHidden reports whether the desktop app starts with its window
+// hidden in the tray: when asked to (--hidden, which launch at login
+// passes) or when Settings say so (StartHidden), and never without a tray
+// host, where a hidden window could not be brought back.
+func (s *Service) StartHidden(asked bool) bool {
+	if !s.opts.TrayHost {
+		return false
 	}
-	s.runs.stop(10 * time.Second)
+	if asked {
+		return true
+	}
+	st, err := s.Settings()
+	return err == nil && st.StartHidden
+}
+
+// Close is Shutdown without a deadline.
+func (s *Service) Close() error { return s.Shutdown(context.Background()) }
+
+// Shutdown stops the schedules, cancels queued and running runs and waits
+// until each has reached a safe point and written its final history row
+// (CANCELLED, or how it ended if it ended first), waits for notifications
+// already being sent (at most Options.NotifyGrace, then they are
+// cancelled), and closes the database.
+//
+// When ctx ends before every run has stopped, Shutdown returns an error
+// and leaves the database open, so that the runs still going can record
+// their end should the process live on; a later call waits again. Should
+// the process end instead, a run that never recorded its end is marked
+// interrupted at the next start. Calls after the database closed return nil.
+func (s *Service) Shutdown(ctx context.Context) error {
+	s.shutMu.Lock()
+	defer s.shutMu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.stopOnce.Do(func() {
+		if s.sched != nil {
+			s.sched.Stop()
+			s.stop()
+		}
+		s.bg.Wait()
+	})
+	if err := s.runs.stop(ctx); err != nil {
+		return err
+	}
+	if !s.notes.wait(ctx, s.opts.NotifyGrace) {
+		s.log.Warn("notifications still being sent at shutdown were given up", "after", s.opts.NotifyGrace)
+	}
+	s.closed = true
 	return s.store.Close()
+}
+
+// noticeRun tells the window of a run that failed or ended with files
+// missing (events.RunNotice), in the desktop notification's words. It
+// does so whatever Settings choose for desktop notifications: a notice in
+// the window interrupts nobody, and is the only one where the desktop has
+// no notifications.
+func (s *Service) noticeRun(run job.Run) {
+	m, ok := notify.ForRun(run, job.NotifyFailures)
+	if !ok || (m.Event != notify.EventFailed && m.Event != notify.EventPartial) {
+		return
+	}
+	s.emit.Emit(events.RunNotice, events.Notice{
+		JobID: run.JobID, HistoryID: run.ID, Status: string(run.Status),
+		Title: m.Title, Body: m.Body, Timestamp: s.now().UnixMilli(),
+	})
+}
+
+// notifications are the notifications being sent in the background, so
+// that shutdown can wait for them.
+type notifications struct {
+	ctx    context.Context // ends when shutdown stops waiting
+	cancel context.CancelFunc
+
+	mu     sync.Mutex
+	closed bool // shutdown has begun waiting: nothing new starts
+	wg     sync.WaitGroup
+}
+
+func newNotifications() *notifications {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &notifications{ctx: ctx, cancel: cancel}
+}
+
+// goSend runs send in the background with a context that ends after
+// timeout, or when shutdown stops waiting. Once shutdown has begun waiting
+// it sends nothing new, and reports false.
+func (n *notifications) goSend(timeout time.Duration, send func(ctx context.Context)) bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return false
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		ctx, cancel := context.WithTimeout(n.ctx, timeout)
+		defer cancel()
+		send(ctx)
+	}()
+	return true
+}
+
+// wait waits for the notifications being sent, at most grace or until ctx
+// ends, then cancels those still going; it reports whether all finished.
+func (n *notifications) wait(ctx context.Context, grace time.Duration) bool {
+	n.mu.Lock()
+	n.closed = true
+	n.mu.Unlock()
+	done := make(chan struct{})
+	go func() { n.wg.Wait(); close(done) }()
+	t := time.NewTimer(grace)
+	defer t.Stop()
+	select {
+	case <-done:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	n.cancel()
+	return false
 }
 
 // sourceDir resolves a job's source under the NAS root.

@@ -8,6 +8,7 @@ package guitest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -23,6 +24,8 @@ import (
 
 	"github.com/jezek/xgb"
 	"github.com/jezek/xgb/xproto"
+
+	"github.com/avault/avault/backend/store"
 )
 
 // app is one running avault process.
@@ -288,6 +291,45 @@ func setupBackupJob(t *testing.T) (dataDir, dest string) {
 		t.Fatal(err)
 	}
 	return dataDir, dest
+}
+
+// setupSlowJob makes a job "Slow" whose run takes about half a minute:
+// a 2 MB file under an upload limit of 64 KiB/s.
+func setupSlowJob(t *testing.T) (dataDir string) {
+	t.Helper()
+	base := t.TempDir()
+	dataDir, dest, nas := filepath.Join(base, "data"), filepath.Join(base, "dest"), filepath.Join(base, "nas")
+	for _, d := range []string{filepath.Join(nas, "big"), dest} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(nas, "big", "big.bin"), bytes.Repeat([]byte{7}, 2<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cli(t, dataDir, "settings", "--nas-root", nas, "--upload-limit", "64KiB")
+	cli(t, dataDir, "dest", "add", "--name", "Disk", "--kind", "local", "--remote", dest)
+	cli(t, dataDir, "job", "add", "--name", "Slow", "--source", "big", "--dest", "Disk")
+	return dataDir
+}
+
+// setStartHidden turns Settings' "Start in the tray" on in a new data
+// folder, as the window's Settings page does.
+func setStartHidden(t *testing.T, dataDir string) {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Options{Dir: dataDir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	st, err := db.GetSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.StartHidden = true
+	if err := db.PutSettings(st); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // committedVersion returns the name of a committed version in a local

@@ -173,6 +173,38 @@ func TestDesktop(t *testing.T) {
 				t.Fatalf("history after Run all now:\n%s", out)
 			}
 		}},
+		{"Quit while a backup runs records it CANCELLED and exits 0", func(t *testing.T) {
+			data := setupSlowJob(t)
+			h := startApp(t, data, "--hidden")
+			it := waitTrayItem(t, bus, 30*time.Second)
+			it.click(t, bus, "Run all now")
+			if !eventually(30*time.Second, func() bool { return strings.HasPrefix(statusLine(t, bus, it), "Avault: 1 running") }) {
+				t.Fatalf("tray status = %q, want a run going:\n%s", statusLine(t, bus, it), h.log.String())
+			}
+			it.click(t, bus, "Quit")
+			if code := h.waitExit(45 * time.Second); code != 0 {
+				t.Fatalf("Quit during a run: exit %d, want 0:\n%s", code, h.log.String())
+			}
+			out := cli(t, data, "history", "--json")
+			if !strings.Contains(out, `"status": "CANCELLED"`) || strings.Contains(out, `"errorMessage": "interrupted"`) {
+				t.Fatalf("the run quit during must have recorded its end (CANCELLED), not be found interrupted:\n%s", out)
+			}
+		}},
+		{"Start in the tray in Settings starts a plain launch with no window", func(t *testing.T) {
+			data := filepath.Join(t.TempDir(), "data")
+			setStartHidden(t, data)
+			h := startApp(t, data)
+			it := waitTrayItem(t, bus, 30*time.Second)
+			time.Sleep(3 * time.Second) // see "--hidden with a tray host" below
+			waitHidden(t, 5*time.Second)
+			staysHidden(t, 3*time.Second)
+			it.click(t, bus, "Open Avault")
+			waitVisible(t, 15*time.Second)
+			it.click(t, bus, "Quit")
+			if code := h.waitExit(45 * time.Second); code != 0 {
+				t.Fatalf("Quit: exit %d, want 0", code)
+			}
+		}},
 		{"--hidden with a tray host starts with no window", func(t *testing.T) {
 			h := startApp(t, filepath.Join(t.TempDir(), "data"), "--hidden")
 			t.Logf("hidden app pid %d", h.cmd.Process.Pid)

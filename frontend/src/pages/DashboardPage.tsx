@@ -18,10 +18,10 @@ const recentRuns = 100
 export default function DashboardPage() {
   const jobs = useQuery('jobs', api.listJobs, ['jobs'])
   const history = useQuery('recent', () => api.listHistory({ jobId: '', status: '', limit: recentRuns, offset: 0 }), ['jobs', 'history'])
-  const active = useActiveRuns((_, status) => {
+  // A failed or incomplete run is told on every page (Notices).
+  const active = useActiveRuns(() => {
     history.reload()
     jobs.reload()
-    if (status === 'FAILED') notify('A backup failed. See the dashboard for why.', 'error')
   })
   const { queue, error: queueError } = useQueue()
   const [cancelling, setCancelling] = useState<string | null>(null)

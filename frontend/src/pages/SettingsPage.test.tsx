@@ -48,4 +48,32 @@ describe('SettingsPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }))
     expect((await screen.findByRole('alert')).textContent).toContain('between 8 KiB/s and 10 GiB/s')
   })
+
+  it('says what starting in the tray does, and saves the choice', async () => {
+    api.updateSettings.mockImplementation(async (s: typeof settings) => s)
+    render(<SettingsPage />)
+    const box = (await screen.findByLabelText('Start in the tray')) as HTMLInputElement
+    const hint = document.getElementById(box.getAttribute('aria-describedby')!)!.textContent
+    expect(hint).toMatch(/Every time Avault starts, it shows only its tray icon/)
+    expect(hint).toMatch(/as it does when it starts at login/)
+    expect(hint).not.toMatch(/No tray is available/)
+    expect(screen.getByLabelText('Start Avault when I log in').getAttribute('aria-describedby')).toBeTruthy()
+    fireEvent.click(box)
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }))
+    await vi.waitFor(() => expect(api.updateSettings).toHaveBeenCalled())
+    expect(api.updateSettings.mock.calls[0][0].startHidden).toBe(true)
+  })
+
+  it('says the window opens anyway where no tray can be shown', async () => {
+    api.status.mockResolvedValue({ version: '1', dataDir: '/d', trayHost: false, platform: 'linux/amd64', keySource: 'keyring' })
+    render(<SettingsPage />)
+    const box = await screen.findByLabelText('Start in the tray')
+    await vi.waitFor(() => expect(document.getElementById(box.getAttribute('aria-describedby')!)!.textContent).toMatch(/No tray is available on this desktop now, so the window opens anyway\./))
+  })
+
+  it('says what launching at login does', async () => {
+    render(<SettingsPage />)
+    const box = await screen.findByLabelText('Start Avault when I log in')
+    expect(document.getElementById(box.getAttribute('aria-describedby')!)!.textContent).toMatch(/starts at login in the tray, with its window closed/)
+  })
 })

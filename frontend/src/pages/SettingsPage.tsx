@@ -16,7 +16,7 @@ export default function SettingsPage() {
     <div className="max-w-3xl space-y-6">
       {settings.error && <ErrorBox title="Could not read the settings" message={settings.error} onRetry={settings.reload} />}
       {settings.loading && !settings.data && <Loading what="Loading the settings" />}
-      {settings.data && <SettingsForm key={JSON.stringify(settings.data)} initial={settings.data} />}
+      {settings.data && <SettingsForm key={JSON.stringify(settings.data)} initial={settings.data} trayHost={status.data?.trayHost} />}
       {status.error && <ErrorBox title="Could not read where the data key is" message={status.error} onRetry={status.reload} />}
       {settings.data && <StartupCard settings={settings.data} />}
       {status.data && <KeyCard status={status.data} />}
@@ -36,7 +36,14 @@ function uploadLimitReading(bytesPerSec: number | undefined): string {
   return `Now: ${mbit(bytesPerSec)} Mbit/s, which is ${speed(bytesPerSec)}.`
 }
 
-function SettingsForm({ initial }: { initial: Settings }) {
+// startHiddenHint says what "Start in the tray" does, and when it cannot.
+function startHiddenHint(trayHost: boolean | undefined): string {
+  const what =
+    'Every time Avault starts, it shows only its tray icon and keeps its window closed, as it does when it starts at login; backups and schedules run as usual. Open the window from the tray icon, or by starting Avault again.'
+  return trayHost === false ? `${what} No tray is available on this desktop now, so the window opens anyway.` : what
+}
+
+function SettingsForm({ initial, trayHost }: { initial: Settings; trayHost?: boolean }) {
   const [s, setS] = useState(initial)
   const save = useAction(api.updateSettings)
   const set = <K extends keyof Settings>(k: K, v: Settings[K]) => setS((old) => ({ ...old, [k]: v }))
@@ -92,13 +99,10 @@ function SettingsForm({ initial }: { initial: Settings }) {
           <Field label="Webhook (optional)" hint="Avault POSTs a short JSON message here when a backup fails (and after every backup when notifications are on for all), e.g. an ntfy.sh topic or a Healthchecks.io URL.">
             {(p) => <input {...p} type="url" value={s.webhookUrl ?? ''} onChange={(e) => set('webhookUrl', e.target.value)} placeholder="https://ntfy.sh/my-backups" className={inputClass} />}
           </Field>
-          <Checkbox
-            label="Start in the tray"
-            checked={s.startHidden}
-            onChange={(v) => set('startHidden', v)}
-            hint="When Avault starts, keep its window closed (only where a tray icon can be shown)."
-          />
         </div>
+      </Card>
+      <Card title="Window" className="mt-6">
+        <Checkbox label="Start in the tray" checked={s.startHidden} onChange={(v) => set('startHidden', v)} hint={startHiddenHint(trayHost)} />
       </Card>
       <Card title="Google Drive sign-in" className="mt-6">
         <div className="space-y-4">
@@ -216,7 +220,7 @@ function StartupCard({ settings }: { settings: Settings }) {
           checked={settings.launchAtLogin}
           disabled={login.busy}
           onChange={(v) => void login.run(v)}
-          hint="Avault then starts in the tray, so scheduled backups run without opening it."
+          hint="Avault then starts at login in the tray, with its window closed, so scheduled backups run without opening it."
         />
         {login.error && <ErrorBox title="Could not change starting at login" message={login.error} />}
         <Checkbox

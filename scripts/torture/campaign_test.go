@@ -44,10 +44,25 @@ type campaign struct {
 	restoreEvery int
 	lastNote     string // what the last fault scenario saw, for the report
 	expect       int    // files in the source during the current run
+	// ch, for a current+history job, reads the job's folder by hand; tg
+	// is then ch, and ch.rawTarget the destination. chRun is what the
+	// folder held as the current run began.
+	ch           *chTarget
+	chRun        *chRun
+	areaReported bool   // a misplaced area.json was reported
+	checkedFP    string // the job's folder when its versions were last checked
 }
 
+// The layouts a campaign's job keeps its versions in, as `avault job add
+// --layout` takes them. Every campaign names its layout: the default
+// depends on the kind of destination (docs/FORMAT.md).
+const (
+	layoutFull           = "full"
+	layoutCurrentHistory = "current-history"
+)
+
 // newCampaign connects w to tg and adds a job that keeps keep versions of
-// a source tree of spec.
+// a source tree of spec as full copies.
 func newCampaign(t *testing.T, w *world, tg target, spec treeSpec, keep int) *campaign {
 	t.Helper()
 	return newCampaignAt(t, w, tg, spec, keep, "share")
@@ -56,15 +71,39 @@ func newCampaign(t *testing.T, w *world, tg target, spec treeSpec, keep int) *ca
 // newCampaignAt is newCampaign with the source at rel under the NAS root.
 func newCampaignAt(t *testing.T, w *world, tg target, spec treeSpec, keep int, rel string) *campaign {
 	t.Helper()
+	return newCampaignLayout(t, w, tg, spec, keep, rel, layoutFull)
+}
+
+// newCampaignLayout is newCampaignAt with the job's layout. With
+// layoutCurrentHistory, tg must offer raw file access (rawTarget): the
+// campaign then inspects and reads the job's folder by the rule of
+// docs/FORMAT.md (chTarget).
+func newCampaignLayout(t *testing.T, w *world, tg target, spec treeSpec, keep int, rel, layout string) *campaign {
+	t.Helper()
 	c := &campaign{t: t, w: w, tg: tg, name: tg.kind(), jobName: "Job " + tg.kind(), keep: keep, spec: spec,
 		rnd: rand.New(rand.NewPCG(seed, uint64(len(t.Name())))), snaps: map[string]snapshot{}, checked: map[string]bool{}}
 	c.src = newSource(filepath.Join(w.nas, filepath.FromSlash(rel)), c.rnd, spec)
 	c.last = timing{upload: 150 * time.Millisecond, scan: 100 * time.Millisecond, transfer: time.Second, rotate: 50 * time.Millisecond}
 	dest := tg.connect(w)
+	args := []string{"job", "add", "--name", c.jobName, "--source", rel, "--dest", dest, "--layout", layout,
+		"--retention", "VERSION_COUNT", "--keep", fmt.Sprint(keep), "--enabled=false"}
+	if layout == layoutCurrentHistory {
+		args = append(args, "--folder", chFolder)
+	}
 	var j job.Job
-	w.jsonOK(&j, "job", "add", "--name", c.jobName, "--source", rel, "--dest", dest,
-		"--retention", "VERSION_COUNT", "--keep", fmt.Sprint(keep), "--enabled=false")
+	w.jsonOK(&j, args...)
 	c.jobID = j.ID
+	if layout == layoutCurrentHistory {
+		raw, ok := tg.(rawTarget)
+		if !ok {
+			t.Fatalf("%s: no raw file access to inspect a current+history job's folder", tg.kind())
+		}
+		if j.Layout != job.LayoutCurrentHistory || j.Folder != chFolder {
+			t.Fatalf("avault job add --layout %s --folder %s made a job with layout %q, folder %q", layout, chFolder, j.Layout, j.Folder)
+		}
+		c.ch = &chTarget{rawTarget: raw, folder: chFolder, jobID: j.ID}
+		c.tg, c.name = c.ch, tg.kind()+" current+history"
+	}
 	return c
 }
 
@@ -128,7 +167,7 @@ func (c *campaign) checkClean(when string) bool {
 		c.t.Errorf("%s: leftovers of the job remain at the destination: %v", when, left)
 		ok = false
 	}
-	if s, isS3 := c.tg.(*s3Target); isS3 {
+	if s, isS3 := c.dest().(*s3Target); isS3 {
 		if ups, err := s.uploads(); err != nil || len(ups) > 0 {
 			c.t.Errorf("%s: multipart uploads still open: %v %v", when, ups, err)
 			ok = false
@@ -137,12 +176,28 @@ func (c *campaign) checkClean(when string) bool {
 	return ok
 }
 
+// dest returns the destination itself (tg, or the one ch reads).
+func (c *campaign) dest() target {
+	if c.ch != nil {
+		return c.ch.rawTarget
+	}
+	return c.tg
+}
+
 // checkVersions checks that the command line lists exactly the versions
 // the destination holds committed, and verifies each version not checked
 // yet: deep verify, then a restore compared byte for byte with the source
-// as it was during the run that made it. It returns the versions.
+// as it was during the run that made it. It returns the versions. A
+// current+history job's versions share their files (a run moves those of
+// the older ones), so all of them are checked again whenever anything in
+// the job's folder changed since they were.
 func (c *campaign) checkVersions(when string) ([]storage.VersionInfo, bool) {
 	c.t.Helper()
+	if c.ch != nil {
+		if fp := c.ch.fingerprint(); fp == "" || fp != c.checkedFP {
+			c.checked, c.checkedFP = map[string]bool{}, fp
+		}
+	}
 	vs := c.versions()
 	committed, _, err := c.tg.inspect(c.jobID)
 	if err != nil {
@@ -272,7 +327,52 @@ func (c *campaign) recoverRun(when string, before []storage.VersionInfo) bool {
 	ok := c.checkClean(when + ", next run")
 	after, vok := c.checkVersions(when + ", next run")
 	rok := c.expectRetained(when+", next run", before, after, run.RemotePath)
-	return ok && vok && rok
+	return ok && vok && rok && c.checkCurrent(when+", next run")
+}
+
+// checkCurrent checks, for a current+history job, that current/ holds
+// exactly the newest version: the source as the run that made it saw it,
+// file for file, and nothing else.
+func (c *campaign) checkCurrent(when string) bool {
+	c.t.Helper()
+	if c.ch == nil {
+		return true
+	}
+	st, err := c.ch.state()
+	if err != nil {
+		c.t.Errorf("%s: reading the job's folder: %v", when, err)
+		return false
+	}
+	if st.noArea && !c.areaReported {
+		c.areaReported = true
+		msg := fmt.Sprintf("%s/.avault holds versions but no area.json (docs/FORMAT.md: %[1]s/.avault/area.json says which job the folder belongs to)", chFolder)
+		if _, err := c.ch.rawRead(".avault/area.json"); err == nil {
+			msg += "; Avault wrote .avault/area.json at the destination's root instead"
+		}
+		// Said when the test ends, so that the kills go on meanwhile.
+		c.t.Cleanup(func() { c.t.Errorf("%s: %s", when, msg) })
+		report.addCheck("format", c.name+": the job's folder says which job it belongs to", false, msg)
+	}
+	cur, err := c.ch.current()
+	if err != nil {
+		c.t.Errorf("%s: reading current/: %v", when, err)
+		return false
+	}
+	want := snapshot{}
+	if v := st.newest(); v != nil {
+		snap, known := c.snaps[v.Version.Owner.RunID]
+		if !known {
+			c.t.Errorf("%s: the newest version %s was made by run %s, which the harness never started", when, v.name, v.Version.Owner.RunID)
+			return false
+		}
+		want = snap
+	}
+	if d := want.diff(cur); len(d) > 0 {
+		c.t.Errorf("%s: current/ differs from the newest version: %v", when, d)
+		report.addLost(fmt.Sprintf("%s: current/ differs from the newest version: %s", c.name, strings.Join(d, ", ")))
+		return false
+	}
+	return true
 }
 
 func jsonDecode(s string, v any) error { return json.Unmarshal([]byte(s), v) }

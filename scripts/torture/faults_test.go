@@ -30,12 +30,14 @@ func faultRuns() int {
 // 10 % of requests: 500, 503 and 429 answers, connections reset in the
 // request or the response, slow answers. Every run must still succeed and
 // every version verify, read and restore through the same faults.
-func TestFaultsS3(t *testing.T) {
+func TestFaultsS3(t *testing.T) { faultsS3(t, layoutFull) }
+
+func faultsS3(t *testing.T, layout string) {
 	t.Parallel()
-	defer elapsed("faults s3", time.Now())
+	defer elapsed(layoutLabel("faults s3", layout), time.Now())
 	w := newWorld(t)
 	tg := newS3Target(t, w, true)
-	c := newCampaign(t, w, tg, treeSpec{Small: 300, Medium: 6, BigBytes: 20 << 20}, 3)
+	c := newCampaignLayout(t, w, tg, treeSpec{Small: 300, Medium: 6, BigBytes: 20 << 20}, 3, "share", layout)
 	tg.proxy.SetFaults(faultproxy.Faults{Rate: 0.10, Seed: seed, RetryAfter: time.Second, SlowDelay: 300 * time.Millisecond})
 	good := 0
 	for i := 0; i < faultRuns(); i++ {
@@ -44,7 +46,7 @@ func TestFaultsS3(t *testing.T) {
 		}
 		run := c.runOK()
 		_, vok := c.checkVersions(fmt.Sprintf("faulty S3 run %d", i+1))
-		if run.Status == job.StatusSuccess && vok && c.checkClean("faulty S3") {
+		if run.Status == job.StatusSuccess && vok && c.checkClean("faulty S3") && c.checkCurrent("faulty S3") {
 			good++
 		}
 	}
@@ -54,7 +56,7 @@ func TestFaultsS3(t *testing.T) {
 		injected += n
 		kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
 	}
-	report.addFault(FaultRow{Scenario: "S3 (versitygw, HTTPS) behind the fault proxy, 10 % of requests", Injected: injected,
+	report.addFault(FaultRow{Scenario: layoutLabel("S3 (versitygw, HTTPS) behind the fault proxy, 10 % of requests", layout), Injected: injected,
 		Runs: faultRuns(), Good: good, Note: "runs, deep verifies and restores all through the faults; " + strings.Join(sortedStrings(kinds), ", ")})
 	if injected == 0 {
 		t.Error("no fault was injected")
@@ -64,12 +66,14 @@ func TestFaultsS3(t *testing.T) {
 // TestFaultsDrive turns on the Drive fake's own fault injection at 10 %:
 // rate limits (403 and 429), 500, 503, resets before and after the request
 // took effect, stalls.
-func TestFaultsDrive(t *testing.T) {
+func TestFaultsDrive(t *testing.T) { faultsDrive(t, layoutFull) }
+
+func faultsDrive(t *testing.T, layout string) {
 	t.Parallel()
-	defer elapsed("faults gdrive", time.Now())
+	defer elapsed(layoutLabel("faults gdrive", layout), time.Now())
 	w := newWorld(t)
 	tg := newDriveTarget(t, w)
-	c := newCampaign(t, w, tg, driveSpec, 3)
+	c := newCampaignLayout(t, w, tg, driveSpecFor(layout), 3, "share", layout)
 	kinds := []drivefake.Fault{drivefake.RateLimit, drivefake.TooManyRequests, drivefake.InternalError,
 		drivefake.Unavailable, drivefake.ResetBefore, drivefake.ResetAfter, drivefake.Stall}
 	tg.drive.SetFaults(drivefake.FaultPlan{Rate: 0.10, Seed: seed, Kinds: kinds, RetryAfter: time.Second, Stall: 500 * time.Millisecond})
@@ -80,7 +84,7 @@ func TestFaultsDrive(t *testing.T) {
 		}
 		run := c.runOK()
 		_, vok := c.checkVersions(fmt.Sprintf("faulty Drive run %d", i+1))
-		if run.Status == job.StatusSuccess && vok && c.checkClean("faulty Drive") {
+		if run.Status == job.StatusSuccess && vok && c.checkClean("faulty Drive") && c.checkCurrent("faulty Drive") {
 			good++
 		}
 	}
@@ -90,7 +94,7 @@ func TestFaultsDrive(t *testing.T) {
 		injected += tg.drive.Injected(k)
 		counts = append(counts, fmt.Sprintf("%s %d", k, tg.drive.Injected(k)))
 	}
-	report.addFault(FaultRow{Scenario: "Google Drive fake with its fault injection, 10 % of requests", Injected: injected,
+	report.addFault(FaultRow{Scenario: layoutLabel("Google Drive fake with its fault injection, 10 % of requests", layout), Injected: injected,
 		Runs: faultRuns(), Good: good, Note: "runs, deep verifies and restores all through the faults; " + strings.Join(counts, ", ")})
 	if injected == 0 {
 		t.Error("no fault was injected")

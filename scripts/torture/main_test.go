@@ -12,6 +12,10 @@
 //   - faults_test.go: 10 % injected HTTP faults, a full destination disk,
 //     the NAS share unmounted or emptied mid-run, the data key gone, the
 //     clock going backwards;
+//   - changes_test.go: the crashes, the faults and full destinations for a
+//     job that keeps its versions as current + history, its folder read by
+//     hand by the rule of docs/FORMAT.md (layout_test.go, raw_test.go);
+//     every other campaign keeps full copies (avault job add --layout);
 //   - hostile_test.go: hostile input through the command line and the web
 //     mode's JSON API, each refused with a message and no stored change;
 //   - security_test.go: file modes, the web mode's guards, the OAuth

@@ -149,6 +149,13 @@ type s3Target struct {
 // faults, the fault proxy in front of it, serving the same certificate.
 func newS3Target(t *testing.T, w *world, faults bool) *s3Target {
 	t.Helper()
+	return newS3TargetSized(t, w, faults, "")
+}
+
+// newS3TargetSized is newS3Target with the server's data on a tmpfs of
+// size (as mount takes it; "" for none): a bucket that fills up.
+func newS3TargetSized(t *testing.T, w *world, faults bool, size string) *s3Target {
+	t.Helper()
 	bin, err := s3test.Binary()
 	if err != nil {
 		t.Skip(err)
@@ -156,6 +163,9 @@ func newS3Target(t *testing.T, w *world, faults bool) *s3Target {
 	work := filepath.Join(w.dir, "s3server")
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	if size != "" {
+		mountTmpfs(t, filepath.Join(work, "s3"), size) // versitygw keeps the bucket there
 	}
 	srv, err := s3test.StartServer(bin, work, s3test.Options{TLS: true})
 	if err != nil {
@@ -329,11 +339,18 @@ type driveTarget struct {
 // secret.
 func newDriveTarget(t *testing.T, w *world) *driveTarget {
 	t.Helper()
+	return newDriveTargetQuota(t, w, 0)
+}
+
+// newDriveTargetQuota is newDriveTarget with a My Drive storage quota of
+// quota bytes (0: none).
+func newDriveTargetQuota(t *testing.T, w *world, quota int64) *driveTarget {
+	t.Helper()
 	secret := "torture-google-client-secret-" + randomHex(8)
 	plant("Google client secret", secret)
 	auth := oauthfake.New(googleClientID, secret)
 	t.Cleanup(auth.Close)
-	drive := drivefake.New(drivefake.Options{Authorize: auth.Valid})
+	drive := drivefake.New(drivefake.Options{Authorize: auth.Valid, QuotaBytes: quota})
 	t.Cleanup(drive.Close)
 	up, _ := url.Parse(strings.TrimSuffix(auth.TokenURL(), "/token"))
 	rp := httputil.NewSingleHostReverseProxy(up)

@@ -67,7 +67,7 @@ func (c *chEnv) backup(want job.Status) Result {
 
 // currentTree reads the job's current folder through plain file access.
 func (c *chEnv) currentTree() map[string]string {
-	return c.plainTree("Photos/" + area.CurrentDir)
+	return c.plainTree(c.job.Folder + "/" + area.CurrentDir)
 }
 
 // plainTree reads every file below dir at the destination.
@@ -448,4 +448,28 @@ func TestCurrentHistoryFileChangingWhileReadKeepsTheOldCopy(t *testing.T) {
 	}
 	c.reopen(nil)
 	c.checkAll()
+}
+
+// TestTwoCurrentHistoryJobsShareADestination runs two jobs into folders of
+// their own at one destination: each keeps its versions, and each folder
+// says which job it belongs to.
+func TestTwoCurrentHistoryJobsShareADestination(t *testing.T) {
+	c := newCHEnv(t, map[string]string{"a.txt": "1"})
+	c.backup(job.StatusSuccess)
+	other := newCHEnvOn(t, map[string]string{"o.txt": "o"}, c.raw)
+	other.job.ID, other.job.Name, other.job.Folder = "job2", "Other", "Other"
+	other.reopen(nil)
+	other.backup(job.StatusSuccess)
+	writeFiles(t, c.src, map[string]string{"a.txt": "2"})
+	c.backup(job.StatusSuccess)
+	c.checkAll()
+	other.checkAll()
+	for _, folder := range []string{"Photos", "Other"} {
+		if got := c.plainTree(folder + "/.avault"); got["area.json"] == "" {
+			t.Errorf("%s/.avault/area.json is missing: %v", folder, got)
+		}
+	}
+	if got := c.plainTree(".avault"); len(got) != 0 {
+		t.Errorf("the destination's root holds Avault records of a job folder: %v", got)
+	}
 }

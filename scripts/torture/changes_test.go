@@ -121,9 +121,6 @@ func TestS3FullCurrentHistory(t *testing.T) {
 }
 
 func TestDriveFullCurrentHistory(t *testing.T) {
-	if testing.Short() {
-		t.Skip("minutes on Drive at 10 requests a second; the full campaign runs it")
-	}
 	t.Parallel()
 	defer elapsed("faults gdrive full, current+history", time.Now())
 	w := newWorld(t)

@@ -131,7 +131,7 @@ var errForeign = errors.New("not this job's folder")
 // area record, errForeign (wrapped) when it is another job's.
 func (a *Area) owned(ctx context.Context) (bool, error) {
 	var rec ownerRecord
-	err := a.readJSON(ctx, areaFile, &rec)
+	err := a.readJSON(ctx, a.path(areaFile), &rec)
 	switch {
 	case errors.Is(err, storage.ErrNotFound):
 		return false, nil
@@ -161,7 +161,7 @@ func (a *Area) claim(ctx context.Context, jobName string) error {
 		return err
 	}
 	a.forget()
-	return a.writeJSON(ctx, areaFile, ownerRecord{Avault: "job folder", Format: format, JobID: a.jobID, JobName: jobName,
+	return a.writeJSON(ctx, a.path(areaFile), ownerRecord{Avault: "job folder", Format: format, JobID: a.jobID, JobName: jobName,
 		Created: time.Now().UTC().Truncate(time.Second),
 		About:   "Avault keeps this job's backups here: current/ is the newest version, history/<version>/ what the next version replaced or deleted. See .avault/versions for every version's file list."})
 }

@@ -72,9 +72,10 @@ func (a *Area) deleteAll(ctx context.Context, dir string) error {
 
 // reconcile makes current/ hold exactly the version v (nothing when v is
 // nil): what v's history folder holds goes back into current/, replacing
-// what a later, unfinished run put there; then files v does not have are
-// deleted. Files of v missing from both places are logged: nothing can
-// bring them back.
+// what a later, unfinished run put there, and files v does not have are
+// deleted. The deletes come first, so that a full destination has room for
+// the moves (on S3 a move is a copy for a moment). Files of v missing from
+// both places are logged: nothing can bring them back.
 func (a *Area) reconcile(ctx context.Context, v *Version) error {
 	if v == nil {
 		return a.deleteAll(ctx, a.currentDir())
@@ -83,21 +84,26 @@ func (a *Area) reconcile(ctx context.Context, v *Version) error {
 	if err != nil {
 		return err
 	}
-	for p := range moved {
-		if err := a.f.Move(ctx, join(a.historyDir(v.Name), p), a.path(CurrentDir, p)); err != nil && !errors.Is(err, storage.ErrNotFound) {
-			return err
-		}
-	}
 	cur, err := a.list(ctx, a.currentDir())
 	if err != nil {
 		return err
 	}
-	extra, missing, err := a.compare(ctx, v.Name, cur)
+	extra, missing, err := a.compare(ctx, v.Name, cur, moved)
 	if err != nil {
 		return err
 	}
+	for p := range moved {
+		if _, ok := cur[p]; ok {
+			extra = append(extra, p) // a later run's bytes where v's come back
+		}
+	}
 	for _, p := range extra {
 		if err := a.deleteIfThere(ctx, a.path(CurrentDir, p)); err != nil {
+			return err
+		}
+	}
+	for p := range moved {
+		if err := a.f.Move(ctx, join(a.historyDir(v.Name), p), a.path(CurrentDir, p)); err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
 	}
@@ -107,9 +113,10 @@ func (a *Area) reconcile(ctx context.Context, v *Version) error {
 	return nil
 }
 
-// compare walks v's manifest alongside the paths in cur: extra are in cur
-// but not in v, missing in v but not in cur.
-func (a *Area) compare(ctx context.Context, name string, cur map[string]storage.FileInfo) (extra, missing []string, err error) {
+// compare walks v's manifest alongside the paths in cur and back (what
+// comes back from history): extra are in cur but not in v, missing in v
+// but in neither.
+func (a *Area) compare(ctx context.Context, name string, cur, back map[string]storage.FileInfo) (extra, missing []string, err error) {
 	data, err := a.ReadManifest(ctx, name)
 	if err != nil {
 		return nil, nil, fmt.Errorf("the manifest of %s: %w", name, err)
@@ -127,9 +134,12 @@ func (a *Area) compare(ctx context.Context, name string, cur map[string]storage.
 		if err != nil {
 			return nil, nil, err
 		}
-		if _, ok := cur[e.Path]; ok {
+		_, inCur := cur[e.Path]
+		_, inBack := back[e.Path]
+		switch {
+		case inCur:
 			seen[e.Path] = true
-		} else {
+		case !inBack:
 			missing = append(missing, e.Path)
 		}
 	}

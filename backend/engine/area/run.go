@@ -203,23 +203,18 @@ func (r *Run) Abort(ctx context.Context) error {
 	return r.a.deleteIfThere(ctx, r.a.path(runFile))
 }
 
-// undo deletes what was added and moves back what was moved away.
+// undo deletes what was added, then moves back what was moved away: the
+// deletes come first, so that a destination that is full (S3, where a
+// move is a copy for a moment) has room for the moves.
 func (r *Run) undo(ctx context.Context, added, moved []string) error {
-	back := map[string]bool{}
-	for _, p := range moved {
-		err := r.a.f.Move(ctx, join(r.a.historyDir(r.base.Name), p), r.a.path(CurrentDir, p))
-		switch {
-		case err == nil:
-			back[p] = true
-		case !errors.Is(err, storage.ErrNotFound):
+	for _, p := range added {
+		if err := r.a.deleteIfThere(ctx, r.a.path(CurrentDir, p)); err != nil {
 			return err
 		}
 	}
-	for _, p := range added {
-		if back[p] {
-			continue
-		}
-		if err := r.a.deleteIfThere(ctx, r.a.path(CurrentDir, p)); err != nil {
+	for _, p := range moved {
+		err := r.a.f.Move(ctx, join(r.a.historyDir(r.base.Name), p), r.a.path(CurrentDir, p))
+		if err != nil && !errors.Is(err, storage.ErrNotFound) {
 			return err
 		}
 	}

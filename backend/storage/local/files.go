@@ -114,7 +114,12 @@ func (f *files) incoming() (string, *os.File, error) {
 func (f *files) place(from, p string) error {
 	for attempt := 1; ; attempt++ {
 		if dir := path.Dir(p); dir != "." {
+			// A concurrent prune can remove a folder between MkdirAll's
+			// mkdir and its check, which then reports "file exists".
 			if err := f.d.root.MkdirAll(dir, 0o777); err != nil {
+				if attempt < 5 && errors.Is(err, fs.ErrExist) {
+					continue
+				}
 				return err
 			}
 		}

@@ -2,10 +2,7 @@ package storage
 
 import (
 	"context"
-	"fmt"
 	"io"
-	"path"
-	"strings"
 )
 
 // Files is plain file access below a destination's root: what the
@@ -68,22 +65,7 @@ func FilesOf(d Destination) Files {
 // the root, already clean (no "", ".", ".." elements, no doubled or
 // trailing slash) and without NUL.
 func ValidateFilePath(p string) error {
-	bad := func(why string) error {
-		return NewError(ErrInvalid, fmt.Sprintf("invalid file path %q: %s", p, why), nil)
-	}
-	switch {
-	case p == "" || p == ".":
-		return bad("empty")
-	case strings.IndexByte(p, 0) >= 0:
-		return bad("contains NUL")
-	case path.IsAbs(p):
-		return bad("absolute")
-	case path.Clean(p) != p:
-		return bad("not clean")
-	case p == ".." || strings.HasPrefix(p, "../"):
-		return bad("leaves the root")
-	}
-	return nil
+	return checkRelative(p, "leaves the root")
 }
 
 // ValidateDirPath is ValidateFilePath for Walk's folder, where "" (the

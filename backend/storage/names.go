@@ -28,6 +28,18 @@ func ValidateName(name string) error {
 // relative, already clean (no "", ".", ".." elements, no doubled or trailing
 // slash), without NUL, and not inside MetaDir at the top of the version.
 func ValidatePath(p string) error {
+	if err := checkRelative(p, "leaves the version"); err != nil {
+		return err
+	}
+	if p == MetaDir || strings.HasPrefix(p, MetaDir+"/") {
+		return NewError(ErrInvalid, fmt.Sprintf("invalid file path %q: inside %s", p, MetaDir), nil)
+	}
+	return nil
+}
+
+// checkRelative checks that p is a clean relative path without NUL; up
+// says how a ".." path is wrong where it is used.
+func checkRelative(p, up string) error {
 	bad := func(why string) error {
 		return NewError(ErrInvalid, fmt.Sprintf("invalid file path %q: %s", p, why), nil)
 	}
@@ -41,9 +53,7 @@ func ValidatePath(p string) error {
 	case path.Clean(p) != p:
 		return bad("not clean")
 	case p == ".." || strings.HasPrefix(p, "../"):
-		return bad("leaves the version")
-	case p == MetaDir || strings.HasPrefix(p, MetaDir+"/"):
-		return bad("inside " + MetaDir)
+		return bad(up)
 	}
 	return nil
 }

@@ -111,12 +111,19 @@ func RetentionFrees(ctx context.Context, dest storage.Destination, verdicts []Re
 			v.Frees = fullOnly(ctx, dest, storage.VersionInfo{Name: v.Name, Bytes: v.Bytes}, linked)
 			continue
 		}
-		older := w
-		for older = st.Older(older); older != nil && !kept[older.Name]; older = st.Older(older) {
-		}
-		if v.Frees, err = a.Frees(ctx, v.Name, older); err != nil {
+		if v.Frees, err = a.Frees(ctx, v.Name, olderKept(&st, w, kept)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// olderKept returns the newest version made before w that retention keeps,
+// or nil.
+func olderKept(st *area.State, w *area.Version, kept map[string]bool) *area.Version {
+	older := st.Older(w)
+	for older != nil && !kept[older.Name] {
+		older = st.Older(older)
+	}
+	return older
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/storage"
@@ -139,7 +140,7 @@ func (a *Area) DeleteOrphan(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	if !contains(st.Orphans, name) {
+	if !slices.Contains(st.Orphans, name) {
 		return storage.NewError(storage.ErrNotFound, fmt.Sprintf("no unfinished version %s in %s", name, a.folder), nil)
 	}
 	defer a.forget()
@@ -158,17 +159,13 @@ func (a *Area) Frees(ctx context.Context, name string, older *Version) (int64, e
 	if v == nil {
 		return 0, storage.NewError(storage.ErrNotFound, fmt.Sprintf("no version %s in %s", name, a.folder), nil)
 	}
-	if v == st.Newest() {
+	if v == st.Newest() { // what it stored itself; everything when it is the only one
 		var n int64
 		err := a.entries(ctx, name, func(e manifest.Entry) {
-			if e.Since == name || e.Since == "" {
+			if older == nil || e.Since == name || e.Since == "" {
 				n += e.Size
 			}
 		})
-		if older == nil {
-			n = 0
-			err = a.entries(ctx, name, func(e manifest.Entry) { n += e.Size })
-		}
 		return n, err
 	}
 	if older == nil {

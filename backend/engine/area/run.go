@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -54,7 +55,7 @@ func (a *Area) Begin(ctx context.Context, name string, owner storage.Owner, jobN
 	if err != nil {
 		return nil, err
 	}
-	if st.Find(name) != nil || contains(st.Orphans, name) {
+	if st.Find(name) != nil || slices.Contains(st.Orphans, name) {
 		return nil, storage.NewError(storage.ErrExists, fmt.Sprintf("version %s already exists in %s", name, a.folder), nil)
 	}
 	r := &Run{a: a, name: name, owner: owner, gen: 1, gone: map[string]bool{}}
@@ -70,15 +71,6 @@ func (a *Area) Begin(ctx context.Context, name string, owner storage.Owner, jobN
 		return nil, err
 	}
 	return r, nil
-}
-
-func contains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Name returns the version's name.

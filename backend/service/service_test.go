@@ -25,22 +25,7 @@ func newTestService(t *testing.T) (*Service, string) {
 // newTestServiceAt is newTestService with the clock now (time.Now when nil).
 func newTestServiceAt(t *testing.T, now func() time.Time) (*Service, string) {
 	t.Helper()
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
-	t.Setenv("AVAULT_ENCRYPTION_KEY", testKey)
-	dir := filepath.Join(t.TempDir(), "data")
-	s, err := Open(context.Background(), Options{DataDir: dir, Version: "1.0.0", Now: now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	nas := filepath.Join(t.TempDir(), "nas")
-	if err := os.MkdirAll(filepath.Join(nas, "photos"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.UpdateSettings(job.Settings{NASRoot: nas}); err != nil {
-		t.Fatal(err)
-	}
-	return s, nas
+	return openTestService(t, Options{Version: "1.0.0", Now: now})
 }
 
 func TestOpenCreatesPrivateDataDirAndReportsStatus(t *testing.T) {

@@ -37,9 +37,7 @@ func (b *bench) layoutSummary(w io.Writer) {
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, m := range b.layoutResults {
 		if t := m.timings; t != nil {
-			fmt.Fprintf(w, "| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.2f |\n",
-				m.dataset, m.kind, m.tool, t.Prepare.Seconds(), t.Scan.Seconds(), t.Hash.Seconds(), t.Transfer.Seconds(),
-				t.Manifest.Seconds(), t.Commit.Seconds(), t.Retention.Seconds(), t.Total.Seconds())
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", m.dataset, m.kind, m.tool, phaseCells(t))
 		}
 	}
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/avault/avault/backend/engine"
 	"io"
 	"strings"
 )
@@ -42,9 +43,7 @@ func (b *bench) summary(w io.Writer) {
 	fmt.Fprintln(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, m := range b.results {
 		if t := m.timings; t != nil {
-			fmt.Fprintf(w, "| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.2f |\n",
-				m.dataset, m.link, m.kind, t.Prepare.Seconds(), t.Scan.Seconds(), t.Hash.Seconds(), t.Transfer.Seconds(),
-				t.Manifest.Seconds(), t.Commit.Seconds(), t.Retention.Seconds(), t.Total.Seconds())
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", m.dataset, m.link, m.kind, phaseCells(t))
 		}
 	}
 	fmt.Fprintln(w, "\nFirst backup against the physical limit (cp -r + sync of the same files on the same disk):")
@@ -121,4 +120,11 @@ func (b *bench) ratio(ds, kind string) (float64, bool) {
 		return 0, false
 	}
 	return r.wall.Seconds() / a.wall.Seconds(), true
+}
+
+// phaseCells formats a run's phases as the cells of a phase table row.
+func phaseCells(t *engine.Timings) string {
+	return fmt.Sprintf("%.2f | %.2f | %.2f | %.2f | %.3f | %.3f | %.3f | %.2f",
+		t.Prepare.Seconds(), t.Scan.Seconds(), t.Hash.Seconds(), t.Transfer.Seconds(),
+		t.Manifest.Seconds(), t.Commit.Seconds(), t.Retention.Seconds(), t.Total.Seconds())
 }

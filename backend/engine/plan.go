@@ -33,11 +33,27 @@ type DryRun struct {
 	FailedPaths   []job.FileFailure `json:"failedPaths,omitempty"`
 }
 
+// PlanOptions are a dry run's reports.
+type PlanOptions struct {
+	// OnProgress is told, after each item the walk finds, how many files
+	// and bytes would be backed up so far and the path at hand; calls
+	// never overlap. nil ignores them.
+	OnProgress func(PlanProgress)
+}
+
+// PlanProgress is how far a dry run has walked. The walk is the count, so
+// there is no total to compare it with.
+type PlanProgress struct {
+	Files       int64  `json:"files"` // would be backed up, so far
+	Bytes       int64  `json:"bytes"`
+	CurrentPath string `json:"currentPath"`
+}
+
 // Plan walks source (an absolute folder the caller confined to the NAS
 // root) with j's rules and reports what a run would back up, without
 // touching any destination or reading any file's content. A missing
 // source is an error; an empty one plans nothing.
-func Plan(ctx context.Context, j job.Job, source string) (DryRun, error) {
+func Plan(ctx context.Context, j job.Job, source string, opts PlanOptions) (DryRun, error) {
 	var d DryRun
 	m, err := rules.New(j.Includes, j.Excludes, j.UseDefaultExcludes)
 	if err != nil {
@@ -50,6 +66,9 @@ func Plan(ctx context.Context, j job.Job, source string) (DryRun, error) {
 	defer root.Close()
 	err = scan.Walk(ctx, root, m, func(it *scan.Item) error {
 		d.add(it)
+		if opts.OnProgress != nil {
+			opts.OnProgress(PlanProgress{Files: d.Files, Bytes: d.Bytes, CurrentPath: it.Path})
+		}
 		return nil
 	})
 	return d, err

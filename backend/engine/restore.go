@@ -42,8 +42,8 @@ type RestoreOptions struct {
 	// Transfers is how many files are restored at once; 0 means
 	// DefaultTransfers.
 	Transfers int
-	// OnProgress is told after each file; calls never overlap. nil
-	// ignores them.
+	// OnProgress is told as bytes are written and after each file; calls
+	// never overlap. nil ignores them.
 	OnProgress func(RestoreProgress)
 }
 
@@ -75,41 +75,95 @@ type RestoreResult struct {
 // written to a temporary file beside its target, checked against the
 // manifest's size and SHA-256 as it is written, given its mode and
 // modification time, and only then renamed into place: a damaged file is
-// never left behind. Every write goes through an os.Root on toDir and
-// manifest paths are validated, so nothing is written outside toDir. When
-// some files fail, the result lists them and the error says how many.
+// never left behind, nor is a file cut short when ctx ends. Every write
+// goes through an os.Root on toDir and manifest paths are validated, so
+// nothing is written outside toDir. When some files fail, the result lists
+// them and the error says how many.
+//
+// Restore is PrepareRestore followed by RestorePlan.Run.
 func Restore(ctx context.Context, dest storage.Destination, version, which, toDir string, opts RestoreOptions) (RestoreResult, error) {
-	var res RestoreResult
+	p, err := PrepareRestore(ctx, dest, version, which, toDir, opts)
+	if err != nil {
+		return RestoreResult{}, err
+	}
+	return p.Run(ctx)
+}
+
+// RestorePlan is a restore PrepareRestore has checked: its files are
+// chosen and, when it was prepared, nothing in the target stood in their
+// way. Run carries it out.
+type RestorePlan struct {
+	dest    storage.Destination
+	version string
+	toDir   string
+	opts    RestoreOptions
+	entries []manifest.Entry
+	bytes   int64
+}
+
+// PrepareRestore makes every check Restore makes before it writes: the
+// target is absolute and not inside opts.Source (unless AllowIntoSource),
+// which names files of the version's manifest, and none of them exists in
+// toDir (unless Overwrite). It reads the manifest and writes nothing, so a
+// caller can refuse a restore at once and carry it out later.
+func PrepareRestore(ctx context.Context, dest storage.Destination, version, which, toDir string, opts RestoreOptions) (*RestorePlan, error) {
 	if err := checkTarget(toDir, opts); err != nil {
-		return res, err
+		return nil, err
 	}
 	entries, err := selectEntries(ctx, dest, version, which)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	if err := os.MkdirAll(toDir, 0o755); err != nil {
-		return res, fmt.Errorf("cannot create the folder %s: %w", toDir, err)
+	if !opts.Overwrite {
+		root, err := os.OpenRoot(toDir)
+		if err == nil {
+			err = refuseExisting(root, toDir, entries)
+			root.Close()
+			if err != nil {
+				return nil, err
+			}
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("cannot open the folder %s: %w", toDir, err)
+		}
 	}
-	root, err := os.OpenRoot(toDir)
+	p := &RestorePlan{dest: dest, version: version, toDir: toDir, opts: opts, entries: entries}
+	for _, e := range entries {
+		p.bytes += e.Size
+	}
+	return p, nil
+}
+
+// Files is how many files the plan restores.
+func (p *RestorePlan) Files() int64 { return int64(len(p.entries)) }
+
+// Bytes is how many bytes the plan restores.
+func (p *RestorePlan) Bytes() int64 { return p.bytes }
+
+// Run restores the plan's files, as Restore describes. Existing files are
+// looked for again (unless Overwrite), since the folder may have changed
+// since the plan was made.
+func (p *RestorePlan) Run(ctx context.Context) (RestoreResult, error) {
+	var res RestoreResult
+	if err := os.MkdirAll(p.toDir, 0o755); err != nil {
+		return res, fmt.Errorf("cannot create the folder %s: %w", p.toDir, err)
+	}
+	root, err := os.OpenRoot(p.toDir)
 	if err != nil {
-		return res, fmt.Errorf("cannot open the folder %s: %w", toDir, err)
+		return res, fmt.Errorf("cannot open the folder %s: %w", p.toDir, err)
 	}
 	defer root.Close()
-	if !opts.Overwrite {
-		if err := refuseExisting(root, toDir, entries); err != nil {
+	if !p.opts.Overwrite {
+		if err := refuseExisting(root, p.toDir, p.entries); err != nil {
 			return res, err
 		}
 	}
-	rs := &restorer{dest: dest, version: version, root: root, opts: opts}
-	for _, e := range entries {
-		rs.prog.Files++
-		rs.prog.Bytes += e.Size
-	}
-	err = forEach(ctx, entries, opts.Transfers, rs.restoreOne)
+	rs := &restorer{dest: p.dest, version: p.version, root: root, opts: p.opts}
+	rs.prog.Files, rs.prog.Bytes = p.Files(), p.bytes
+	err = forEach(ctx, p.entries, p.opts.Transfers, rs.restoreOne)
 	res = rs.res
 	if err == nil && res.FilesFailed > 0 {
 		f := res.Failures[0]
-		err = fmt.Errorf("%d of %d files could not be restored; the first: %s: %s", res.FilesFailed, len(entries), f.Path, f.Reason)
+		err = fmt.Errorf("%d of %d files could not be restored; the first: %s: %s", res.FilesFailed, len(p.entries), f.Path, f.Reason)
 	}
 	return res, err
 }
@@ -220,14 +274,15 @@ type restorer struct {
 // restoreOne restores e; an error other than this file's own ends the
 // restore.
 func (rs *restorer) restoreOne(ctx context.Context, e *manifest.Entry) error {
-	reason, err := rs.write(ctx, e)
+	w := &restoreCounter{ctx: ctx, rs: rs, path: e.Path}
+	reason, err := rs.write(ctx, e, w)
 	if err != nil {
 		return err
 	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	rs.prog.FilesDone++
-	rs.prog.BytesDone += e.Size
+	rs.prog.BytesDone += e.Size - w.n // a finished file counts its size, however much was written
 	rs.prog.CurrentFile = e.Path
 	if reason == "" {
 		rs.res.Files++
@@ -239,15 +294,42 @@ func (rs *restorer) restoreOne(ctx context.Context, e *manifest.Entry) error {
 			rs.res.Failures = append(rs.res.Failures, job.FileFailure{Path: e.Path, Reason: reason})
 		}
 	}
-	if rs.opts.OnProgress != nil {
-		rs.opts.OnProgress(rs.prog)
-	}
+	rs.reportLocked()
 	return nil
 }
 
-// write restores one file through a temporary file. It returns why the
-// file failed, or an error that ends the restore.
-func (rs *restorer) write(ctx context.Context, e *manifest.Entry) (string, error) {
+func (rs *restorer) reportLocked() {
+	if rs.opts.OnProgress != nil {
+		rs.opts.OnProgress(rs.prog)
+	}
+}
+
+// restoreCounter counts the bytes of one file as they are written and
+// reports them, and stops the copy as soon as ctx ends, so that a large
+// file does not hold up a cancel.
+type restoreCounter struct {
+	ctx  context.Context
+	rs   *restorer
+	path string
+	n    int64
+}
+
+func (w *restoreCounter) Write(b []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
+	w.n += int64(len(b))
+	w.rs.mu.Lock()
+	w.rs.prog.BytesDone += int64(len(b))
+	w.rs.prog.CurrentFile = w.path
+	w.rs.reportLocked()
+	w.rs.mu.Unlock()
+	return len(b), nil
+}
+
+// write restores one file through a temporary file, counting its bytes
+// in w. It returns why the file failed, or an error that ends the restore.
+func (rs *restorer) write(ctx context.Context, e *manifest.Entry, w io.Writer) (string, error) {
 	target := filepath.FromSlash(e.Path)
 	if dir := path.Dir(e.Path); dir != "." {
 		if err := rs.root.MkdirAll(filepath.FromSlash(dir), 0o755); err != nil {
@@ -263,7 +345,7 @@ func (rs *restorer) write(ctx context.Context, e *manifest.Entry) (string, error
 	}
 	defer rc.Close()
 	tmp := filepath.Join(filepath.Dir(target), ".avault-restore-"+randomHex())
-	reason, err := rs.fill(ctx, tmp, rc, e)
+	reason, err := rs.fill(ctx, tmp, rc, e, w)
 	if reason == "" && err == nil {
 		if rerr := rs.root.Rename(tmp, target); rerr != nil {
 			reason = "cannot put it in place: " + rerr.Error()
@@ -277,14 +359,14 @@ func (rs *restorer) write(ctx context.Context, e *manifest.Entry) (string, error
 
 // fill writes r into the new file tmp, checking size and SHA-256, then
 // sets its mode and modification time.
-func (rs *restorer) fill(ctx context.Context, tmp string, r io.Reader, e *manifest.Entry) (string, error) {
+func (rs *restorer) fill(ctx context.Context, tmp string, r io.Reader, e *manifest.Entry, count io.Writer) (string, error) {
 	f, err := rs.root.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
 		return "cannot create it: " + err.Error(), nil
 	}
 	h := sha256.New()
 	bp := copyBufs.Get().(*[]byte)
-	n, err := io.CopyBuffer(io.MultiWriter(f, h), io.LimitReader(r, e.Size+1), *bp)
+	n, err := io.CopyBuffer(io.MultiWriter(count, f, h), io.LimitReader(r, e.Size+1), *bp)
 	copyBufs.Put(bp)
 	if cerr := f.Close(); err == nil {
 		err = cerr

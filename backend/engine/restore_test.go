@@ -125,7 +125,7 @@ func TestPlan(t *testing.T) {
 	e := newEnv(t, map[string]string{"a.txt": "aa", "b.tmp": "b", "sub/c.txt": "ccc", "@eaDir/x": "x", "sub/.DS_Store": "d"})
 	os.Symlink("a.txt", filepath.Join(e.src, "link"))
 	e.job.Excludes = []string{"*.tmp"}
-	d, err := Plan(context.Background(), e.job, e.src)
+	d, err := Plan(context.Background(), e.job, e.src, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,11 +141,11 @@ func TestPlan(t *testing.T) {
 		t.Errorf("rules %v", rules)
 	}
 	e.job.Includes = []string{"/sub"}
-	d, _ = Plan(context.Background(), e.job, e.src)
+	d, _ = Plan(context.Background(), e.job, e.src, PlanOptions{})
 	if d.Files != 1 || d.Included[0] != "sub/c.txt" {
 		t.Errorf("with includes: %+v", d)
 	}
-	if _, err := Plan(context.Background(), e.job, filepath.Join(e.src, "missing")); err == nil {
+	if _, err := Plan(context.Background(), e.job, filepath.Join(e.src, "missing"), PlanOptions{}); err == nil {
 		t.Error("a missing source planned")
 	}
 	if len(e.versionNames()) != 0 {

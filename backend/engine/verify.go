@@ -41,6 +41,57 @@ type VerifyOptions struct {
 	Now func() time.Time
 	// Rand returns a number in [0, n) for sampling; nil means math/rand/v2.
 	Rand func(n int) int
+	// OnProgress is told as files are checked (a deep verify: also as
+	// bytes are read back); calls never overlap. nil ignores them.
+	OnProgress func(VerifyProgress)
+}
+
+// VerifyProgress counts what a verification has checked. A quick verify
+// counts a file's bytes as checked when its listed size was compared.
+type VerifyProgress struct {
+	Files       int64  `json:"files"` // to check
+	Bytes       int64  `json:"bytes"`
+	FilesDone   int64  `json:"filesDone"`
+	BytesDone   int64  `json:"bytesDone"`
+	CurrentFile string `json:"currentFile"`
+}
+
+// verifyMeter reports a verification's progress to OnProgress.
+type verifyMeter struct {
+	fn   func(VerifyProgress)
+	mu   sync.Mutex
+	prog VerifyProgress
+}
+
+// add counts files and bytes checked, and reports.
+func (m *verifyMeter) add(files, bytes int64, path string) {
+	if m.fn == nil {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.prog.FilesDone += files
+	m.prog.BytesDone += bytes
+	m.prog.CurrentFile = path
+	m.fn(m.prog)
+}
+
+// readCounter counts the bytes of one file read back, and stops the read
+// as soon as ctx ends.
+type readCounter struct {
+	ctx  context.Context
+	m    *verifyMeter
+	path string
+	n    int64
+}
+
+func (w *readCounter) Write(b []byte) (int, error) {
+	if err := w.ctx.Err(); err != nil {
+		return 0, err
+	}
+	w.n += int64(len(b))
+	w.m.add(0, int64(len(b)), w.path)
+	return len(b), nil
 }
 
 // VerifyReport is a verification's outcome: job.VerifyResult, plus the
@@ -95,6 +146,10 @@ func verifyQuick(ctx context.Context, dest storage.Destination, version string, 
 	if err != nil {
 		return rep, err
 	}
+	m := &verifyMeter{fn: o.OnProgress}
+	if h, err := manifest.ReadHeader(data); err == nil {
+		m.prog.Files, m.prog.Bytes = h.Files, h.Bytes
+	}
 	for {
 		e, err := r.Next()
 		if err == io.EOF {
@@ -107,6 +162,7 @@ func verifyQuick(ctx context.Context, dest storage.Destination, version string, 
 		f, ok := listed[e.Path]
 		delete(listed, e.Path)
 		rep.compareListed(&e, f, ok)
+		m.add(1, e.Size, e.Path)
 	}
 	for _, f := range files {
 		if _, extra := listed[f.Path]; extra {
@@ -146,12 +202,19 @@ func verifyDeep(ctx context.Context, dest storage.Destination, version string, d
 	if err != nil {
 		return rep, err
 	}
+	m := &verifyMeter{fn: o.OnProgress}
+	for _, e := range entries {
+		m.prog.Files++
+		m.prog.Bytes += e.Size
+	}
 	var mu sync.Mutex
 	err = forEach(ctx, entries, o.Transfers, func(ctx context.Context, e *manifest.Entry) error {
-		reason, err := readBack(ctx, dest, version, e)
+		count := &readCounter{ctx: ctx, m: m, path: e.Path}
+		reason, err := readBack(ctx, dest, version, e, count)
 		if err != nil {
 			return err
 		}
+		m.add(1, e.Size-count.n, e.Path) // a checked file counts its size, however much was read
 		mu.Lock()
 		defer mu.Unlock()
 		rep.FilesChecked++
@@ -168,9 +231,10 @@ func verifyDeep(ctx context.Context, dest storage.Destination, version string, d
 	return rep, err
 }
 
-// readBack reads one file and returns "" when it matches the manifest,
-// "missing", or what differs. An error is a failure to check.
-func readBack(ctx context.Context, dest storage.Destination, version string, e *manifest.Entry) (string, error) {
+// readBack reads one file, counting its bytes in count, and returns ""
+// when it matches the manifest, "missing", or what differs. An error is a
+// failure to check.
+func readBack(ctx context.Context, dest storage.Destination, version string, e *manifest.Entry, count io.Writer) (string, error) {
 	rc, err := dest.Open(ctx, version, e.Path)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "missing", nil
@@ -182,7 +246,10 @@ func readBack(ctx context.Context, dest storage.Destination, version string, e *
 	h := sha256.New()
 	bp := copyBufs.Get().(*[]byte)
 	defer copyBufs.Put(bp)
-	n, err := io.CopyBuffer(h, rc, *bp)
+	n, err := io.CopyBuffer(io.MultiWriter(count, h), rc, *bp)
+	if ctx.Err() != nil {
+		return "", ctx.Err()
+	}
 	if err != nil {
 		return "", fmt.Errorf("cannot read %s back: %w", e.Path, err)
 	}

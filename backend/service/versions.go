@@ -240,7 +240,7 @@ func (s *Service) PreviewJob(ctx context.Context, j job.Job) (engine.DryRun, err
 	if err != nil {
 		return engine.DryRun{}, err
 	}
-	return engine.Plan(ctx, j, src)
+	return engine.Plan(ctx, j, src, engine.PlanOptions{})
 }
 
 // RetentionPreview says which of a job's committed versions a retention

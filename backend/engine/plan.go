@@ -74,6 +74,19 @@ func Plan(ctx context.Context, j job.Job, source string, opts PlanOptions) (DryR
 	return d, err
 }
 
+// CheckPlan makes the checks Plan makes before it walks: j's rules are
+// valid and source is a folder that can be read. It reads no file.
+func CheckPlan(j job.Job, source string) error {
+	if _, err := rules.New(j.Includes, j.Excludes, j.UseDefaultExcludes); err != nil {
+		return err
+	}
+	root, _, err := openSource(source)
+	if err != nil {
+		return err
+	}
+	return root.Close()
+}
+
 func (d *DryRun) add(it *scan.Item) {
 	switch it.Kind {
 	case scan.File:

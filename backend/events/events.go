@@ -20,6 +20,13 @@ const (
 	// missing, in the words of the desktop notification, so that the
 	// window can say so on whatever page is open.
 	RunNotice = "backup:notice"
+	// TaskUpdate tells the window how a restore, a verification or a job's
+	// preview started by the window (a task) goes. Its payload is the whole
+	// task (service.Task: id, kind, title, status, files and bytes done of
+	// their totals, time left, and once it ended its error or result). It is
+	// sent when the task starts, at most 5 times a second while it works,
+	// and always once when it ends.
+	TaskUpdate = "task:update"
 )
 
 // Progress is the payload of backup:progress.

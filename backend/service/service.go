@@ -75,6 +75,7 @@ type Service struct {
 	log   *slog.Logger
 	kinds *storage.Registry
 	runs  *runner
+	tasks *taskList
 	sched *schedule.Scheduler
 	now   func() time.Time
 	stop  context.CancelFunc
@@ -153,6 +154,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	}
 	s.kinds = s.newRegistry()
 	s.runs = newRunner(s)
+	s.tasks = newTaskList(s)
 	if o.Schedules {
 		if err := s.startSchedules(); err != nil {
 			st.Close()
@@ -200,17 +202,19 @@ func (s *Service) StartHidden(asked bool) bool {
 // Close is Shutdown without a deadline.
 func (s *Service) Close() error { return s.Shutdown(context.Background()) }
 
-// Shutdown stops the schedules, cancels queued and running runs and waits
-// until each has reached a safe point and written its final history row
-// (CANCELLED, or how it ended if it ended first), waits for notifications
-// already being sent (at most Options.NotifyGrace, then they are
-// cancelled), and closes the database.
+// Shutdown stops the schedules, cancels queued and running runs and the
+// running tasks (restores, verifications, previews), waits until each run
+// has reached a safe point and written its final history row (CANCELLED,
+// or how it ended if it ended first) and each task has ended, waits for
+// notifications already being sent (at most Options.NotifyGrace, then
+// they are cancelled), and closes the database.
 //
-// When ctx ends before every run has stopped, Shutdown returns an error
-// and leaves the database open, so that the runs still going can record
-// their end should the process live on; a later call waits again. Should
-// the process end instead, a run that never recorded its end is marked
-// interrupted at the next start. Calls after the database closed return nil.
+// When ctx ends before every run and task has stopped, Shutdown returns an
+// error and leaves the database open, so that the runs and verifications
+// still going can record their end should the process live on; a later
+// call waits again. Should the process end instead, a run that never
+// recorded its end is marked interrupted at the next start. Calls after
+// the database closed return nil.
 func (s *Service) Shutdown(ctx context.Context) error {
 	s.shutMu.Lock()
 	defer s.shutMu.Unlock()
@@ -224,7 +228,11 @@ func (s *Service) Shutdown(ctx context.Context) error {
 		}
 		s.bg.Wait()
 	})
+	s.tasks.stopAll()
 	if err := s.runs.stop(ctx); err != nil {
+		return err
+	}
+	if err := s.tasks.wait(ctx); err != nil {
 		return err
 	}
 	if !s.notes.wait(ctx, s.opts.NotifyGrace) {

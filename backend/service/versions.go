@@ -17,20 +17,30 @@ import (
 
 // withJobDestination opens the destination of a job for f.
 func (s *Service) withJobDestination(ctx context.Context, jobID string, f func(j job.Job, d storage.Destination) error) error {
-	j, err := s.store.GetJob(jobID)
+	j, d, err := s.openJobDestination(ctx, jobID)
 	if err != nil {
 		return err
+	}
+	defer d.Close()
+	return f(j, d)
+}
+
+// openJobDestination opens the destination of a job, as the job sees it;
+// the caller closes it.
+func (s *Service) openJobDestination(ctx context.Context, jobID string) (job.Job, storage.Destination, error) {
+	j, err := s.store.GetJob(jobID)
+	if err != nil {
+		return job.Job{}, nil, err
 	}
 	rec, err := s.store.GetDestination(j.DestinationID)
 	if err != nil {
-		return err
+		return job.Job{}, nil, err
 	}
 	dest, err := s.openDestination(ctx, rec)
 	if err != nil {
-		return err
+		return job.Job{}, nil, err
 	}
-	defer dest.Close()
-	return f(j, engine.JobDestination(dest, j, s.log))
+	return j, engine.JobDestination(dest, j, s.log), nil
 }
 
 // ListVersions returns a job's committed versions, newest first.
@@ -166,15 +176,23 @@ func (s *Service) VerifyVersion(ctx context.Context, jobID, version string, deep
 	if err != nil {
 		return rep, err
 	}
-	if run, ok := s.runOfVersion(jobID, version); ok {
-		v := rep.VerifyResult
-		run.Verify = &v
-		if err := s.store.UpdateRun(run); err != nil {
-			s.log.Warn("record verify result", "run", run.ID, "err", err)
-		}
-		s.changed("history")
-	}
+	s.recordVerify(jobID, version, rep)
 	return rep, nil
+}
+
+// recordVerify records a verification's result in the history of the run
+// that made the version.
+func (s *Service) recordVerify(jobID, version string, rep engine.VerifyReport) {
+	run, ok := s.runOfVersion(jobID, version)
+	if !ok {
+		return
+	}
+	v := rep.VerifyResult
+	run.Verify = &v
+	if err := s.store.UpdateRun(run); err != nil {
+		s.log.Warn("record verify result", "run", run.ID, "err", err)
+	}
+	s.changed("history")
 }
 
 // runOfVersion finds the history entry of the run that made a version.

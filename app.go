@@ -194,6 +194,30 @@ func (a *App) RestoreVersion(req service.RestoreRequest) (engine.RestoreResult, 
 	return a.svc.RestoreVersion(a.context(), req)
 }
 
+// StartRestore checks a restore and runs it as a task the window follows
+// (task:update) and may cancel; what stands in its way is the error.
+func (a *App) StartRestore(req service.RestoreRequest) (service.Task, error) {
+	return a.svc.StartRestore(req)
+}
+
+// StartVerify checks a version against its manifest as a task (deep:
+// reads sample files back, 0 = all) and records the result in history.
+func (a *App) StartVerify(jobID, version string, deep bool, sample int) (service.Task, error) {
+	return a.svc.StartVerify(jobID, version, deep, sample)
+}
+
+// StartPreview runs the dry run of a job (saved or a draft) as a task.
+func (a *App) StartPreview(j job.Job) (service.Task, error) { return a.svc.StartPreview(j) }
+
+// CancelTask cancels a running task; it ends CANCELLED.
+func (a *App) CancelTask(id string) error { return a.svc.CancelTask(id) }
+
+// GetTask returns a task running or among the last finished.
+func (a *App) GetTask(id string) (service.Task, error) { return a.svc.GetTask(id) }
+
+// ListTasks returns the tasks running and the last ones finished, newest first.
+func (a *App) ListTasks() ([]service.Task, error) { return a.svc.ListTasks(), nil }
+
 // ConnectGoogle signs in to Google in the browser and stores the sealed tokens.
 func (a *App) ConnectGoogle(in service.GoogleConnectInput) (job.Credential, error) {
 	return a.svc.ConnectGoogle(a.context(), in)

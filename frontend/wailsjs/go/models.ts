@@ -1043,6 +1043,70 @@ export namespace service {
 	        this.keyError = source["keyError"];
 	    }
 	}
+	export class Task {
+	    id: string;
+	    kind: string;
+	    title: string;
+	    jobId: string;
+	    status: string;
+	    filesDone: number;
+	    filesTotal: number;
+	    bytesDone: number;
+	    bytesTotal: number;
+	    etaSeconds: number;
+	    currentFile?: string;
+	    error?: string;
+	    // Go type: time
+	    startedAt: any;
+	    // Go type: time
+	    endedAt?: any;
+	    restore?: engine.RestoreResult;
+	    verify?: engine.VerifyReport;
+	    preview?: engine.DryRun;
+	
+	    static createFrom(source: any = {}) {
+	        return new Task(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.kind = source["kind"];
+	        this.title = source["title"];
+	        this.jobId = source["jobId"];
+	        this.status = source["status"];
+	        this.filesDone = source["filesDone"];
+	        this.filesTotal = source["filesTotal"];
+	        this.bytesDone = source["bytesDone"];
+	        this.bytesTotal = source["bytesTotal"];
+	        this.etaSeconds = source["etaSeconds"];
+	        this.currentFile = source["currentFile"];
+	        this.error = source["error"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.endedAt = this.convertValues(source["endedAt"], null);
+	        this.restore = this.convertValues(source["restore"], engine.RestoreResult);
+	        this.verify = this.convertValues(source["verify"], engine.VerifyReport);
+	        this.preview = this.convertValues(source["preview"], engine.DryRun);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class TreeEntry {
 	    name: string;
 	    path: string;

@@ -15,6 +15,8 @@ export function BrowseNAS(arg1:string):Promise<service.BrowseResult>;
 
 export function CancelRun(arg1:string):Promise<void>;
 
+export function CancelTask(arg1:string):Promise<void>;
+
 export function ConnectGoogle(arg1:service.GoogleConnectInput):Promise<job.Credential>;
 
 export function CreateDestination(arg1:job.Destination):Promise<job.Destination>;
@@ -37,6 +39,8 @@ export function GetRun(arg1:string):Promise<job.Run>;
 
 export function GetSettings():Promise<job.Settings>;
 
+export function GetTask(arg1:string):Promise<service.Task>;
+
 export function JobStorage(arg1:string):Promise<engine.Usage>;
 
 export function ListChoices(arg1:job.Destination,arg2:string):Promise<Array<storage.Choice>>;
@@ -48,6 +52,8 @@ export function ListDestinations():Promise<Array<job.Destination>>;
 export function ListHistory(arg1:store.HistoryFilter):Promise<store.HistoryPage>;
 
 export function ListJobs():Promise<Array<job.Job>>;
+
+export function ListTasks():Promise<Array<service.Task>>;
 
 export function ListVersionFiles(arg1:string,arg2:string,arg3:string):Promise<Array<service.TreeEntry>>;
 
@@ -78,6 +84,12 @@ export function SetKeySource(arg1:job.KeySource):Promise<service.Status>;
 export function SetLaunchAtLogin(arg1:boolean):Promise<job.Settings>;
 
 export function StaleJobs():Promise<Array<service.StaleJob>>;
+
+export function StartPreview(arg1:job.Job):Promise<service.Task>;
+
+export function StartRestore(arg1:service.RestoreRequest):Promise<service.Task>;
+
+export function StartVerify(arg1:string,arg2:string,arg3:boolean,arg4:number):Promise<service.Task>;
 
 export function Status():Promise<service.Status>;
 

@@ -18,6 +18,10 @@ export function CancelRun(arg1) {
   return window['go']['main']['App']['CancelRun'](arg1);
 }
 
+export function CancelTask(arg1) {
+  return window['go']['main']['App']['CancelTask'](arg1);
+}
+
 export function ConnectGoogle(arg1) {
   return window['go']['main']['App']['ConnectGoogle'](arg1);
 }
@@ -62,6 +66,10 @@ export function GetSettings() {
   return window['go']['main']['App']['GetSettings']();
 }
 
+export function GetTask(arg1) {
+  return window['go']['main']['App']['GetTask'](arg1);
+}
+
 export function JobStorage(arg1) {
   return window['go']['main']['App']['JobStorage'](arg1);
 }
@@ -84,6 +92,10 @@ export function ListHistory(arg1) {
 
 export function ListJobs() {
   return window['go']['main']['App']['ListJobs']();
+}
+
+export function ListTasks() {
+  return window['go']['main']['App']['ListTasks']();
 }
 
 export function ListVersionFiles(arg1, arg2, arg3) {
@@ -144,6 +156,18 @@ export function SetLaunchAtLogin(arg1) {
 
 export function StaleJobs() {
   return window['go']['main']['App']['StaleJobs']();
+}
+
+export function StartPreview(arg1) {
+  return window['go']['main']['App']['StartPreview'](arg1);
+}
+
+export function StartRestore(arg1) {
+  return window['go']['main']['App']['StartRestore'](arg1);
+}
+
+export function StartVerify(arg1, arg2, arg3, arg4) {
+  return window['go']['main']['App']['StartVerify'](arg1, arg2, arg3, arg4);
 }
 
 export function Status() {

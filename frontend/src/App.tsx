@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react'
 import { pages } from './pages'
 import { session } from './api'
+import { Activity } from './components/Activity'
 import { AuthGate } from './components/AuthGate'
 import { Notices } from './components/Notices'
 import { focusRing } from './components/ui'
@@ -83,6 +84,7 @@ function Shell() {
         <h1 ref={heading} tabIndex={-1} className="mb-6 text-2xl font-semibold focus:outline-none">
           {active.label}
         </h1>
+        <Activity />
         <Page arg={route.page === active.id ? route.arg : ''} />
       </main>
     </div>

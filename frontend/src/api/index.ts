@@ -42,6 +42,16 @@ export type TreeEntry = Plain<service.TreeEntry>
 export type RestoreRequest = Plain<service.RestoreRequest>
 export type RestoreResult = Plain<engine.RestoreResult>
 export type VerifyReport = Plain<engine.VerifyReport>
+export type TaskKind = 'restore' | 'verify' | 'preview'
+export type TaskStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELLED'
+// Task is a restore, a verification or a job's preview the window started
+// (service.Task); task:update carries it whole while it works.
+export type Task = Omit<Plain<service.Task>, 'kind' | 'status' | 'startedAt' | 'endedAt'> & {
+  kind: TaskKind
+  status: TaskStatus
+  startedAt: string // RFC 3339
+  endedAt?: string
+}
 export type Overview = Plain<service.Overview>
 export type StaleJob = Plain<service.StaleJob>
 export interface ScheduleInfo {
@@ -122,6 +132,7 @@ export interface EventMap {
   'backup:status': StatusEvent
   'queue:stats': QueueStats
   'data:changed': DataChanged
+  'task:update': Task
 }
 
 // The browser transport, when this page is not inside the desktop window.
@@ -213,6 +224,14 @@ export const api = {
   listVersionFiles: (jobId: string, version: string, dir: string) => plain(App.ListVersionFiles(jobId, version, dir)),
   verifyVersion: (jobId: string, version: string, deep: boolean, sample: number) => plain(App.VerifyVersion(jobId, version, deep, sample)),
   restoreVersion: (r: RestoreRequest) => plain(App.RestoreVersion(wire<service.RestoreRequest>(r))),
+
+  // Tasks: started here, followed by task:update, cancelled by id.
+  startRestore: (r: RestoreRequest) => App.StartRestore(wire<service.RestoreRequest>(r)) as unknown as Promise<Task>,
+  startVerify: (jobId: string, version: string, deep: boolean, sample: number) => App.StartVerify(jobId, version, deep, sample) as unknown as Promise<Task>,
+  startPreview: (j: Job) => App.StartPreview(wire<job.Job>(j)) as unknown as Promise<Task>,
+  cancelTask: (id: string) => App.CancelTask(id),
+  getTask: (id: string) => App.GetTask(id) as unknown as Promise<Task>,
+  listTasks: () => App.ListTasks() as unknown as Promise<Task[]>,
 }
 
 export type Api = typeof api

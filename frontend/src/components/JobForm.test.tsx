@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { fireEvent, render, screen } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { JobForm } from './JobForm'
-import { api, resetApi } from '../test/fakeApi'
-import type { Job } from '../api'
+import { api, emit, resetApi } from '../test/fakeApi'
+import type { Job, Task } from '../api'
 
 vi.mock('../api', async () => (await import('../test/fakeApi')).module)
 
@@ -53,6 +53,42 @@ describe('JobForm', () => {
     expect(api.describeSchedule).toHaveBeenLastCalledWith('0 3 * * 0', 3)
     fireEvent.change(screen.getByLabelText('Cron expression'), { target: { value: 'nonsense' } })
     expect((await screen.findByText('expected 5 fields, found 1')).getAttribute('role')).toBe('alert')
+  })
+
+  it('previews what would be backed up as a task: the count as it walks, Cancel, then the summary', async () => {
+    const walking = (over: Partial<Task>): Task => ({
+      id: 'p1',
+      kind: 'preview',
+      title: 'Preview of Photos',
+      jobId: 'j1',
+      status: 'RUNNING',
+      filesDone: 0,
+      filesTotal: 0,
+      bytesDone: 0,
+      bytesTotal: 0,
+      etaSeconds: -1,
+      startedAt: '2026-12-01T10:00:00Z',
+      ...over,
+    })
+    api.startPreview.mockResolvedValue(walking({}))
+    api.cancelTask.mockResolvedValue(undefined)
+    render(<JobForm initial={saved} destinations={dests} onDone={() => {}} />)
+    fireEvent.click(screen.getByRole('button', { name: 'Preview what would be backed up' }))
+    expect(await screen.findByRole('progressbar')).toBeTruthy()
+    expect((api.startPreview.mock.calls[0] as unknown as [Job])[0].sourcePath).toBe('photos')
+    act(() => emit('task:update', walking({ filesDone: 1200, bytesDone: 3_000_000 })))
+    expect(screen.getByText('1,200 files · 3.0 MB')).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel: Preview of Photos' }))
+    await waitFor(() => expect(api.cancelTask).toHaveBeenCalledWith('p1'))
+    act(() => emit('task:update', walking({ status: 'CANCELLED', filesDone: 1300 })))
+    expect(await screen.findByText('The preview was cancelled.')).toBeTruthy()
+
+    api.startPreview.mockResolvedValue(walking({ id: 'p2' }))
+    fireEvent.click(screen.getByRole('button', { name: 'Preview what would be backed up' }))
+    await waitFor(() => expect(api.startPreview).toHaveBeenCalledTimes(2))
+    act(() => emit('task:update', walking({ id: 'p2', status: 'SUCCESS', filesDone: 2, bytesDone: 5, preview: { files: 2, bytes: 5, excluded: 1, skipped: 0, failed: 0 } })))
+    expect((await screen.findByText(/A backup now would take/)).textContent).toBe('A backup now would take 2 files (5 B), leave out 1 path by the rules.')
+    expect(screen.queryByText('The preview was cancelled.')).toBeNull()
   })
 
   it('shows a live example of the version name', () => {

@@ -1,5 +1,5 @@
 import { useState, type FormEvent, type ReactNode } from 'react'
-import { api, type Destination, type DryRun, type Job } from '../api'
+import { api, type Destination, type DryRun, type Job, type Task } from '../api'
 import { useAction } from '../api/hooks'
 import { renderPattern } from '../lib/pattern'
 import { presetLabel, schedulePresets } from '../lib/schedule'
@@ -8,6 +8,8 @@ import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
 import { bytes, plural } from '../lib/format'
 import { defaultLayout, jobLayout, layoutLabel, layouts, type Layout } from '../lib/layout'
+import { taskEnded, useTask } from '../lib/tasks'
+import { TaskProgress } from './Activity'
 import { FolderPicker } from './FolderPicker'
 import { RetentionPreview } from './RetentionPreview'
 import { ScheduleReading } from './ScheduleReading'
@@ -29,8 +31,13 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
   const save = useAction((x: Job) => (x.id ? api.updateJob(x) : api.createJob(x)))
   const set = (patch: Partial<Job>) => setJ((old) => ({ ...old, ...patch }))
   const [picking, setPicking] = useState(false)
-  const preview = useAction(api.previewJob)
-  const [dry, setDry] = useState<DryRun | null>(null)
+  // The preview walks the source as a task: its count shows as it goes,
+  // with Cancel, and its result when it is done.
+  const preview = useAction(api.startPreview)
+  const [previewStarted, setPreviewStarted] = useState<Task | null>(null)
+  const previewTask = useTask(previewStarted)
+  const previewing = !!previewTask && !taskEnded(previewTask)
+  const dry = previewTask?.status === 'SUCCESS' ? previewTask.preview : undefined
   // A new job's layout follows its destination's kind until the person
   // picks one; a saved job keeps its own.
   const [layoutPicked, setLayoutPicked] = useState(!!initial.id)
@@ -50,9 +57,9 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
     }
   }
   const runPreview = async () => {
-    setDry(null)
+    setPreviewStarted(null)
     const r = await preview.run(draft())
-    if (r.ok) setDry(r.value)
+    if (r.ok) setPreviewStarted(r.value)
   }
 
   const submit = async (e: FormEvent) => {
@@ -98,13 +105,23 @@ export function JobForm({ initial, destinations, onDone }: { initial: Job; desti
           hint="Leaves out files NAS and desktop systems make for themselves: .DS_Store, Thumbs.db, @eaDir, #recycle and the like."
         />
         <div>
-          <Button onClick={() => void runPreview()} busy={preview.busy}>
+          <Button onClick={() => void runPreview()} busy={preview.busy || previewing}>
             Preview what would be backed up
           </Button>
-          {preview.error && (
+          {previewTask && previewing && (
             <div className="mt-2">
-              <ErrorBox title="The preview failed" message={preview.error} />
+              <TaskProgress task={previewTask} />
             </div>
+          )}
+          {(preview.error || previewTask?.status === 'FAILED') && (
+            <div className="mt-2">
+              <ErrorBox title="The preview failed" message={preview.error ?? previewTask?.error ?? 'It stopped without saying why.'} />
+            </div>
+          )}
+          {previewTask?.status === 'CANCELLED' && (
+            <p role="status" className="mt-2 text-sm text-slate-600 dark:text-slate-300">
+              The preview was cancelled.
+            </p>
           )}
           {dry && <DryRunSummary dry={dry} />}
         </div>

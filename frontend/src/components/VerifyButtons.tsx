@@ -1,28 +1,43 @@
-import { api, type VerifyReport } from '../api'
+import { useState } from 'react'
+import { api, type Task, type VerifyReport } from '../api'
 import { useAction } from '../api/hooks'
 import { count, dateTime } from '../lib/format'
+import { taskEnded, useTask } from '../lib/tasks'
+import { TaskProgress } from './Activity'
 import { ErrorBox } from './ErrorBox'
 import { Button } from './ui'
 
 // VerifyButtons checks a version against its manifest: quickly (sizes and
-// the destination's own checksums) or fully (every file read back).
+// the destination's own checksums) or fully (every file read back). The
+// check runs as a task: its progress shows here (and in Activity) with a
+// Cancel button.
 export function VerifyButtons({ jobId, version }: { jobId: string; version: string }) {
-  const verify = useAction((deep: boolean) => api.verifyVersion(jobId, version, deep, 0))
-  const last = verify.lastValue
+  const start = useAction((deep: boolean) => api.startVerify(jobId, version, deep, 0))
+  const [started, setStarted] = useState<Task | null>(null)
+  const task = useTask(started)
+  const running = !!task && !taskEnded(task)
+  const run = async (deep: boolean) => {
+    setStarted(null)
+    const r = await start.run(deep)
+    if (r.ok) setStarted(r.value)
+  }
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        <Button onClick={() => void verify.run(false)} busy={verify.busy}>
+        <Button onClick={() => void run(false)} busy={start.busy} disabled={running}>
           Verify quickly
         </Button>
-        <Button onClick={() => void verify.run(true)} busy={verify.busy}>
+        <Button onClick={() => void run(true)} busy={start.busy} disabled={running}>
           Verify by reading every file back
         </Button>
       </div>
       <p className="text-xs text-slate-500 dark:text-slate-400">A full check downloads the whole version: on a cloud destination that takes as long as a restore and may cost download fees.</p>
-      {verify.busy && <p role="status">Verifying…</p>}
-      {verify.error && <ErrorBox title="Verification failed to run" message={verify.error} />}
-      {last && !verify.busy && <VerifySummary r={last} />}
+      {start.busy && <p role="status">Starting the check…</p>}
+      {start.error && <ErrorBox title="Verification failed to run" message={start.error} />}
+      {task && running && <TaskProgress task={task} />}
+      {task?.status === 'FAILED' && <ErrorBox title="Verification failed to run" message={task.error ?? 'It stopped without saying why.'} />}
+      {task?.status === 'CANCELLED' && <p role="status">The check was cancelled before it finished; nothing was recorded.</p>}
+      {task?.status === 'SUCCESS' && task.verify && <VerifySummary r={task.verify} />}
     </div>
   )
 }

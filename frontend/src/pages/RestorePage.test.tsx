@@ -1,9 +1,26 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { fireEvent, render, screen, within } from '@testing-library/react'
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import RestorePage from './RestorePage'
-import { api, resetApi } from '../test/fakeApi'
+import { api, emit, resetApi } from '../test/fakeApi'
+import type { Task } from '../api'
 
 vi.mock('../api', async () => (await import('../test/fakeApi')).module)
+
+// task is the restore the page starts, as task:update carries it.
+const task = (over: Partial<Task> = {}): Task => ({
+  id: 't1',
+  kind: 'restore',
+  title: 'Restore Photos Photos-1 to /home/ana/Restored',
+  jobId: 'j1',
+  status: 'RUNNING',
+  filesDone: 0,
+  filesTotal: 0,
+  bytesDone: 0,
+  bytesTotal: 0,
+  etaSeconds: -1,
+  startedAt: '2026-12-01T10:00:00Z',
+  ...over,
+})
 
 const version = (name: string) => ({ name, owner: { jobId: 'j1', runId: 'r1' }, created: '2026-11-20T02:00:00Z', files: 2, bytes: 2048 })
 
@@ -22,8 +39,8 @@ beforeEach(() => {
 })
 
 describe('RestorePage', () => {
-  it('opens the version a run made, browses it and restores one file', async () => {
-    api.restoreVersion.mockResolvedValue({ files: 1, bytes: 1024, filesFailed: 0 })
+  it('opens the version a run made, browses it and restores one file as a task it follows to the end', async () => {
+    api.startRestore.mockResolvedValue(task({ filesTotal: 1, bytesTotal: 1024 }))
     render(<RestorePage arg="j1/Photos-1" />)
     expect(await screen.findByText('notes.txt')).toBeTruthy()
     expect(api.listVersionFiles).toHaveBeenCalledWith('j1', 'Photos-1', '')
@@ -33,8 +50,43 @@ describe('RestorePage', () => {
     fireEvent.change(within(dialog).getByLabelText('Restore into'), { target: { value: '/home/ana/Restored' } })
     fireEvent.click(within(dialog).getByLabelText('Replace files that already exist there'))
     fireEvent.click(within(dialog).getByRole('button', { name: 'Restore' }))
+    expect(await within(dialog).findByRole('progressbar')).toBeTruthy()
+    expect(api.startRestore).toHaveBeenCalledWith({ jobId: 'j1', version: 'Photos-1', path: '2024/a.jpg', toDir: '/home/ana/Restored', overwrite: true, intoSource: false })
+
+    act(() => emit('task:update', task({ filesTotal: 1, bytesTotal: 1024, bytesDone: 512, etaSeconds: 3, currentFile: '2024/a.jpg' })))
+    expect(within(dialog).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('512')
+    expect(within(dialog).getByText('0 of 1 files · 512 B of 1.0 KB · about 3 s left')).toBeTruthy()
+    act(() => emit('task:update', task({ status: 'SUCCESS', filesDone: 1, filesTotal: 1, bytesDone: 1024, bytesTotal: 1024, restore: { files: 1, bytes: 1024, filesFailed: 0 } })))
     expect((await within(dialog).findByText(/Restored 1 file \(1\.0 KB\) into/)).textContent).toContain('/home/ana/Restored')
-    expect(api.restoreVersion).toHaveBeenCalledWith({ jobId: 'j1', version: 'Photos-1', path: '2024/a.jpg', toDir: '/home/ana/Restored', overwrite: true, intoSource: false })
+    expect(within(dialog).queryByRole('progressbar')).toBeNull()
+    expect(api.restoreVersion).not.toHaveBeenCalled()
+  })
+
+  it('cancels a restore under way and says every file left is whole', async () => {
+    api.startRestore.mockResolvedValue(task({ filesTotal: 2, bytesTotal: 2048 }))
+    api.cancelTask.mockResolvedValue(undefined)
+    render(<RestorePage arg="j1/Photos-1" />)
+    fireEvent.click(await screen.findByRole('button', { name: 'Restore everything…' }))
+    const dialog = screen.getByRole('dialog', { name: 'Restore the whole version' })
+    fireEvent.change(within(dialog).getByLabelText('Restore into'), { target: { value: '/home/ana/Restored' } })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Restore' }))
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Cancel: Restore Photos Photos-1 to /home/ana/Restored' }))
+    await waitFor(() => expect(api.cancelTask).toHaveBeenCalledWith('t1'))
+    act(() => emit('task:update', task({ status: 'CANCELLED', filesDone: 1, filesTotal: 2, restore: { files: 1, bytes: 1024, filesFailed: 0 } })))
+    expect((await within(dialog).findByText(/The restore was cancelled after 1 file/)).textContent).toContain('every file in /home/ana/Restored is whole')
+  })
+
+  it('says at once why a restore cannot start, and starts none', async () => {
+    api.startRestore.mockRejectedValue('files already exist: 1 of the files to restore already exist in /home/ana (notes.txt)')
+    render(<RestorePage arg="j1/Photos-1" />)
+    fireEvent.click(await screen.findByRole('button', { name: 'Restore notes.txt' }))
+    const dialog = screen.getByRole('dialog', { name: 'Restore "notes.txt"' })
+    fireEvent.change(within(dialog).getByLabelText('Restore into'), { target: { value: '/home/ana' } })
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Restore' }))
+    expect(await within(dialog).findByText(/already exist in \/home\/ana/)).toBeTruthy()
+    expect(within(dialog).getByText('The restore cannot start')).toBeTruthy()
+    expect(within(dialog).getByLabelText('Restore into')).toBeTruthy() // the form stays, to choose again
+    expect(within(dialog).queryByRole('progressbar')).toBeNull()
   })
 
   it('shows what each version holds alone, how it is kept, and what the job stores in all', async () => {

@@ -1,12 +1,14 @@
 import { useEffect, useState, type FormEvent } from 'react'
-import { api, type RestoreResult, type TreeEntry, type Usage, type VersionInfo, type VersionUsage } from '../api'
+import { api, type Task, type TreeEntry, type Usage, type VersionInfo, type VersionUsage } from '../api'
 import { useAction, useQuery } from '../api/hooks'
 import { FileIcon, FolderIcon } from '../components/icons'
+import { TaskProgress } from '../components/Activity'
 import { ErrorBox } from '../components/ErrorBox'
 import { VerifyButtons } from '../components/VerifyButtons'
 import { Button, Card, Checkbox, Empty, Field, inputClass, Loading, Modal } from '../components/ui'
 import { bytes, count, dateTime, plural } from '../lib/format'
 import { keptAs } from '../lib/layout'
+import { useTask } from '../lib/tasks'
 import type { PageProps } from '.'
 
 // RestorePage brings files back: pick a job, one of its versions, a file
@@ -209,33 +211,19 @@ function RestoreDialog({ jobId, version, entry, onClose }: { jobId: string; vers
   const [toDir, setToDir] = useState('')
   const [overwrite, setOverwrite] = useState(false)
   const [intoSource, setIntoSource] = useState(false)
-  const restore = useAction(api.restoreVersion)
-  const [result, setResult] = useState<RestoreResult | null>(null)
+  const start = useAction(api.startRestore)
+  const [started, setStarted] = useState<Task | null>(null)
+  const task = useTask(started)
   const what = entry ? `"${entry.name}"` : 'the whole version'
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const r = await restore.run({ jobId, version, path: entry ? entry.path.replace(/^\/+/, '') : '', toDir, overwrite, intoSource })
-    if (r.ok) setResult(r.value)
+    const r = await start.run({ jobId, version, path: entry ? entry.path.replace(/^\/+/, '') : '', toDir, overwrite, intoSource })
+    if (r.ok) setStarted(r.value)
   }
   return (
     <Modal title={`Restore ${what}`} onClose={onClose}>
-      {result ? (
-        <div className="space-y-3">
-          <p role="status" className={`rounded-md p-3 text-sm ${result.filesFailed ? 'bg-amber-50 text-amber-900 dark:bg-amber-950 dark:text-amber-100' : 'bg-emerald-50 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100'}`}>
-            Restored {plural(result.files, 'file')} ({bytes(result.bytes)}) into <code>{toDir}</code>
-            {result.filesFailed ? `; ${plural(result.filesFailed, 'file')} could not be restored` : ''}. Every file was checked against its recorded SHA-256.
-          </p>
-          {!!result.failures?.length && (
-            <ul className="text-sm text-red-700 dark:text-red-300">
-              {result.failures.map((f, i) => (
-                <li key={i}>
-                  <code>{f.path}</code>: {f.reason}
-                </li>
-              ))}
-            </ul>
-          )}
-          <Button onClick={onClose}>Close</Button>
-        </div>
+      {task ? (
+        <RestoreOutcome task={task} toDir={toDir} onClose={onClose} />
       ) : (
         <form onSubmit={submit} className="space-y-4" aria-label="Restore">
           <Field label="Restore into" hint="An absolute folder on this computer, e.g. /home/ana/Restored. It is created when missing.">
@@ -243,10 +231,10 @@ function RestoreDialog({ jobId, version, entry, onClose }: { jobId: string; vers
           </Field>
           <Checkbox label="Replace files that already exist there" checked={overwrite} onChange={setOverwrite} hint="Otherwise an existing file stops the restore of that file and is reported." />
           <Checkbox label="Allow restoring into the job's own NAS folder" checked={intoSource} onChange={setIntoSource} hint="Off by default, so a restore never overwrites the live files by mistake." />
-          {restore.error && <ErrorBox title="The restore failed" message={restore.error} />}
-          {restore.busy && <p role="status">Restoring… large versions take a while.</p>}
+          {start.error && <ErrorBox title="The restore cannot start" message={start.error} />}
+          {start.busy && <p role="status">Reading the version's file list…</p>}
           <div className="flex gap-2">
-            <Button type="submit" variant="primary" busy={restore.busy} disabled={!toDir}>
+            <Button type="submit" variant="primary" busy={start.busy} disabled={!toDir}>
               Restore
             </Button>
             <Button onClick={onClose}>Cancel</Button>
@@ -254,5 +242,43 @@ function RestoreDialog({ jobId, version, entry, onClose }: { jobId: string; vers
         </form>
       )}
     </Modal>
+  )
+}
+
+// RestoreOutcome follows a restore that started: its progress with Cancel
+// while it runs, then what it did.
+function RestoreOutcome({ task, toDir, onClose }: { task: Task; toDir: string; onClose: () => void }) {
+  const result = task.restore
+  const failures = result?.failures ?? []
+  return (
+    <div className="space-y-3">
+      {task.status === 'RUNNING' && (
+        <>
+          <TaskProgress task={task} />
+          <p className="text-xs text-slate-500 dark:text-slate-400">You can close this window: the restore goes on, and Activity, above every page, shows it.</p>
+        </>
+      )}
+      {task.status === 'SUCCESS' && result && (
+        <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">
+          Restored {plural(result.files, 'file')} ({bytes(result.bytes)}) into <code>{toDir}</code>. Every file was checked against its recorded SHA-256.
+        </p>
+      )}
+      {task.status === 'FAILED' && <ErrorBox title="The restore failed" message={task.error ?? 'It stopped without saying why.'} />}
+      {task.status === 'CANCELLED' && (
+        <p role="status" className="rounded-md bg-slate-100 p-3 text-sm text-slate-800 dark:bg-slate-700 dark:text-slate-100">
+          The restore was cancelled after {plural(result?.files ?? 0, 'file')}. A file it had not finished was not written, so every file in <code>{toDir}</code> is whole.
+        </p>
+      )}
+      {failures.length > 0 && (
+        <ul className="text-sm text-red-700 dark:text-red-300">
+          {failures.map((f, i) => (
+            <li key={i}>
+              <code>{f.path}</code>: {f.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+      <Button onClick={onClose}>Close</Button>
+    </div>
   )
 }

@@ -2,14 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"os"
-	"sync"
 	"time"
-
-	"github.com/wailsapp/wails/v2/pkg/runtime"
 
 	"github.com/avault/avault/backend/engine"
 	"github.com/avault/avault/backend/events"
@@ -20,22 +14,29 @@ import (
 )
 
 // App is the facade the window calls. Each exported method is bound to the
-// frontend (and served by the web mode) and is a few lines that call the
-// service. Errors reject the frontend's promise with their message.
+// frontend (and served by the web mode and the background process's
+// socket) and is a few lines that call the service. Errors reject the
+// frontend's promise with their message.
 type App struct {
 	svc *service.Service
-
-	mu       sync.Mutex
-	ctx      context.Context // Wails' context, set at startup
-	tray     interface{ Stop() }
-	stopping bool          // Wails' shutdown has begun
-	watchdog *time.Timer   // forces the exit should quitting hang
-	grace    time.Duration // shutdownGrace; shorter in tests
-	exit     func(code int)
+	// ctx is the context of the call being served: a request that ends
+	// stops what it started waiting for.
+	ctx context.Context
 }
 
 // NewApp wraps the service for the window.
-func NewApp(svc *service.Service) *App { return &App{svc: svc, grace: shutdownGrace, exit: os.Exit} }
+func NewApp(svc *service.Service) *App { return &App{svc: svc} }
+
+// forCall is the App a call with context ctx runs on.
+func (a *App) forCall(ctx context.Context) *App { return &App{svc: a.svc, ctx: ctx} }
+
+// context is the call's context, or Background.
+func (a *App) context() context.Context {
+	if a.ctx != nil {
+		return a.ctx
+	}
+	return context.Background()
+}
 
 // Status describes this copy of Avault: version, data folder, tray host, data key.
 func (a *App) Status() (service.Status, error) { return a.svc.Status(), nil }
@@ -223,22 +224,6 @@ func (a *App) ConnectGoogle(in service.GoogleConnectInput) (job.Credential, erro
 	return a.svc.ConnectGoogle(a.context(), in)
 }
 
-// openURL opens an address in the person's browser.
-func (a *App) openURL(url string) error {
-	ctx := a.wailsContext()
-	if ctx == nil {
-		return errors.New("the window is not ready to open a browser")
-	}
-	runtime.BrowserOpenURL(ctx, url)
-	return nil
-}
-
-func (a *App) startup(ctx context.Context) {
-	a.mu.Lock()
-	a.ctx = ctx
-	a.mu.Unlock()
-}
-
 // Quitting waits for what must end cleanly, within bounds: a person who
 // chose Quit must see Avault go.
 const (
@@ -269,107 +254,4 @@ func shutdownService(svc *service.Service) error {
 		return errForced{fmt.Errorf("quitting without waiting any longer: %w", err)}
 	}
 	return nil
-}
-
-// shutdown is Wails' OnShutdown: the window is gone. It arms the watchdog
-// and removes the tray item; the service is shut down once wails.Run
-// returns (runDesktop).
-func (a *App) shutdown(context.Context) {
-	a.mu.Lock()
-	a.stopping = true
-	if a.watchdog == nil {
-		a.watchdog = time.AfterFunc(a.grace, func() { a.forceExit("quitting") })
-	}
-	a.mu.Unlock()
-	a.stopTray()
-}
-
-// forceExit ends the process with exitForced because what hung did not
-// finish within shutdownGrace.
-func (a *App) forceExit(what string) {
-	slog.Error(what+" did not finish in time; exiting", "after", a.grace, "code", exitForced)
-	a.exit(exitForced)
-}
-
-// stopWatchdog disarms the watchdog once quitting has finished.
-func (a *App) stopWatchdog() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.watchdog != nil {
-		a.watchdog.Stop()
-	}
-}
-
-func (a *App) wailsContext() context.Context {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.ctx
-}
-
-// context is Wails' context, or Background outside the window (web mode).
-func (a *App) context() context.Context {
-	if ctx := a.wailsContext(); ctx != nil {
-		return ctx
-	}
-	return context.Background()
-}
-
-// show brings the window forward (tray "Open Avault", a second launch).
-func (a *App) show() {
-	if ctx := a.wailsContext(); ctx != nil {
-		runtime.WindowUnminimise(ctx)
-		runtime.WindowShow(ctx)
-	}
-}
-
-// quit ends the app cleanly: Wails runs OnShutdown and wails.Run returns.
-// On Linux a quit asked for from the tray can be lost ("gtk_main_quit:
-// assertion 'main_loops != NULL' failed"), so it is asked again every few
-// seconds until Wails' shutdown begins. Should it never begin, the service
-// is shut down here and the process exits with exitForced.
-func (a *App) quit() {
-	ctx := a.wailsContext()
-	if ctx == nil {
-		return
-	}
-	runtime.Quit(ctx)
-	go a.insistOnQuit(func() { runtime.Quit(ctx) }, 3*time.Second, a.grace)
-}
-
-// insistOnQuit calls ask every interval until Wails' shutdown begins; after
-// grace it shuts the service down itself and forces the exit.
-func (a *App) insistOnQuit(ask func(), every, grace time.Duration) {
-	deadline := time.Now().Add(grace)
-	for time.Now().Before(deadline) {
-		time.Sleep(every)
-		a.mu.Lock()
-		stopping := a.stopping
-		a.mu.Unlock()
-		if stopping {
-			return // shutdown's own watchdog takes over
-		}
-		slog.Warn("quit was not taken up; asking again")
-		ask()
-	}
-	a.stopTray()
-	if err := shutdownService(a.svc); err != nil {
-		slog.Error("shut down", "err", err)
-	}
-	a.forceExit("starting to quit")
-}
-
-func (a *App) logErr(what string, err error) {
-	if err != nil {
-		slog.Warn(what, "err", err)
-	}
-}
-
-func (a *App) stopTray() {
-	a.mu.Lock()
-	t := a.tray
-	a.tray = nil
-	a.mu.Unlock()
-	if t != nil {
-		t.Stop()
-	}
 }

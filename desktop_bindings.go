@@ -11,9 +11,11 @@ const generatingBindings = true
 
 func trayHostAvailable() bool { return false }
 
-func (a *App) startTray() {}
+func (d *daemon) startTray() {}
 
-type trayRefresher struct{ app *App }
+func (d *daemon) stopTray() {}
+
+type trayRefresher struct{ d *daemon }
 
 // Emit implements events.Emitter.
 func (*trayRefresher) Emit(string, any) {}

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"log/slog"
 	"sync"
 	"time"
 
@@ -21,24 +22,38 @@ func trayIcons() map[tray.Icon][]byte {
 	return map[tray.Icon][]byte{tray.IconIdle: trayIdle, tray.IconRunning: trayRunning, tray.IconError: trayError, tray.IconPaused: trayPaused}
 }
 
-func (a *App) startTray() {
+func (d *daemon) startTray() {
 	t := tray.Start(tray.Options{
-		Icons:    trayIcons(),
-		Tooltip:  "Avault",
-		OnOpen:   a.show,
-		OnRunAll: func() { a.logErr("run all", a.runAll()) },
-		OnRunJob: func(id string) { _, err := a.svc.RunJob(id, job.TriggerTray); a.logErr("run", err) },
-		OnPause:  func(pause bool) { a.logErr("pause schedules", a.svc.PauseSchedules(pause)) },
-		OnQuit:   a.quit,
-	}, trayState(a.svc))
-	a.mu.Lock()
-	a.tray = t
-	a.mu.Unlock()
+		Icons:   trayIcons(),
+		Tooltip: "Avault",
+		OnOpen: func() {
+			_, err := d.openWindow()
+			logErr("open the window", err)
+		},
+		OnRunAll: func() { _, err := d.svc.RunAll(job.TriggerTray); logErr("run all", err) },
+		OnRunJob: func(id string) { _, err := d.svc.RunJob(id, job.TriggerTray); logErr("run", err) },
+		OnPause:  func(pause bool) { logErr("pause schedules", d.svc.PauseSchedules(pause)) },
+		OnQuit:   d.quit,
+	}, trayState(d.svc))
+	d.mu.Lock()
+	d.tray = t
+	d.mu.Unlock()
 }
 
-func (a *App) runAll() error {
-	_, err := a.svc.RunAll(job.TriggerTray)
-	return err
+func (d *daemon) stopTray() {
+	d.mu.Lock()
+	t := d.tray
+	d.tray = nil
+	d.mu.Unlock()
+	if t != nil {
+		t.Stop()
+	}
+}
+
+func logErr(what string, err error) {
+	if err != nil {
+		slog.Warn(what, "err", err)
+	}
 }
 
 // trayState maps the service's overview onto what the tray shows.
@@ -64,7 +79,7 @@ func trayState(svc *service.Service) tray.State {
 
 // trayRefresher redraws the tray after events, at most twice a second.
 type trayRefresher struct {
-	app *App
+	d *daemon
 
 	mu      sync.Mutex
 	pending bool
@@ -86,12 +101,16 @@ func (r *trayRefresher) Emit(name string, _ any) {
 	time.AfterFunc(500*time.Millisecond, func() {
 		r.mu.Lock()
 		r.pending = false
+		d := r.d
 		r.mu.Unlock()
-		r.app.mu.Lock()
-		t, _ := r.app.tray.(*tray.Tray)
-		r.app.mu.Unlock()
-		if t != nil && r.app.svc != nil {
-			t.Update(trayState(r.app.svc))
+		if d == nil {
+			return
+		}
+		d.mu.Lock()
+		t, _ := d.tray.(*tray.Tray)
+		d.mu.Unlock()
+		if t != nil && d.svc != nil {
+			t.Update(trayState(d.svc))
 		}
 	})
 }

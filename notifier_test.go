@@ -112,13 +112,13 @@ func TestWailsNotifierErrors(t *testing.T) {
 }
 
 func TestDesktopNotifierByPlatform(t *testing.T) {
-	n := desktopNotifier()
-	_, wails := n.(*wailsNotifier)
+	n := desktopNotifier(nil)
+	_, wails := n.(windowNotifier)
 	_, dbus := n.(*notify.Desktop)
 	switch goruntime.GOOS {
 	case "darwin", "windows":
 		if !wails {
-			t.Fatalf("%s: notifier %T, want Wails' runtime", goruntime.GOOS, n)
+			t.Fatalf("%s: notifier %T, want the window's Wails runtime", goruntime.GOOS, n)
 		}
 	default:
 		if !dbus {

@@ -3,18 +3,20 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/avault/avault/backend/instance"
+	"github.com/avault/avault/backend/ipc"
 	"github.com/avault/avault/backend/service"
 	"github.com/avault/avault/backend/web"
 )
@@ -74,17 +76,32 @@ func runServe(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// serveWeb holds the instance lock, opens the service with the web event hub
-// as its emitter, and serves until ctx ends; then runs stop and record
-// their end before the database closes (at most runsGrace).
+// serveWeb serves the UI to browsers until ctx ends. When Avault already
+// runs (the desktop app in the tray), the browser is one more client of
+// its background process. Otherwise this process is the background
+// process, headless: it holds the instance lock, runs the schedules and
+// serves the socket (so the command line works through it); on the way out
+// runs stop and record their end before the database closes.
 func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) (err error) {
 	dir, err := service.DataDir()
 	if err != nil {
 		return err
 	}
+	dist, err := fs.Sub(assets, "frontend/dist")
+	if err != nil {
+		return err
+	}
+	o.Assets = dist
+	dialCtx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	c, err := ipc.Dial(dialCtx, dir, ipc.Hello{Build: ipc.BuildID(version), Role: ipc.RoleWeb})
+	cancel()
+	if err == nil {
+		defer c.Close()
+		return serveThrough(ctx, c, o, stdout)
+	}
 	lock, err := instance.Acquire(dir)
 	if errors.Is(err, instance.ErrRunning) {
-		return fmt.Errorf("Avault is already running on %s (the desktop app or another 'avault serve'); quit it first", dir)
+		return fmt.Errorf("Avault is already running on %s but does not answer; quit it first", dir)
 	}
 	if err != nil {
 		return err
@@ -92,37 +109,68 @@ func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) (err error) 
 	defer lock.Release()
 
 	hub := web.NewHub(0)
+	o.Hub = hub
 	openURL := func(url string) error {
 		fmt.Fprintf(stdout, "Open this address to continue: %s\n", url)
 		return hub.OpenURL(url)
 	}
 	// Schedules run here as in the desktop app; there is no desktop to
 	// notify, so finished runs reach people through the webhook (Settings).
-	svc, err := service.Open(ctx, service.Options{
-		DataDir: dir, Version: version, Emitter: hub, OpenURL: openURL, Schedules: true,
-	}.FromEnvironment())
+	d, err := startDaemon(ctx, daemonConfig{dir: dir, headless: true, emitter: hub, openURL: openURL})
 	if err != nil {
 		return err
 	}
-	shut := false
-	defer func() {
-		if !shut {
-			err = errors.Join(err, shutdownService(svc))
-		}
-	}()
+	served, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() { d.wait(served); stop() }() // `avault quit` ends it too
+	err = web.Serve(served, d.calls, o, serving(o, stdout))
+	fmt.Fprintln(stdout, "Stopping: running backups are cancelled and record how they ended (Ctrl+C again quits at once).")
+	err = errors.Join(err, d.shutdown())
+	if err == nil {
+		fmt.Fprintln(stdout, "Avault stopped.")
+	}
+	return err
+}
 
-	dist, err := fs.Sub(assets, "frontend/dist")
-	if err != nil {
+// serveThrough serves browsers as a client of the running Avault: calls
+// and events go through its socket. It stops with ctx, or when that Avault
+// quits.
+func serveThrough(ctx context.Context, c *ipc.Client, o web.Options, stdout io.Writer) error {
+	if err := c.Check(); err != nil {
 		return err
 	}
-	o.Assets, o.Hub = dist, hub
-	// A later desktop launch asks this copy to show its window; there is none.
-	if err := lock.Serve(func() {
-		slog.Info("a window was asked for, but Avault runs headless; open the address 'avault serve' printed in a browser")
-	}); err != nil {
+	hub := web.NewHub(0)
+	o.Hub = hub
+	if err := c.Subscribe(ctx, func(name string, data json.RawMessage) { hub.Emit(name, data) }); err != nil {
 		return err
 	}
-	err = web.Serve(ctx, NewApp(svc), o, func(u string) {
+	served, stop := context.WithCancel(ctx)
+	defer stop()
+	go func() {
+		select {
+		case <-c.Done():
+		case <-served.Done():
+		}
+		stop()
+	}()
+	fmt.Fprintf(stdout, "Avault is running (process %d); serving it to browsers.\n", c.Server().PID)
+	err := web.Serve(served, remoteCaller{c}, o, serving(o, stdout))
+	if err == nil && ctx.Err() == nil {
+		return errors.New("the running Avault quit; 'avault serve' stops with it")
+	}
+	return err
+}
+
+// remoteCaller calls the App methods of the background process.
+type remoteCaller struct{ c *ipc.Client }
+
+func (r remoteCaller) Call(ctx context.Context, name string, args []byte) (json.RawMessage, error) {
+	return r.c.CallRaw(ctx, name, args)
+}
+
+// serving prints where the UI is served and how to reach it.
+func serving(o web.Options, stdout io.Writer) func(string) {
+	return func(u string) {
 		fmt.Fprintf(stdout, "Avault is serving at %s\n", u)
 		if o.Password == "" {
 			fmt.Fprintln(stdout, "Open that address in a browser on this machine; the token in it is the key, keep it private.")
@@ -131,15 +179,5 @@ func serveWeb(ctx context.Context, o web.Options, stdout io.Writer) (err error) 
 			fmt.Fprintln(stdout, "Warning: without --cert the password travels unencrypted; use this only on a network you trust.")
 		}
 		fmt.Fprintln(stdout, "Press Ctrl+C to stop.")
-	})
-	if err != nil {
-		return err
 	}
-	fmt.Fprintln(stdout, "Stopping: running backups are cancelled and record how they ended (Ctrl+C again quits at once).")
-	shut = true
-	if err := shutdownService(svc); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, "Avault stopped.")
-	return nil
 }

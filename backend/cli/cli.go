@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -39,6 +40,30 @@ type Env struct {
 	Open func(ctx context.Context, emit events.Emitter) (*service.Service, error)
 	// Terminal says whether Stdout is a terminal (progress bars).
 	Terminal bool
+	// Dir is the working folder relative paths are read from (the
+	// process's own when empty).
+	Dir string
+	// Getenv reads the caller's environment (os.Getenv when nil).
+	Getenv func(string) string
+	// Shared says Open hands out a service that outlives the command (the
+	// background process's): the command does not close it.
+	Shared bool
+}
+
+// getenv reads the caller's environment.
+func (e Env) getenv(key string) string {
+	if e.Getenv != nil {
+		return e.Getenv(key)
+	}
+	return os.Getenv(key)
+}
+
+// abs makes path absolute against the caller's working folder.
+func (e Env) abs(path string) (string, error) {
+	if filepath.IsAbs(path) || e.Dir == "" {
+		return filepath.Abs(path)
+	}
+	return filepath.Join(e.Dir, path), nil
 }
 
 type command struct {
@@ -56,6 +81,7 @@ func commands() []command {
 		{"dest", "manage destinations: dest add | list | test | rm", cmdDest},
 		{"job", "manage jobs: job add | list | show | edit | rm", cmdJob},
 		{"history", "list past runs", cmdHistory},
+		{"quit", "quit the running Avault (its background process, tray and windows)", nil},
 		{"serve", "run without a window and serve the UI to a browser: serve [--addr 127.0.0.1:8420] [--allow-remote --password-stdin] [--cert F --key F]", nil},
 		{"autostart", "launch Avault at login: autostart on|off|status", cmdAutostart},
 		{"auth", "sign in to Google Drive in the browser: auth google [--name N] [--shared-drives] [--again CREDENTIAL_ID]", cmdAuth},
@@ -89,12 +115,12 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return ExitOK
 	}
 	for _, cmd := range commands() {
-		if cmd.name != args[0] || cmd.run == nil { // serve is started by main
+		if cmd.name != args[0] || cmd.run == nil { // serve and quit are main's
 			continue
 		}
 		c := &call{env: env, args: args[1:], name: cmd.name}
 		err := cmd.run(ctx, c)
-		if c.svc != nil {
+		if c.svc != nil && !env.Shared {
 			_ = c.svc.Close()
 		}
 		return c.exit(err)

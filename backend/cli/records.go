@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -123,7 +122,7 @@ func credAdd(ctx context.Context, c *call) error {
 	if len(pos) != 1 || pos[0] != "s3" {
 		return usagef("only S3 credentials are added here: 'avault cred add s3 --name N --access-key-id ID --secret-stdin' (Google Drive: 'avault auth google')")
 	}
-	secret := os.Getenv("AVAULT_S3_SECRET_ACCESS_KEY")
+	secret := c.env.getenv("AVAULT_S3_SECRET_ACCESS_KEY")
 	if *fromStdin {
 		line, err := bufio.NewReader(c.env.Stdin).ReadString('\n')
 		if err != nil && err != io.EOF {

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -130,7 +129,7 @@ func cmdRestore(ctx context.Context, c *call) error {
 	if len(pos) < 2 || len(pos) > 3 || *to == "" {
 		return usagef("want 'avault restore JOB VERSION [PATH] --to DIR' (VERSION may be 'latest')")
 	}
-	dir, err := filepath.Abs(*to)
+	dir, err := c.env.abs(*to)
 	if err != nil {
 		return err
 	}

@@ -97,6 +97,44 @@ func (m Multi) Emit(name string, payload any) {
 	}
 }
 
+// Fanout sends each event to the emitters added to it; they come and go
+// (a command line that watches its run, for as long as it runs).
+type Fanout struct {
+	mu   sync.Mutex
+	next int
+	subs map[int]Emitter
+}
+
+// Add starts sending events to e until the returned function is called.
+func (f *Fanout) Add(e Emitter) (remove func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.subs == nil {
+		f.subs = map[int]Emitter{}
+	}
+	f.next++
+	id := f.next
+	f.subs[id] = e
+	return func() {
+		f.mu.Lock()
+		delete(f.subs, id)
+		f.mu.Unlock()
+	}
+}
+
+// Emit implements Emitter.
+func (f *Fanout) Emit(name string, payload any) {
+	f.mu.Lock()
+	subs := make([]Emitter, 0, len(f.subs))
+	for _, e := range f.subs {
+		subs = append(subs, e)
+	}
+	f.mu.Unlock()
+	for _, e := range subs {
+		e.Emit(name, payload)
+	}
+}
+
 // Throttle passes on at most one event per interval; the last event held
 // back is sent by Flush, so the final state is never lost.
 type Throttle struct {

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-	"time"
 )
 
 // TestMain lets the test binary act as a second process that tries the lock.
@@ -14,9 +13,6 @@ func TestMain(m *testing.M) {
 	if dir := os.Getenv("AVAULT_INSTANCE_CHILD"); dir != "" {
 		_, err := Acquire(dir)
 		if errors.Is(err, ErrRunning) {
-			if err := ShowRunning(dir); err != nil {
-				os.Exit(3)
-			}
 			os.Exit(2)
 		}
 		os.Exit(0)
@@ -24,28 +20,18 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func TestSecondProcessIsRefusedAndBringsFirstForward(t *testing.T) {
+func TestSecondProcessIsRefused(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	l, err := Acquire(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	shown := make(chan struct{}, 1)
-	if err := l.Serve(func() { shown <- struct{}{} }); err != nil {
-		t.Fatal(err)
-	}
-
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "AVAULT_INSTANCE_CHILD="+dir)
 	err = cmd.Run()
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 2 {
-		t.Fatalf("second process: want exit 2 (refused, first shown), got %v", err)
-	}
-	select {
-	case <-shown:
-	case <-time.After(3 * time.Second):
-		t.Fatal("the first instance was not asked to show its window")
+		t.Fatalf("second process: want exit 2 (refused), got %v", err)
 	}
 
 	l.Release()
@@ -69,11 +55,5 @@ func TestDataFolderIsPrivate(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o700 {
 		t.Fatalf("data folder mode %v, want 0700", fi.Mode().Perm())
-	}
-}
-
-func TestShowRunningWithoutAnyInstance(t *testing.T) {
-	if err := ShowRunning(t.TempDir()); err == nil {
-		t.Fatal("want an error when nothing is running")
 	}
 }

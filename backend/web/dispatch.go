@@ -2,11 +2,14 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"sort"
+
+	"github.com/avault/avault/backend/ipc"
 )
 
 // Dispatcher calls the exported methods of one value by name with JSON
@@ -15,7 +18,15 @@ import (
 // parameter types, and a method returns a value, an error, or both (the
 // error last).
 type Dispatcher struct {
-	methods map[string]reflect.Value
+	methods map[string]reflect.Method
+	// receiver is the value a call's method runs on.
+	receiver func(ctx context.Context) reflect.Value
+}
+
+// Caller runs a bound method by name with a JSON array of arguments: a
+// Dispatcher in the process that owns the service, or a client of it.
+type Caller interface {
+	Call(ctx context.Context, name string, args []byte) (json.RawMessage, error)
 }
 
 var errorType = reflect.TypeFor[error]()
@@ -27,14 +38,26 @@ func NewDispatcher(v any) (*Dispatcher, error) {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return nil, fmt.Errorf("web: bound value must be a non-nil pointer to a struct, not %T", v)
 	}
-	d := &Dispatcher{methods: map[string]reflect.Value{}}
+	d := &Dispatcher{methods: map[string]reflect.Method{}, receiver: func(context.Context) reflect.Value { return rv }}
 	t := rv.Type()
 	for i := range t.NumMethod() {
 		m := t.Method(i)
 		if m.IsExported() {
-			d.methods[m.Name] = rv.Method(i)
+			d.methods[m.Name] = m
 		}
 	}
+	return d, nil
+}
+
+// NewContextDispatcher is NewDispatcher whose calls run on forCall(ctx),
+// a value of the same type as v that uses the call's context: a request
+// that ends (a closed browser, an interrupted client) stops its call.
+func NewContextDispatcher[T any](v *T, forCall func(ctx context.Context) *T) (*Dispatcher, error) {
+	d, err := NewDispatcher(v)
+	if err != nil {
+		return nil, err
+	}
+	d.receiver = func(ctx context.Context) reflect.Value { return reflect.ValueOf(forCall(ctx)) }
 	return d, nil
 }
 
@@ -55,13 +78,14 @@ func (d *Dispatcher) Arity(name string) int {
 	if !ok {
 		return -1
 	}
-	return m.Type().NumIn()
+	return m.Type.NumIn() - 1 // without the receiver
 }
 
-// Errors a call reports before the method runs.
+// Errors a call reports before the method runs; the same as a client of
+// the background process gets for them.
 var (
-	ErrUnknownMethod = errors.New("no such method")
-	ErrBadArguments  = errors.New("bad arguments")
+	ErrUnknownMethod = ipc.ErrUnknownMethod
+	ErrBadArguments  = ipc.ErrBadArguments
 )
 
 // CallError is an error the called method returned.
@@ -74,16 +98,17 @@ func (e *CallError) Unwrap() error { return e.Err }
 // and returns the JSON of its value ("null" when it returns none). An
 // unknown name wraps ErrUnknownMethod, arguments that do not fit wrap
 // ErrBadArguments, and an error from the method is a *CallError.
-func (d *Dispatcher) Call(name string, args []byte) (json.RawMessage, error) {
+func (d *Dispatcher) Call(ctx context.Context, name string, args []byte) (json.RawMessage, error) {
 	m, ok := d.methods[name]
 	if !ok {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownMethod, name)
 	}
-	in, err := decodeArgs(m.Type(), args)
+	fn := d.receiver(ctx).Method(m.Index)
+	in, err := decodeArgs(fn.Type(), args)
 	if err != nil {
 		return nil, fmt.Errorf("%w to %s: %v", ErrBadArguments, name, err)
 	}
-	value, err := result(m.Call(in))
+	value, err := result(fn.Call(in))
 	if err != nil {
 		return nil, &CallError{Err: err}
 	}

@@ -30,6 +30,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/avault/avault/backend/ipc"
 )
 
 // DefaultAddr is where `avault serve` listens unless told otherwise.
@@ -68,7 +70,7 @@ type Server struct {
 	opts     Options
 	remote   bool
 	auth     *auth
-	calls    *Dispatcher
+	calls    Caller
 	hub      *Hub
 	log      *slog.Logger
 	handler  http.Handler
@@ -81,7 +83,8 @@ type Server struct {
 }
 
 // New checks the options and returns a server that calls the exported
-// methods of app (a pointer to a struct, as bound to the window).
+// methods of app: a Caller, or a pointer to a struct as bound to the
+// window.
 func New(app any, o Options) (*Server, error) {
 	if o.Addr == "" {
 		o.Addr = DefaultAddr
@@ -111,9 +114,12 @@ func New(app any, o Options) (*Server, error) {
 	if o.Password == "" && o.Token == "" {
 		o.Token = NewToken()
 	}
-	d, err := NewDispatcher(app)
-	if err != nil {
-		return nil, err
+	d, ok := app.(Caller)
+	if !ok {
+		var err error
+		if d, err = NewDispatcher(app); err != nil {
+			return nil, err
+		}
 	}
 	s := &Server{opts: o, remote: remote, auth: newAuth(o.Token, o.Password), calls: d, hub: o.Hub, log: o.Logger, readTimeout: time.Minute, streamWriteTimeout: 10 * time.Second}
 	s.shutdown, s.stop = context.WithCancel(context.Background())
@@ -271,8 +277,9 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusInternalServerError, "internal error in "+name+"; see Avault's log")
 		}
 	}()
-	out, err := s.calls.Call(name, body)
+	out, err := s.calls.Call(r.Context(), name, body)
 	var callErr *CallError
+	var remoteErr *ipc.RemoteError
 	switch {
 	case err == nil:
 		w.Header().Set("Content-Type", "application/json")
@@ -284,6 +291,8 @@ func (s *Server) handleCall(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 	case errors.As(err, &callErr):
 		writeError(w, http.StatusUnprocessableEntity, callErr.Error())
+	case errors.As(err, &remoteErr) && remoteErr.Code == ipc.CodeFailed:
+		writeError(w, http.StatusUnprocessableEntity, remoteErr.Error())
 	default:
 		s.log.Error("web: call failed", "method", name, "err", err)
 		writeError(w, http.StatusInternalServerError, err.Error())

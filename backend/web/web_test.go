@@ -226,7 +226,7 @@ func TestMethodDispatch(t *testing.T) {
 			}
 		})
 	}
-	if got := strings.Join(s.calls.Methods(), ","); got != "Add,Broken,Delete,Rename,Status" {
+	if got := strings.Join(s.calls.(*Dispatcher).Methods(), ","); got != "Add,Broken,Delete,Rename,Status" {
 		t.Fatalf("methods %s", got)
 	}
 }

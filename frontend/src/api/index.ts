@@ -4,7 +4,15 @@
 import * as App from '../../wailsjs/go/main/App'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
 import type { engine, job, service, storage, store } from '../../wailsjs/go/models'
-import { browserDeps, installWebTransport, isDesktop, type AuthState, type WebTransport } from './transport'
+import {
+  browserDeps,
+  installBridgeTransport,
+  installWebTransport,
+  isDesktop,
+  type AuthState,
+  type BridgeBinding,
+  type WebTransport,
+} from './transport'
 
 // Plain<T> is a generated model without its helper methods: the JSON the Go
 // side sends and accepts.
@@ -135,16 +143,34 @@ export interface EventMap {
   'task:update': Task
 }
 
-// The browser transport, when this page is not inside the desktop window.
-// It must be installed before anything calls a binding: this module runs
-// before any component renders.
+// The transports must be installed before anything calls a binding: this
+// module runs before any component renders. In the desktop window the App
+// methods go through the Bridge to the background process; in a browser,
+// over HTTP.
+const bridge: BridgeBinding | null = (typeof window !== 'undefined' && window.go?.main?.Bridge) || null
+if (bridge && !window.go?.main?.App) installBridgeTransport(bridge)
 const web: WebTransport | null = typeof window !== 'undefined' && !isDesktop() ? installWebTransport(browserDeps()) : null
+
+// The desktop window checks once that the background process is its build.
+let bridgeState: AuthState = bridge ? 'checking' : 'ok'
+let mismatch = ''
 
 // session tells the shell whether the page may call the API yet.
 export const session = {
   mode: (web ? 'web' : 'desktop') as 'web' | 'desktop',
-  state: (): AuthState => (web ? web.authState() : 'ok'),
-  check: (): Promise<AuthState> => (web ? web.checkSession() : Promise.resolve('ok')),
+  state: (): AuthState => (web ? web.authState() : bridgeState),
+  check: (): Promise<AuthState> => {
+    if (web) return web.checkSession()
+    if (!bridge) return Promise.resolve('ok')
+    return bridge.Mismatch().then((m) => {
+      mismatch = m
+      bridgeState = m ? 'mismatch' : 'ok'
+      return bridgeState
+    })
+  },
+  // mismatch says why the window and the background process cannot work together.
+  mismatch: (): string => mismatch,
+  restartBackground: (): Promise<void> => (bridge ? bridge.RestartBackground() : Promise.resolve()),
   subscribe: (fn: (s: AuthState) => void): (() => void) => (web ? web.onAuthState(fn) : () => {}),
   login: (password: string): Promise<void> => (web ? web.login(password) : Promise.resolve()),
   logout: (): Promise<void> => (web ? web.logout() : Promise.resolve()),

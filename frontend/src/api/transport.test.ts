@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { installWebTransport, type WebDeps } from './transport'
+import { installBridgeTransport, installWebTransport, type BridgeBinding, type WebDeps } from './transport'
 import { JobStorage } from '../../wailsjs/go/main/App'
 
 // A fake server: answers fetch like `avault serve` and records requests.
@@ -190,5 +190,32 @@ describe('web transport', () => {
     expect(changed).toEqual([{ what: 'reconnected' }])
     second.send('data:changed', '{"what":"jobs"}')
     expect(changed).toEqual([{ what: 'reconnected' }, { what: 'jobs' }])
+  })
+})
+
+describe('installBridgeTransport', () => {
+  it('makes every generated App function a call through the Bridge', async () => {
+    const calls: [string, unknown[]][] = []
+    const bridge: BridgeBinding = {
+      Call: vi.fn(async (method: string, args: unknown[]) => {
+        calls.push([method, args])
+        if (method === 'JobStorage') return { total: 42 }
+        throw 'job "x" not found'
+      }),
+      Mismatch: async () => '',
+      RestartBackground: async () => {},
+    }
+    const saved = window.go
+    try {
+      window.go = { main: { Bridge: bridge } }
+      installBridgeTransport(bridge)
+      await expect(JobStorage('job1')).resolves.toEqual({ total: 42 })
+      expect(calls).toEqual([['JobStorage', ['job1']]])
+      // An error rejects with the service's message, as Wails' bindings do.
+      await expect(window.go?.main?.App?.GetJob('x')).rejects.toBe('job "x" not found')
+      expect(window.go?.main?.Bridge).toBe(bridge)
+    } finally {
+      window.go = saved
+    }
   })
 })

@@ -1,10 +1,13 @@
 // The transport: how calls and events reach the Go side.
 //
-// In the desktop app Wails injects window.go (the bound methods) and
-// window.runtime (events) before this code runs. In the browser, served by
-// `avault serve`, neither exists: installWebTransport defines them over HTTP
-// (POST /api/call/{Method}) and a server-sent event stream, so the generated
-// wailsjs functions work unchanged.
+// In the desktop window Wails injects window.go and window.runtime (events)
+// before this code runs. The window is a client of Avault's background
+// process: it binds only a Bridge, and installBridgeTransport defines
+// window.go.main.App over Bridge.Call, which forwards each call to the
+// background process. In the browser, served by `avault serve`, neither
+// exists: installWebTransport defines them over HTTP (POST
+// /api/call/{Method}) and a server-sent event stream. Either way the
+// generated wailsjs functions work unchanged.
 
 type Callback = (...data: unknown[]) => void
 
@@ -15,8 +18,9 @@ interface Listener {
 
 // AuthState is what the web transport knows about its access: 'checking'
 // at first, 'ok' once the server accepted the token, 'token' when the page
-// needs the link `avault serve` printed, 'password' when it needs a login.
-export type AuthState = 'checking' | 'ok' | 'token' | 'password'
+// needs the link `avault serve` printed, 'password' when it needs a login,
+// 'mismatch' when the window and the background process are other builds.
+export type AuthState = 'checking' | 'ok' | 'token' | 'password' | 'mismatch'
 
 export interface WebDeps {
   fetch: typeof fetch
@@ -29,11 +33,34 @@ export interface WebDeps {
 
 const tokenKey = 'avault.token'
 
+// BridgeBinding is what the desktop window binds (window.go.main.Bridge).
+export interface BridgeBinding {
+  Call(method: string, args: unknown[]): Promise<unknown>
+  // Mismatch is "" when the background process is this build, else why not.
+  Mismatch(): Promise<string>
+  // RestartBackground quits a background process of another build and
+  // starts this one; the window closes and a new one opens.
+  RestartBackground(): Promise<void>
+}
+
 declare global {
   interface Window {
-    go?: { main?: { App?: Record<string, (...args: unknown[]) => Promise<unknown>> } }
+    go?: { main?: { App?: Record<string, (...args: unknown[]) => Promise<unknown>>; Bridge?: BridgeBinding } }
     runtime?: Record<string, unknown>
   }
+}
+
+// installBridgeTransport defines window.go.main.App over the window's
+// Bridge: each App method is a call in the background process.
+export function installBridgeTransport(bridge: BridgeBinding): void {
+  const app = new Proxy(
+    {},
+    {
+      get: (_, name) =>
+        typeof name === 'string' && name !== 'then' ? (...args: unknown[]) => bridge.Call(name, args) : undefined,
+    },
+  ) as Record<string, (...args: unknown[]) => Promise<unknown>>
+  window.go = { ...window.go, main: { ...window.go?.main, App: app } }
 }
 
 // isDesktop reports whether Wails provided the bindings (the desktop window).

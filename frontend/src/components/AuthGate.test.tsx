@@ -50,4 +50,25 @@ describe('AuthGate', () => {
     )
     expect((await screen.findByRole('alert')).textContent).toContain('Open Avault with its link')
   })
+
+  it('in the window, offers to restart a background process of another build', async () => {
+    const restart = vi.fn(async () => {})
+    Object.assign(session, {
+      mode: 'desktop',
+      check: vi.fn(async () => 'mismatch'),
+      mismatch: () => "Avault's background process is build v1 (protocol 1) and this is build v2 (protocol 1)",
+      restartBackground: restart,
+    })
+    render(
+      <AuthGate>
+        <p>the app</p>
+      </AuthGate>,
+    )
+    const alert = await screen.findByRole('alert')
+    expect(alert.textContent).toContain('updated while it was running')
+    expect(alert.textContent).toContain('build v1')
+    expect(screen.queryByText('the app')).toBeNull()
+    fireEvent.click(screen.getByRole('button', { name: 'Restart Avault' }))
+    expect(restart).toHaveBeenCalledOnce()
+  })
 })

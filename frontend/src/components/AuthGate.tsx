@@ -1,6 +1,8 @@
 // AuthGate stands between the browser and the app in web mode: it checks
 // the access token, asks for the password when the server wants one, and
-// explains what to do when the page was opened without its link.
+// explains what to do when the page was opened without its link. In the
+// desktop window it checks that the background process is the same build,
+// and offers to restart it when it is not.
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import { errorMessage, session, type AuthState } from '../api'
 import { ErrorBox } from './ErrorBox'
@@ -12,7 +14,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const off = session.subscribe(setState)
-    if (session.mode === 'web') session.check().then(setState, (e: unknown) => setError(errorMessage(e)))
+    if (session.state() === 'checking') session.check().then(setState, (e: unknown) => setError(errorMessage(e)))
     return off
   }, [])
 
@@ -38,7 +40,36 @@ export function AuthGate({ children }: { children: ReactNode }) {
           </div>
         )}
         {!error && state === 'password' && <Login />}
+        {!error && state === 'mismatch' && <Mismatch />}
       </div>
+    </div>
+  )
+}
+
+// Mismatch explains that this window and the running background process
+// are different builds (Avault was updated while it ran) and restarts it.
+function Mismatch() {
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const restart = async () => {
+    setBusy(true)
+    setError(null)
+    try {
+      await session.restartBackground()
+    } catch (err) {
+      setError(errorMessage(err))
+      setBusy(false)
+    }
+  }
+  return (
+    <div role="alert" className="space-y-3 text-sm">
+      <p className="font-semibold">Avault was updated while it was running</p>
+      <p>{session.mismatch()}</p>
+      <p>Restarting it cancels running backups cleanly; they record how they ended and run again on schedule.</p>
+      {error && <ErrorBox title="Could not restart Avault" message={error} />}
+      <Button onClick={() => void restart()} disabled={busy}>
+        {busy ? 'Restarting…' : 'Restart Avault'}
+      </Button>
     </div>
   )
 }

@@ -33,5 +33,14 @@ export const module = {
   },
   errorMessage: (e: unknown) => (typeof e === 'string' ? e : e instanceof Error ? e.message : String(e)),
   runStatuses: ['PENDING', 'RUNNING', 'UPLOADING', 'ROTATING', 'SUCCESS', 'PARTIAL_SUCCESS', 'FAILED', 'CANCELLED'],
-  session: { mode: 'desktop', state: () => 'ok', check: async () => 'ok', subscribe: () => () => {}, login: async () => {}, logout: async () => {} },
+  session: {
+    mode: 'desktop',
+    state: () => 'ok',
+    check: async () => 'ok',
+    mismatch: () => '',
+    restartBackground: async () => {},
+    subscribe: () => () => {},
+    login: async () => {},
+    logout: async () => {},
+  },
 }

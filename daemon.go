@@ -382,3 +382,9 @@ func (w windowNotifier) Notify(_ context.Context, m notify.Message) error {
 	}
 	return nil
 }
+
+func logErr(what string, err error) {
+	if err != nil {
+		slog.Warn(what, "err", err)
+	}
+}

@@ -3,7 +3,6 @@
 package main
 
 import (
-	"log/slog"
 	"sync"
 	"time"
 
@@ -47,12 +46,6 @@ func (d *daemon) stopTray() {
 	d.mu.Unlock()
 	if t != nil {
 		t.Stop()
-	}
-}
-
-func logErr(what string, err error) {
-	if err != nil {
-		slog.Warn(what, "err", err)
 	}
 }
 

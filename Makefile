@@ -6,6 +6,9 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 TAGS    := desktop,production,webkit2_41
 LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN     := build/bin/avault
+# The background process and command line are built without WebKit; the
+# window is a program of its own beside it.
+WINDOW  := build/bin/avault-window
 
 .PHONY: run build build-binary frontend bindings test setup setup-test windows bench clean
 
@@ -15,7 +18,8 @@ run: setup build
 build: setup frontend build-binary
 
 build-binary:
-	go build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
+	CGO_ENABLED=0 go build -tags nowindow -ldflags "$(LDFLAGS)" -o $(BIN) .
+	go build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(WINDOW) .
 
 frontend:
 	npm --prefix frontend run -s build
@@ -24,7 +28,8 @@ bindings:
 	wails generate module -tags webkit2_41
 
 windows:
-	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags desktop,production -ldflags "$(LDFLAGS)" -o build/bin/avault.exe .
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags nowindow -ldflags "$(LDFLAGS) -H windowsgui" -o build/bin/avault.exe .
+	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags desktop,production -ldflags "$(LDFLAGS)" -o build/bin/avault-window.exe .
 
 test: setup-test
 	scripts/test.sh

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"sync"
 	"time"
@@ -195,10 +197,11 @@ func (d *daemon) openWindow() (string, error) {
 	if d.window != nil {
 		return "starting", nil
 	}
-	if d.exe == "" {
-		return "", errors.New("cannot find Avault's program file to open a window")
+	prog, args, err := windowProgram(d.exe)
+	if err != nil {
+		return "", err
 	}
-	cmd := exec.Command(d.exe, windowFlag)
+	cmd := exec.Command(prog, args...)
 	cmd.Env = os.Environ()
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -241,6 +244,31 @@ func (d *daemon) waitWindow(limit time.Duration) {
 		_ = d.window.Process.Kill()
 	}
 	d.mu.Unlock()
+}
+
+// windowProgramName is the window's program, installed beside avault: the
+// background process and the command line are a build without WebKit
+// (-tags nowindow), so the tray costs no WebKit memory.
+const windowProgramName = "avault-window"
+
+// windowProgram is what starts a window: avault-window beside exe, or exe
+// itself when it is a build with the window.
+func windowProgram(exe string) (string, []string, error) {
+	if exe == "" {
+		return "", nil, errors.New("cannot find Avault's program file to open a window")
+	}
+	name := windowProgramName
+	if goruntime.GOOS == "windows" {
+		name += ".exe"
+	}
+	beside := filepath.Join(filepath.Dir(exe), name)
+	if fi, err := os.Stat(beside); err == nil && !fi.IsDir() {
+		return beside, []string{windowFlag}, nil
+	}
+	if hasWindow {
+		return exe, []string{windowFlag}, nil
+	}
+	return "", nil, fmt.Errorf("cannot open a window: %s is not installed beside %s", name, exe)
 }
 
 // windowFlag starts the window process (internal: the background process

@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +18,7 @@ import (
 	"github.com/avault/avault/backend/ipc"
 	"github.com/avault/avault/backend/service"
 	"github.com/avault/avault/backend/store"
+	"github.com/avault/avault/backend/web"
 )
 
 // testDaemon starts a background process (no tray, no window) on a fresh
@@ -170,5 +174,70 @@ func TestShutdownServiceReportsAForcedQuit(t *testing.T) {
 	var f errForced
 	if !errors.As(errForced{context.DeadlineExceeded}, &f) || !errors.Is(f, context.DeadlineExceeded) {
 		t.Fatal("errForced does not wrap its cause")
+	}
+}
+
+// TestServeIsAClientOfTheRunningAvault: with the background process
+// running, `avault serve` serves browsers through it: a browser's call
+// reaches its service, and its events reach the browser's stream.
+func TestServeIsAClientOfTheRunningAvault(t *testing.T) {
+	d := testDaemon(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	urls := make(chan string, 1)
+	pr, pw := io.Pipe()
+	go func() {
+		sc := bufio.NewScanner(pr)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "Avault is serving at "); ok {
+				urls <- u
+			}
+		}
+	}()
+	done := make(chan error, 1)
+	go func() { done <- serveWeb(ctx, web.Options{Addr: "127.0.0.1:0"}, pw) }()
+	var u string
+	select {
+	case u = <-urls:
+	case err := <-done:
+		t.Fatalf("serve ended: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	base, token, _ := strings.Cut(u, "#token=")
+	req, _ := http.NewRequest("POST", strings.TrimSuffix(base, "/")+"/api/call/Status", strings.NewReader("[]"))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st service.Status
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil || res.StatusCode != 200 || st.DataDir != d.dir {
+		t.Fatalf("Status through serve: %d %+v %v", res.StatusCode, st, err)
+	}
+	res.Body.Close()
+	// A call the service refuses is a 422 with its message, as in web mode.
+	req, _ = http.NewRequest("POST", strings.TrimSuffix(base, "/")+"/api/call/GetJob", strings.NewReader(`["missing"]`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("GetJob of a missing job through serve: %d, want 422", res.StatusCode)
+	}
+	// When the running Avault quits, serve stops with it.
+	d.quit()
+	_ = d.shutdown()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "quit") {
+			t.Fatalf("serve after the background process quit: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve kept running after the background process quit")
 	}
 }

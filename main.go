@@ -16,9 +16,6 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/wailsapp/wails/v2"
-	"github.com/wailsapp/wails/v2/pkg/options"
-
 	"github.com/avault/avault/backend/cli"
 )
 
@@ -102,15 +99,6 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if errors.As(err, new(errForced)) {
 			return exitForced
 		}
-		return 1
-	}
-	return 0
-}
-
-// runBindings runs only what the Wails CLI needs to generate the frontend's
-// bindings: no lock, no database, no tray.
-func runBindings() int {
-	if err := wails.Run(&options.App{Title: "Avault", Bind: []any{&App{}}}); err != nil {
 		return 1
 	}
 	return 0

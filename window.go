@@ -1,3 +1,5 @@
+//go:build !nowindow
+
 package main
 
 import (
@@ -31,6 +33,10 @@ import (
 // events as ever (frontend/src/api/transport.ts).
 type Bridge struct {
 	dir string
+	// ready is closed once the first connection attempt has ended; calls
+	// wait for it, so WebKit starts while the background process starts.
+	ready   chan struct{}
+	dialErr error
 
 	mu       sync.Mutex
 	ctx      context.Context // Wails' context, set at start-up
@@ -44,6 +50,7 @@ type Bridge struct {
 // arguments and returns its result; an error rejects the frontend's
 // promise with the service's message.
 func (b *Bridge) Call(method string, args []json.RawMessage) (json.RawMessage, error) {
+	<-b.ready
 	b.mu.Lock()
 	c := b.client
 	b.mu.Unlock()
@@ -67,6 +74,10 @@ func (b *Bridge) Call(method string, args []json.RawMessage) (json.RawMessage, e
 // Mismatch is "" when the background process is this build, else the
 // message that says it is not.
 func (b *Bridge) Mismatch() string {
+	<-b.ready
+	if b.dialErr != nil {
+		return b.dialErr.Error()
+	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.mismatch == nil {
@@ -79,6 +90,7 @@ func (b *Bridge) Mismatch() string {
 // starts this build in its place; this window closes, and the new one
 // opens.
 func (b *Bridge) RestartBackground() error {
+	<-b.ready
 	b.mu.Lock()
 	c, ctx := b.client, b.ctx
 	b.mu.Unlock()
@@ -139,16 +151,26 @@ func (b *Bridge) connect(limit time.Duration) error {
 	}
 }
 
-// startup is Wails' OnStartup: events start flowing to the page.
+// startup is Wails' OnStartup: once connected, events flow to the page.
 func (b *Bridge) startup(ctx context.Context) {
 	b.mu.Lock()
 	b.ctx = ctx
-	c := b.client
 	b.mu.Unlock()
 	if b.notifier != nil {
 		b.notifier.start(ctx)
 	}
-	b.listen(c)
+	go func() {
+		<-b.ready
+		if b.dialErr != nil {
+			slog.Error("the window cannot reach Avault's background process", "err", b.dialErr)
+			runtime.Quit(ctx)
+			return
+		}
+		b.mu.Lock()
+		c := b.client
+		b.mu.Unlock()
+		b.listen(c)
+	}()
 }
 
 // listen relays c's events to the page until the connection ends; then
@@ -223,19 +245,23 @@ func runWindow() error {
 	if err != nil {
 		return err
 	}
-	b := &Bridge{dir: dir}
+	b := &Bridge{dir: dir, ready: make(chan struct{})}
 	if goruntime.GOOS == "darwin" || goruntime.GOOS == "windows" {
 		b.notifier = newWailsNotifier(wailsNotifications{})
 	}
-	if err := b.connect(10 * time.Second); err != nil {
-		return err
-	}
+	// WebKit starts while the connection is made.
+	go func() {
+		b.dialErr = b.connect(10 * time.Second)
+		close(b.ready)
+	}()
 	defer func() {
 		b.mu.Lock()
 		b.quitting = true
 		c := b.client
 		b.mu.Unlock()
-		c.Close()
+		if c != nil {
+			c.Close()
+		}
 	}()
 	return wails.Run(&options.App{
 		Title:            "Avault",
@@ -253,3 +279,15 @@ func runWindow() error {
 		},
 	})
 }
+
+// runBindings runs only what the Wails CLI needs to generate the frontend's
+// bindings: no lock, no database, no tray.
+func runBindings() int {
+	if err := wails.Run(&options.App{Title: "Avault", Bind: []any{&App{}}}); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// hasWindow says this build can be the window (not a -tags nowindow build).
+const hasWindow = true

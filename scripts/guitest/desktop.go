@@ -9,6 +9,7 @@ package guitest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
@@ -18,6 +19,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -238,14 +240,18 @@ func pss(pid int) (int, []int) {
 
 func descendants(pid int) []int {
 	var out []int
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/children", pid, pid))
-	if err != nil {
-		return nil
-	}
-	for _, f := range strings.Fields(string(data)) {
-		c, _ := strconv.Atoi(f)
-		out = append(out, c)
-		out = append(out, descendants(c)...)
+	// A child is listed under the thread that started it.
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, task := range tasks {
+		data, err := os.ReadFile(task)
+		if err != nil {
+			continue
+		}
+		for _, f := range strings.Fields(string(data)) {
+			c, _ := strconv.Atoi(f)
+			out = append(out, c)
+			out = append(out, descendants(c)...)
+		}
 	}
 	return out
 }
@@ -342,4 +348,75 @@ func committedVersion(dest string) string {
 		}
 	}
 	return ""
+}
+
+// webkitProcesses lists the WebKit processes on the machine.
+func webkitProcesses() []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		if err == nil && strings.HasPrefix(string(comm), "WebKit") {
+			out = append(out, e.Name()+":"+strings.TrimSpace(string(comm)))
+		}
+	}
+	return out
+}
+
+// windowProcesses lists the window processes under pid.
+func windowProcesses(pid int) []int {
+	var out []int
+	for _, p := range descendants(pid) {
+		cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p))
+		if err == nil && strings.Contains(string(cmdline), "--window") {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// cliCode runs the command line and returns its exit code.
+func cliCode(t *testing.T, dataDir string, args ...string) int {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "AVAULT_DATA_DIR="+dataDir)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		t.Logf("avault %v: exit %d: %s", args, ee.ExitCode(), out)
+		return ee.ExitCode()
+	}
+	if err != nil {
+		t.Fatalf("avault %v: %v", args, err)
+	}
+	return 0
+}
+
+// jsonField reads one top-level string field of a JSON object.
+func jsonField(t *testing.T, doc, field string) string {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(doc), &m); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, doc)
+	}
+	v, _ := m[field].(string)
+	return v
+}
+
+// lockedBuffer is a bytes.Buffer safe for a process's writes and a test's reads.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

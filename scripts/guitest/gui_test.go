@@ -3,7 +3,10 @@
 package guitest
 
 import (
+	"errors"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -205,24 +208,112 @@ func TestDesktop(t *testing.T) {
 				t.Fatalf("Quit: exit %d, want 0", code)
 			}
 		}},
-		{"--hidden with a tray host starts with no window", func(t *testing.T) {
+		{"--hidden with a tray host starts the background process alone: no window, no WebKit, light", func(t *testing.T) {
 			h := startApp(t, filepath.Join(t.TempDir(), "data"), "--hidden")
-			t.Logf("hidden app pid %d", h.cmd.Process.Pid)
+			t.Logf("background process pid %d", h.cmd.Process.Pid)
 			it := waitTrayItem(t, bus, 30*time.Second)
-			// Wails on Linux maps the window right after start-up and hides
-			// it from an idle callback, so a hidden start may show it for an
-			// instant; once settled it must be hidden and stay hidden.
-			time.Sleep(3 * time.Second)
-			waitHidden(t, 5*time.Second)
-			staysHidden(t, 4*time.Second)
-			time.Sleep(4 * time.Second) // let WebKit settle before measuring
+			staysHidden(t, 3*time.Second)
+			if ps := webkitProcesses(); len(ps) > 0 {
+				t.Fatalf("WebKit processes exist with the app in the tray: %v", ps)
+			}
+			if maps, _ := os.ReadFile(fmt.Sprintf("/proc/%d/maps", h.cmd.Process.Pid)); strings.Contains(string(maps), "webkit") {
+				t.Fatal("the background process has WebKit loaded")
+			}
+			time.Sleep(2 * time.Second) // settle before measuring
 			kb, pids := pss(h.cmd.Process.Pid)
-			t.Logf("figure: idle memory with the window hidden: %.1f MB PSS over %d processes", float64(kb)/1024, len(pids))
+			t.Logf("figure: idle memory in the tray: %.1f MB PSS over %d processes (target 60 MB)", float64(kb)/1024, len(pids))
+			if kb > 60*1024 {
+				t.Fatalf("idle memory in the tray %.1f MB PSS, over the 60 MB target", float64(kb)/1024)
+			}
+
+			opened := time.Now()
 			it.click(t, bus, "Open Avault")
-			waitVisible(t, 15*time.Second)
+			win := waitVisible(t, 15*time.Second)
+			t.Logf("figure: Open Avault to visible window %v", time.Since(opened).Round(10*time.Millisecond))
+			wins := windowProcesses(h.cmd.Process.Pid)
+			if len(wins) != 1 {
+				t.Fatalf("window processes after Open Avault: %v, want 1", wins)
+			}
+			kbOpen, _ := pss(h.cmd.Process.Pid)
+			t.Logf("figure: memory with the window open: %.1f MB PSS", float64(kbOpen)/1024)
+
+			requestClose(t, win)
+			waitHidden(t, 10*time.Second)
+			if !eventually(10*time.Second, func() bool { return len(windowProcesses(h.cmd.Process.Pid)) == 0 }) {
+				t.Fatalf("the window process still runs after its window closed: %v", windowProcesses(h.cmd.Process.Pid))
+			}
+			if !eventually(10*time.Second, func() bool { return len(webkitProcesses()) == 0 }) {
+				t.Fatalf("WebKit processes remain after the window closed: %v", webkitProcesses())
+			}
+			if !h.alive() || len(registeredItems(bus)) != 1 {
+				t.Fatalf("the tray must stay when the window closes (alive %v, items %d)", h.alive(), len(registeredItems(bus)))
+			}
+			kbAfter, _ := pss(h.cmd.Process.Pid)
+			t.Logf("figure: memory in the tray after the window closed: %.1f MB PSS", float64(kbAfter)/1024)
+
 			it.click(t, bus, "Quit")
 			if code := h.waitExit(45 * time.Second); code != 0 {
 				t.Fatalf("Quit: exit %d, want 0", code)
+			}
+		}},
+		{"with the app in the tray the command line works through it, a scheduled run fires with no window, and Ctrl-C cancels a run there", func(t *testing.T) {
+			data := setupSlowJob(t)
+			h := startApp(t, data, "--hidden")
+			it := waitTrayItem(t, bus, 30*time.Second)
+
+			// job add and a scheduled run: every minute, with no window.
+			nas := strings.TrimSpace(jsonField(t, cli(t, data, "settings", "--json"), "nasRoot"))
+			if err := os.MkdirAll(filepath.Join(nas, "small"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(nas, "small", "s.txt"), []byte("small"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			cli(t, data, "job", "add", "--name", "Minutely", "--source", "small", "--dest", "Disk", "--schedule", "* * * * *")
+			if !eventually(75*time.Second, func() bool {
+				return strings.Contains(cli(t, data, "history", "--json"), `"trigger": "schedule"`)
+			}) {
+				t.Fatalf("no scheduled run within 75 s:\n%s", cli(t, data, "history", "--json"))
+			}
+			if ps := windowProcesses(h.cmd.Process.Pid); len(ps) != 0 {
+				t.Fatalf("a window process ran for the scheduled run: %v", ps)
+			}
+
+			// avault run shows progress; the tray shows the run; Ctrl-C
+			// cancels it in the background process.
+			run := exec.Command(binary, "run", "Slow")
+			run.Env = append(os.Environ(), "AVAULT_DATA_DIR="+data)
+			var out lockedBuffer
+			run.Stdout, run.Stderr = &out, &out
+			if err := run.Start(); err != nil {
+				t.Fatal(err)
+			}
+			if !eventually(30*time.Second, func() bool { return strings.Contains(out.String(), "files") }) {
+				t.Fatalf("avault run showed no progress:\n%s", out.String())
+			}
+			if !eventually(10*time.Second, func() bool { return strings.Contains(statusLine(t, bus, it), "running") }) {
+				t.Fatalf("the tray does not show the command line's run: %q", statusLine(t, bus, it))
+			}
+			if err := run.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			err := run.Wait()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 4 {
+				t.Fatalf("avault run after Ctrl-C: %v, want exit 4 (cancelled):\n%s", err, out.String())
+			}
+			hist := cli(t, data, "history", "--json")
+			if !strings.Contains(hist, `"status": "CANCELLED"`) || !strings.Contains(hist, `"trigger": "cli"`) {
+				t.Fatalf("history after Ctrl-C:\n%s", hist)
+			}
+			if !h.alive() {
+				t.Fatal("the background process died")
+			}
+			if code := cliCode(t, data, "quit"); code != 0 {
+				t.Fatalf("avault quit: exit %d", code)
+			}
+			if code := h.waitExit(45 * time.Second); code != 0 {
+				t.Fatalf("after avault quit: exit %d, want 0", code)
 			}
 		}},
 	}

@@ -44,6 +44,12 @@ test-live:
 # Speed and memory against rclone on a local S3 server; BENCH_ARGS="-scale 0.1" for a quick run.
 bench: setup-test
 	scripts/bench.sh $(BENCH_ARGS)
+	$(MAKE) bench-desktop
+
+# Idle memory in the tray and start-to-window time of the desktop app.
+.PHONY: bench-desktop
+bench-desktop: build
+	scripts/bench-desktop.sh
 
 setup:
 	scripts/setup.sh run

@@ -21,6 +21,7 @@ import (
 	"github.com/avault/avault/backend/ipc"
 	"github.com/avault/avault/backend/notify"
 	"github.com/avault/avault/backend/service"
+	"github.com/avault/avault/backend/store"
 	"github.com/avault/avault/backend/web"
 )
 
@@ -121,9 +122,6 @@ func startDaemon(ctx context.Context, cfg daemonConfig) (*daemon, error) {
 			slog.Error("the socket stopped serving", "err", err)
 		}
 	}()
-	if cfg.trayHost {
-		d.startTray()
-	}
 	return d, nil
 }
 
@@ -193,24 +191,41 @@ func (d *daemon) openWindow() (string, error) {
 		return "shown", nil
 	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.window != nil {
+	starting := d.window != nil
+	d.mu.Unlock()
+	if starting {
 		return "starting", nil
 	}
-	prog, args, err := windowProgram(d.exe)
+	cmd, err := startWindowProcess(d.exe)
 	if err != nil {
 		return "", err
+	}
+	d.trackWindow(cmd)
+	return "started", nil
+}
+
+// startWindowProcess starts a window process of the Avault in exe.
+func startWindowProcess(exe string) (*exec.Cmd, error) {
+	prog, args, err := windowProgram(exe)
+	if err != nil {
+		return nil, err
 	}
 	cmd := exec.Command(prog, args...)
 	cmd.Env = os.Environ()
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
-		return "", fmt.Errorf("start the window: %w", err)
+		return nil, fmt.Errorf("start the window: %w", err)
 	}
+	return cmd, nil
+}
+
+// trackWindow watches the window process cmd until it ends.
+func (d *daemon) trackWindow(cmd *exec.Cmd) {
+	d.mu.Lock()
 	d.window = cmd
+	d.mu.Unlock()
 	go func() {
-		err := cmd.Wait()
-		if err != nil {
+		if err := cmd.Wait(); err != nil {
 			slog.Warn("the window process ended", "err", err)
 		}
 		d.mu.Lock()
@@ -224,7 +239,6 @@ func (d *daemon) openWindow() (string, error) {
 			d.quit()
 		}
 	}()
-	return "started", nil
 }
 
 // waitWindow waits up to d for the window process to end, then kills it.
@@ -294,19 +308,44 @@ func runDesktop(ctx context.Context, hidden bool) (err error) {
 	defer lock.Release()
 
 	trayHost := trayHostAvailable()
+	// Without a tray host a hidden start could never be brought back. The
+	// window process starts first: WebKit takes longest, and it connects
+	// once the socket is up.
+	var window *exec.Cmd
+	if !trayHost || !(hidden || peekStartHidden(ctx, dir)) {
+		exe, _ := os.Executable()
+		if window, err = startWindowProcess(exe); err != nil {
+			return err
+		}
+	}
 	d, err := startDaemon(ctx, daemonConfig{dir: dir, trayHost: trayHost, desktop: true})
 	if err != nil {
+		if window != nil {
+			_ = window.Process.Kill()
+			_ = window.Wait()
+		}
 		return err
 	}
-	// Without a tray host a hidden start could never be brought back.
-	if !(trayHost && d.svc.StartHidden(hidden)) {
-		if _, err := d.openWindow(); err != nil {
-			d.quit()
-			return errors.Join(err, d.shutdown())
-		}
+	if window != nil {
+		d.trackWindow(window)
+	}
+	if trayHost {
+		d.startTray()
 	}
 	d.wait(ctx)
 	return d.shutdown()
+}
+
+// peekStartHidden reads Settings' "Start in the tray" before the service
+// opens, so the window can start at once when it is off.
+func peekStartHidden(ctx context.Context, dir string) bool {
+	db, err := store.Open(ctx, store.Options{Dir: dir})
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	st, err := db.GetSettings()
+	return err == nil && st.StartHidden
 }
 
 // launchInto asks the running Avault of dir for its window.

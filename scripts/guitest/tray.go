@@ -5,6 +5,7 @@ package guitest
 import (
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -76,7 +77,14 @@ func waitTrayItem(t *testing.T, bus *dbus.Conn, d time.Duration) trayItem {
 	t.Helper()
 	var items []trayItem
 	if !eventually(d, func() bool { items = registeredItems(bus); return len(items) == 1 }) {
-		t.Fatalf("want exactly one tray item registered within %v, have %v", d, items)
+		var owners []string
+		for _, it := range items {
+			var pid uint32
+			_ = bus.BusObject().Call("org.freedesktop.DBus.GetConnectionUnixProcessID", 0, it.bus).Store(&pid)
+			cmd, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+			owners = append(owners, fmt.Sprintf("%s: pid %d %q", it.bus, pid, cmd))
+		}
+		t.Fatalf("want exactly one tray item registered within %v, have %v", d, owners)
 	}
 	return items[0]
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Measures the desktop app's idle memory in the tray and its start-to-window
+# time on the built binaries (make build), under Xvfb with a tray host, and
+# prints them next to the figures of the single-process app they replace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${BENCH_DESKTOP_RUNS:-5}"
+log=$(mktemp)
+for _ in $(seq "$runs"); do
+  # The GUI test's steps up to the first app's Quit, then the tray-only start.
+  scripts/gui-test.sh -run 'TestDesktop/(without|window_is|tray_item|closing|Open_Avault_in|a_second|Quit_in_the_tray|--hidden_with)' \
+    >>"$log" 2>&1 || { cat "$log"; exit 1; }
+done
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+start=$(grep -o 'start to visible window [0-9.]*m\?s' "$log" | awk '{v=$5; if (v ~ /ms$/) {sub(/ms/,"",v)} else {sub(/s/,"",v); v*=1000} print v}' | median)
+open=$(grep -o 'Open Avault to visible window [0-9.]*m\?s' "$log" | awk '{v=$6; if (v ~ /ms$/) {sub(/ms/,"",v)} else {sub(/s/,"",v); v*=1000} print v}' | median)
+idle=$(grep -o 'idle memory in the tray: [0-9.]* MB' "$log" | awk '{print $6}' | median)
+shown=$(grep -o 'memory with the window open: [0-9.]* MB' "$log" | awk '{print $6}' | median)
+after=$(grep -o 'in the tray after the window closed: [0-9.]* MB' "$log" | awk '{print $8}' | median)
+cat <<TABLE
+Desktop figures, median of $runs runs (Xvfb, private D-Bus session with a tray host):
+
+| figure                                   | single process (before) | background + window process (now) | target  |
+|------------------------------------------|-------------------------|-----------------------------------|---------|
+| PSS in the tray, window closed, idle     | 316 MB (hidden window)  | $idle MB                          | ≤ 60 MB |
+| PSS with the window open                 | —                       | $shown MB                         |         |
+| PSS in the tray after the window closed  | —                       | $after MB                         |         |
+| launch to visible window                 | 490 ms (issue #15)      | $start ms                         | < 500 ms|
+| tray "Open Avault" to visible window     | (window was hidden)     | $open ms                          |         |
+TABLE
+rm -f "$log"

@@ -54,7 +54,7 @@ go_skips() {
 }
 
 check "gofmt" gofmt_clean
-check "go vet" bash -c 'go vet ./... && go vet -tags gui ./scripts/guitest/'
+check "go vet" bash -c 'go vet ./... && go vet -tags nowindow . && go vet -tags gui ./scripts/guitest/ && GOOS=windows CGO_ENABLED=0 go vet -tags nowindow ./backend/ipc/ .'
 check "frontend build" make -s frontend
 check "frontend typecheck" npm --prefix frontend run -s typecheck
 check "frontend lint" npm --prefix frontend run -s lint

@@ -219,6 +219,12 @@ func (a *App) GetTask(id string) (service.Task, error) { return a.svc.GetTask(id
 // ListTasks returns the tasks running and the last ones finished, newest first.
 func (a *App) ListTasks() ([]service.Task, error) { return a.svc.ListTasks(), nil }
 
+// StartConnectGoogle starts the Google sign-in as a task the window
+// follows and can cancel; its result is the connected account.
+func (a *App) StartConnectGoogle(in service.GoogleConnectInput) (service.Task, error) {
+	return a.svc.StartConnectGoogle(in)
+}
+
 // ConnectGoogle signs in to Google in the browser and stores the sealed tokens.
 func (a *App) ConnectGoogle(in service.GoogleConnectInput) (job.Credential, error) {
 	return a.svc.ConnectGoogle(a.context(), in)

@@ -92,18 +92,9 @@ func (s *Service) googleClient() (id, secret string, err error) {
 // ConnectGoogle signs in to Google in the browser (loopback redirect with
 // PKCE) and stores the tokens as a sealed credential.
 func (s *Service) ConnectGoogle(ctx context.Context, in GoogleConnectInput) (job.Credential, error) {
-	id, secret, err := s.googleClient()
+	id, secret, old, err := s.checkGoogleConnect(in)
 	if err != nil {
 		return job.Credential{}, err
-	}
-	var old job.Credential
-	if in.CredentialID != "" {
-		if old, err = s.store.GetCredential(in.CredentialID); err != nil {
-			return job.Credential{}, err
-		}
-		if old.Provider != job.KindGDrive {
-			return job.Credential{}, fmt.Errorf("account %q is not a Google account; sign-in again is only for Google", old.Name)
-		}
 	}
 	cfg := s.opts.GoogleOAuth
 	cfg.ClientID, cfg.ClientSecret = id, secret
@@ -113,9 +104,6 @@ func (s *Service) ConnectGoogle(ctx context.Context, in GoogleConnectInput) (job
 	}
 	cfg.Scopes = oauth.DriveScopes(access)
 	open := s.opts.OpenURL
-	if open == nil {
-		return job.Credential{}, errors.New("this Avault cannot open a browser")
-	}
 	grant, err := oauth.SignIn(ctx, cfg, open)
 	if err != nil {
 		return job.Credential{}, err
@@ -135,6 +123,54 @@ func (s *Service) ConnectGoogle(ctx context.Context, in GoogleConnectInput) (job
 	}
 	c := job.Credential{ID: store.NewID(), Name: name, Provider: job.KindGDrive, Status: job.CredentialOK, Metadata: meta}
 	return s.createCredential(c, secrets)
+}
+
+// checkGoogleConnect returns the OAuth client to sign in with and, when
+// in signs an account in again, that account.
+func (s *Service) checkGoogleConnect(in GoogleConnectInput) (id, secret string, old job.Credential, err error) {
+	if id, secret, err = s.googleClient(); err != nil {
+		return "", "", job.Credential{}, err
+	}
+	if in.CredentialID != "" {
+		if old, err = s.store.GetCredential(in.CredentialID); err != nil {
+			return "", "", job.Credential{}, err
+		}
+		if old.Provider != job.KindGDrive {
+			return "", "", job.Credential{}, fmt.Errorf("account %q is not a Google account; sign-in again is only for Google", old.Name)
+		}
+	}
+	if s.opts.OpenURL == nil {
+		return "", "", job.Credential{}, errors.New("this Avault cannot open a browser")
+	}
+	return id, secret, old, nil
+}
+
+// StartConnectGoogle is ConnectGoogle as a task: the window follows the
+// sign-in in its activity list and can cancel it while Google's page waits
+// (the task ends CANCELLED and nothing is stored). What can refuse the
+// sign-in before it begins is checked here.
+func (s *Service) StartConnectGoogle(in GoogleConnectInput) (Task, error) {
+	if _, _, old, err := s.checkGoogleConnect(in); err != nil {
+		return Task{}, err
+	} else if old.ID != "" {
+		in.Name = old.Name
+	}
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = "Google Drive"
+	}
+	at, err := s.tasks.prepare(TaskSignIn, "", "Sign in to Google for "+name)
+	if err != nil {
+		return Task{}, err
+	}
+	return s.tasks.start(at, func(ctx context.Context) error {
+		c, err := s.ConnectGoogle(ctx, in)
+		if err != nil {
+			return err
+		}
+		s.tasks.setResult(at, func(t *Task) { t.Credential = &c })
+		return nil
+	})
 }
 
 // replaceCredentialSecret seals a new secret for an existing credential,

@@ -145,3 +145,46 @@ func TestGoogleSignInBackupAndReauth(t *testing.T) {
 		t.Error("signing in again an unknown account succeeded")
 	}
 }
+
+// TestGoogleSignInTask: the window's sign-in is a task; it ends with the
+// account it connected, and one cancelled while Google's page waits ends
+// CANCELLED and stores nothing.
+func TestGoogleSignInTask(t *testing.T) {
+	s, nas, _, _ := googleService(t)
+	if _, err := s.StartConnectGoogle(GoogleConnectInput{Name: "Drive"}); err == nil || !strings.Contains(err.Error(), "Settings") {
+		t.Fatalf("without a client the task must not start: %v", err)
+	}
+	if _, err := s.UpdateSettings(job.Settings{NASRoot: nas, GoogleClientID: "client-123.apps.googleusercontent.com", GoogleClientSecret: "client-secret-xyz"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.StartConnectGoogle(GoogleConnectInput{CredentialID: "missing"}); err == nil {
+		t.Fatal("signing in again an account that does not exist started a task")
+	}
+	task, err := s.StartConnectGoogle(GoogleConnectInput{Name: "My Drive"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task.Kind != TaskSignIn || task.Status != TaskRunning || !strings.Contains(task.Title, "My Drive") {
+		t.Fatalf("started %+v", task)
+	}
+	done := waitTask(t, s, task.ID)
+	if done.Status != TaskSuccess || done.Credential == nil || done.Credential.Name != "My Drive" || done.Credential.Provider != job.KindGDrive {
+		t.Fatalf("ended %+v", done)
+	}
+
+	// A browser that never comes back: the person cancels.
+	s.opts.OpenURL = func(string) error { return nil }
+	task, err = s.StartConnectGoogle(GoogleConnectInput{Name: "Other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CancelTask(task.ID); err != nil {
+		t.Fatal(err)
+	}
+	if done := waitTask(t, s, task.ID); done.Status != TaskCancelled || done.Credential != nil {
+		t.Fatalf("cancelled sign-in ended %+v", done)
+	}
+	if all, _ := s.ListCredentials(); len(all) != 1 {
+		t.Fatalf("%d credentials after a cancelled sign-in, want 1", len(all))
+	}
+}

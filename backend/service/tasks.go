@@ -21,6 +21,7 @@ const (
 	TaskRestore = "restore"
 	TaskVerify  = "verify"
 	TaskPreview = "preview"
+	TaskSignIn  = "signin"
 )
 
 // Statuses of a task.
@@ -43,7 +44,7 @@ const taskEvery = 200 * time.Millisecond
 // events.TaskUpdate event, whose payload is the whole Task.
 type Task struct {
 	ID    string `json:"id"`
-	Kind  string `json:"kind"`  // TaskRestore, TaskVerify or TaskPreview
+	Kind  string `json:"kind"`  // TaskRestore, TaskVerify, TaskPreview or TaskSignIn
 	Title string `json:"title"` // what it does, in words: "Restore Photos 2026-12-01T10-00-00Z to /home/ana/out"
 	JobID string `json:"jobId"` // "" for the preview of a job not saved yet
 	// Status is TaskRunning until it ends TaskSuccess, TaskFailed or
@@ -64,6 +65,8 @@ type Task struct {
 	Restore *engine.RestoreResult `json:"restore,omitempty"`
 	Verify  *engine.VerifyReport  `json:"verify,omitempty"`
 	Preview *engine.DryRun        `json:"preview,omitempty"`
+	// Credential is the account a Google sign-in connected.
+	Credential *job.Credential `json:"credential,omitempty"`
 }
 
 // Final reports whether the task has ended.

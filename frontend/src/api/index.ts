@@ -255,6 +255,8 @@ export const api = {
   startRestore: (r: RestoreRequest) => App.StartRestore(wire<service.RestoreRequest>(r)) as unknown as Promise<Task>,
   startVerify: (jobId: string, version: string, deep: boolean, sample: number) => App.StartVerify(jobId, version, deep, sample) as unknown as Promise<Task>,
   startPreview: (j: Job) => App.StartPreview(wire<job.Job>(j)) as unknown as Promise<Task>,
+  startConnectGoogle: (c: GoogleConnectInput) =>
+    App.StartConnectGoogle(wire<service.GoogleConnectInput>(c)) as unknown as Promise<Task>,
   cancelTask: (id: string) => App.CancelTask(id),
   getTask: (id: string) => App.GetTask(id) as unknown as Promise<Task>,
   listTasks: () => App.ListTasks() as unknown as Promise<Task[]>,

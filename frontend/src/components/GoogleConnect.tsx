@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react'
-import { api, type Credential } from '../api'
-import { useAction, useEvent } from '../api/hooks'
+import { useEffect, useRef, useState, type FormEvent } from 'react'
+import { api, errorMessage, type Credential, type Task } from '../api'
+import { useEvent } from '../api/hooks'
+import { taskEnded, useTask } from '../lib/tasks'
 import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
 import { Button, Checkbox, Field, inputClass } from './ui'
@@ -8,21 +9,39 @@ import { Button, Checkbox, Field, inputClass } from './ui'
 // GoogleConnect signs in to Google Drive. The desktop app opens the system
 // browser; in a browser tab (web mode) the sign-in address arrives as an
 // event and is offered as a link to follow. With again, it signs that
-// account in again in place, so its destinations keep working.
+// account in again in place, so its destinations keep working. The sign-in
+// is a task: it shows in the activity list, and Cancel stops the wait.
 export function GoogleConnect({ onDone, again }: { onDone: (c?: Credential) => void; again?: Credential }) {
   const [name, setName] = useState(again?.name ?? 'Google Drive')
   const [shared, setShared] = useState(again ? /auth\/drive(\s|$)/.test(again.metadata?.scopes ?? '') : false)
   const [link, setLink] = useState<string | null>(null)
-  const connect = useAction(api.connectGoogle)
+  const [started, setStarted] = useState<Task | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const task = useTask(started)
+  const busy = !!task && !taskEnded(task)
   useEvent('browser:open', (p) => setLink(p.url))
+  const handled = useRef<string | null>(null)
+  useEffect(() => {
+    if (!task || task.status !== 'SUCCESS' || !task.credential || handled.current === task.id) return
+    handled.current = task.id
+    const c = task.credential
+    notify(again ? `Signed "${c.name}" in again; its destinations work again.` : `Connected "${c.name}".`, 'success')
+    onDone(c as Credential)
+  }, [task, again, onDone])
+  const failed = task?.status === 'FAILED' ? (task.error ?? 'the sign-in failed') : null
+  const shownError = error ?? failed
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     setLink(null)
-    const r = await connect.run({ name, sharedDrives: shared, credentialId: again?.id })
-    if (r.ok) {
-      notify(again ? `Signed "${r.value.name}" in again; its destinations work again.` : `Connected "${r.value.name}".`, 'success')
-      onDone(r.value)
+    setError(null)
+    try {
+      setStarted(await api.startConnectGoogle({ name, sharedDrives: shared, credentialId: again?.id }))
+    } catch (err) {
+      setError(errorMessage(err))
     }
+  }
+  const cancel = () => {
+    if (task) api.cancelTask(task.id).catch((err: unknown) => setError(errorMessage(err)))
   }
   return (
     <form onSubmit={submit} className="space-y-4" aria-label={again ? `Sign ${again.name} in again` : 'Connect Google Drive'}>
@@ -42,7 +61,7 @@ export function GoogleConnect({ onDone, again }: { onDone: (c?: Credential) => v
         onChange={setShared}
         hint="Asks Google for access to all of your Drive. Without it Avault may only see the folders it creates itself, which is enough for My Drive."
       />
-      {connect.busy && (
+      {busy && (
         <div role="status" className="rounded-md bg-sky-50 p-3 text-sm text-sky-900 dark:bg-sky-950 dark:text-sky-100">
           {link ? (
             <>
@@ -57,12 +76,16 @@ export function GoogleConnect({ onDone, again }: { onDone: (c?: Credential) => v
           )}
         </div>
       )}
-      {connect.error && <ErrorBox title="Google Drive was not connected" message={connect.error} />}
+      {shownError && <ErrorBox title="Google Drive was not connected" message={shownError} />}
       <div className="flex gap-2">
-        <Button type="submit" variant="primary" busy={connect.busy}>
+        <Button type="submit" variant="primary" busy={busy}>
           Sign in with Google
         </Button>
-        <Button onClick={() => onDone()}>Cancel</Button>
+        {busy ? (
+          <Button onClick={cancel}>Stop waiting</Button>
+        ) : (
+          <Button onClick={() => onDone()}>Cancel</Button>
+        )}
       </div>
     </form>
   )

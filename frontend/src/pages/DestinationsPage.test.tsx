@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
-import { fireEvent, render, screen, within } from '@testing-library/react'
+import { act, fireEvent, render, screen, within } from '@testing-library/react'
 import DestinationsPage from './DestinationsPage'
-import { api, resetApi } from '../test/fakeApi'
+import { api, emit, resetApi } from '../test/fakeApi'
 
 vi.mock('../api', async () => (await import('../test/fakeApi')).module)
 
@@ -31,14 +31,27 @@ describe('DestinationsPage', () => {
     expect(screen.getByText(/No destinations yet/)).toBeTruthy()
   })
 
-  it('signs a Google account in again in place', async () => {
-    api.connectGoogle.mockResolvedValue({ id: 'c2', name: 'Drive', provider: 'gdrive', metadata: {}, status: 'ok', createdAt: '', updatedAt: '' })
+  it('signs a Google account in again in place, as a task it can stop', async () => {
+    const task = { id: 't1', kind: 'signin', title: 'Sign in to Google for Drive', jobId: '', status: 'RUNNING', filesDone: 0, filesTotal: 0, bytesDone: 0, bytesTotal: 0, etaSeconds: -1, startedAt: '' }
+    api.startConnectGoogle.mockResolvedValue(task)
     render(<DestinationsPage />)
     fireEvent.click(await screen.findByRole('button', { name: 'Sign Drive in again' }))
     const dialog = screen.getByRole('dialog')
     expect(within(dialog).queryByLabelText('Name')).toBeNull()
     fireEvent.click(within(dialog).getByRole('button', { name: 'Sign in with Google' }))
-    await vi.waitFor(() => expect(api.connectGoogle).toHaveBeenCalledWith(expect.objectContaining({ credentialId: 'c2', name: 'Drive' })))
+    await vi.waitFor(() => expect(api.startConnectGoogle).toHaveBeenCalledWith(expect.objectContaining({ credentialId: 'c2', name: 'Drive' })))
+    // While Google's page waits, the wait can be stopped.
+    fireEvent.click(await within(dialog).findByRole('button', { name: 'Stop waiting' }))
+    expect(api.cancelTask).toHaveBeenCalledWith('t1')
+    // The task ends with the account: the dialog closes.
+    act(() =>
+      emit('task:update', {
+        ...task,
+        status: 'SUCCESS',
+        credential: { id: 'c2', name: 'Drive', provider: 'gdrive', metadata: {}, status: 'ok', createdAt: '', updatedAt: '' },
+      } as never),
+    )
+    await vi.waitFor(() => expect(screen.queryByRole('dialog')).toBeNull())
     // S3 keys cannot sign in to Google.
     expect(screen.queryByRole('button', { name: 'Sign B2 key in again' })).toBeNull()
   })

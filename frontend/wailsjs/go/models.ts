@@ -1063,6 +1063,7 @@ export namespace service {
 	    restore?: engine.RestoreResult;
 	    verify?: engine.VerifyReport;
 	    preview?: engine.DryRun;
+	    credential?: job.Credential;
 	
 	    static createFrom(source: any = {}) {
 	        return new Task(source);
@@ -1087,6 +1088,7 @@ export namespace service {
 	        this.restore = this.convertValues(source["restore"], engine.RestoreResult);
 	        this.verify = this.convertValues(source["verify"], engine.VerifyReport);
 	        this.preview = this.convertValues(source["preview"], engine.DryRun);
+	        this.credential = this.convertValues(source["credential"], job.Credential);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -85,6 +85,8 @@ export function SetLaunchAtLogin(arg1:boolean):Promise<job.Settings>;
 
 export function StaleJobs():Promise<Array<service.StaleJob>>;
 
+export function StartConnectGoogle(arg1:service.GoogleConnectInput):Promise<service.Task>;
+
 export function StartPreview(arg1:job.Job):Promise<service.Task>;
 
 export function StartRestore(arg1:service.RestoreRequest):Promise<service.Task>;

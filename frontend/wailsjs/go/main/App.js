@@ -158,6 +158,10 @@ export function StaleJobs() {
   return window['go']['main']['App']['StaleJobs']();
 }
 
+export function StartConnectGoogle(arg1) {
+  return window['go']['main']['App']['StartConnectGoogle'](arg1);
+}
+
 export function StartPreview(arg1) {
   return window['go']['main']['App']['StartPreview'](arg1);
 }

@@ -312,7 +312,7 @@ func runDesktop(ctx context.Context, hidden bool) (err error) {
 	// window process starts first: WebKit takes longest, and it connects
 	// once the socket is up.
 	var window *exec.Cmd
-	if !trayHost || !(hidden || peekStartHidden(ctx, dir)) {
+	if !trayHost || !(hidden || peekStartHidden(dir)) {
 		exe, _ := os.Executable()
 		if window, err = startWindowProcess(exe); err != nil {
 			return err
@@ -338,13 +338,8 @@ func runDesktop(ctx context.Context, hidden bool) (err error) {
 
 // peekStartHidden reads Settings' "Start in the tray" before the service
 // opens, so the window can start at once when it is off.
-func peekStartHidden(ctx context.Context, dir string) bool {
-	db, err := store.Open(ctx, store.Options{Dir: dir})
-	if err != nil {
-		return false
-	}
-	defer db.Close()
-	st, err := db.GetSettings()
+func peekStartHidden(dir string) bool {
+	st, err := store.PeekSettings(dir)
 	return err == nil && st.StartHidden
 }
 

@@ -20,6 +20,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/avault/avault/backend/job"
 )
 
 // FileName is the database's file name in the data directory.
@@ -179,4 +181,21 @@ func validID(id string) bool {
 		}
 	}
 	return true
+}
+
+// PeekSettings reads the settings of the database in dir without opening
+// it for writing: no migration, no recovery, no fsync. A launch uses it to
+// decide in a few milliseconds whether to start its window; a missing
+// database reads as the defaults.
+func PeekSettings(dir string) (job.Settings, error) {
+	path := filepath.Join(dir, FileName)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return job.Settings{}, nil
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
+	if err != nil {
+		return job.Settings{}, err
+	}
+	defer db.Close()
+	return (&Store{db: db, dir: dir, now: time.Now}).GetSettings()
 }

@@ -146,3 +146,27 @@ func TestValuesOutliveTransactions(t *testing.T) {
 		t.Errorf("values changed after later writes: %q %q", sealed, check)
 	}
 }
+
+func TestPeekSettingsReadsWithoutOpeningForWriting(t *testing.T) {
+	dir := t.TempDir()
+	if st, err := PeekSettings(dir); err != nil || st.StartHidden {
+		t.Fatalf("a missing database: %+v, %v; want the defaults", st, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, FileName)); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("peeking created the database: %v", err)
+	}
+	s, err := Open(context.Background(), Options{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutSettings(job.Settings{StartHidden: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PeekSettings(dir); err == nil {
+		t.Fatal("peeking a database another process holds open succeeded")
+	}
+	s.Close()
+	if st, err := PeekSettings(dir); err != nil || !st.StartHidden {
+		t.Fatalf("peeked %+v, %v; want StartHidden", st, err)
+	}
+}

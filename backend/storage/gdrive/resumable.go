@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"google.golang.org/api/drive/v3"
 	"google.golang.org/api/googleapi"
@@ -160,9 +161,15 @@ func (d *Dest) sendChunk(ctx context.Context, what, loc string, u *upstream) (*d
 // loc or, with data nil, asks what the session holds. It returns the file
 // when the upload is complete, else how many bytes the session holds.
 func (d *Dest) put(ctx context.Context, loc string, data []byte, off, size int64) (*drive.File, int64, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, loc, bytes.NewReader(data))
+	body := &chunkBody{data: data}
+	defer body.detach()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, loc, body)
 	if err != nil {
 		return nil, 0, final{err}
+	}
+	req.ContentLength = int64(len(data))
+	if data == nil {
+		req.Body = http.NoBody
 	}
 	if data == nil {
 		req.Header.Set("Content-Range", fmt.Sprintf("bytes */%d", size))
@@ -291,3 +298,32 @@ func (u *upstream) rewind() error {
 
 // md5 is the hex MD5 of the bytes read.
 func (u *upstream) md5() string { return hex.EncodeToString(u.er.h.Sum(nil)) }
+
+// chunkBody is a request body over a piece of the upload buffer. An HTTP
+// transport may go on reading a request's body after Do returned (after a
+// reset or a timeout), while the buffer is about to be refilled with the
+// next bytes: detach cuts the body off from the buffer before that.
+type chunkBody struct {
+	mu   sync.Mutex
+	data []byte
+}
+
+func (b *chunkBody) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.data) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *chunkBody) Close() error { b.detach(); return nil }
+
+// detach ends the body: later reads see EOF and never touch the buffer.
+func (b *chunkBody) detach() {
+	b.mu.Lock()
+	b.data = nil
+	b.mu.Unlock()
+}

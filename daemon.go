@@ -307,14 +307,25 @@ func runDesktop(ctx context.Context, hidden bool) (err error) {
 	}
 	defer lock.Release()
 
-	trayHost := trayHostAvailable()
 	// Without a tray host a hidden start could never be brought back. The
-	// window process starts first: WebKit takes longest, and it connects
-	// once the socket is up.
+	// window process starts first, even before the tray host is asked for:
+	// WebKit takes longest, and the window connects once the socket is up.
 	var window *exec.Cmd
-	if !trayHost || !(hidden || peekStartHidden(dir)) {
+	startWindow := func() error {
 		exe, _ := os.Executable()
-		if window, err = startWindowProcess(exe); err != nil {
+		w, err := startWindowProcess(exe)
+		window = w
+		return err
+	}
+	wantHidden := hidden || peekStartHidden(dir)
+	if !wantHidden {
+		if err := startWindow(); err != nil {
+			return err
+		}
+	}
+	trayHost := trayHostAvailable()
+	if wantHidden && !trayHost {
+		if err := startWindow(); err != nil {
 			return err
 		}
 	}

@@ -49,6 +49,9 @@ describe('HistoryPage', () => {
   it('filters by job and status, and charts the job', async () => {
     render(<HistoryPage arg="" />)
     await screen.findByTestId('history-range')
+    // The job list loads apart from the history: a select ignores a value
+    // it has no option for, so wait for the job's option first.
+    await screen.findByRole('option', { name: 'Photos' })
     fireEvent.change(screen.getByLabelText('Job'), { target: { value: 'j1' } })
     fireEvent.change(screen.getByLabelText('Result'), { target: { value: 'FAILED' } })
     expect(api.listHistory).toHaveBeenLastCalledWith({ jobId: 'j1', status: 'FAILED', limit: 20, offset: 0 })

@@ -98,6 +98,23 @@ describe('DestinationForm', () => {
     expect(screen.queryByText('More options')).toBeNull()
   })
 
+  it("says what a drive.file sign-in cannot see, and only for such an account", async () => {
+    const cred = (id: string, name: string, scopes: string) => ({ id, name, provider: 'gdrive', metadata: { scopes }, status: 'ok', createdAt: '', updatedAt: '' })
+    api.listCredentials.mockResolvedValue([
+      cred('g1', 'Files only', 'openid email https://www.googleapis.com/auth/drive.file'),
+      cred('g2', 'Whole drive', 'openid email https://www.googleapis.com/auth/drive'),
+    ])
+    render(<DestinationForm onDone={() => {}} />)
+    await chooseKind('gdrive')
+    const account = screen.getByLabelText('Google account')
+    await within(account).findByText('Files only')
+    expect(screen.queryByTestId('drive-file-scope')).toBeNull()
+    fireEvent.change(account, { target: { value: 'g1' } })
+    expect(screen.getByTestId('drive-file-scope').textContent).toMatch(/folder ID you paste.*invisible/)
+    fireEvent.change(account, { target: { value: 'g2' } })
+    expect(screen.queryByTestId('drive-file-scope')).toBeNull()
+  })
+
   it('shows an option only when it applies, and leaves it out once it no longer does', async () => {
     const done = vi.fn()
     api.createDestination.mockImplementation(async (d: unknown) => ({ ...(d as object), id: 'd1' }))

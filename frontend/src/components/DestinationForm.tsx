@@ -191,6 +191,11 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
 
   const s3Creds = useMemo(() => (creds.data ?? []).filter((c) => c.provider === 's3'), [creds.data])
   const googleCreds = useMemo(() => (creds.data ?? []).filter((c) => c.provider === 'gdrive'), [creds.data])
+  // A Google account signed in with the drive.file scope only: Drive shows
+  // it nothing but what it created (docs/DECISIONS.md, "Drive's scopes").
+  const chosenCred = googleCreds.find((c) => c.id === d.credentialId)
+  const chosenScopes = chosenCred?.metadata?.scopes ?? ''
+  const fileScopeOnly = /auth\/drive\.file(\s|$)/.test(chosenScopes) && !/auth\/drive(\s|$)/.test(chosenScopes)
   const kindList = (kinds.data ?? []).filter((k) => formKinds.includes(k.name))
   const activePreset = s3Presets.find((p) => p.id === preset) ?? s3Presets[0]
 
@@ -337,6 +342,15 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
                 {(p) => <input {...p} value={d.folderPath ?? ''} onChange={(e) => set({ folderPath: e.target.value })} className={inputClass} />}
               </Field>
             </div>
+            {fileScopeOnly && (
+              <p role="note" data-testid="drive-file-scope" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100">
+                This account was connected with access to the files Avault creates only (Google&apos;s drive.file permission). Avault
+                sees the folders and versions it made itself with this sign-in. A folder you made on Google Drive&apos;s website, a
+                folder ID you paste, and backups written through another sign-in or another Avault are invisible to it: name a
+                folder path and Avault makes it. To use existing folders or Shared Drives, connect the account again with “Let me
+                choose Shared Drives and existing folders”.
+              </p>
+            )}
             <OptionFields decls={decls} options={d.options ?? {}} onChange={setOpt} />
           </>
         )}

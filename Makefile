@@ -2,7 +2,10 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.cache/bin:$(PATH)
 
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# The semantic version from the newest vX.Y.Z tag (scripts/version.sh), worked
+# out once per make run.
+VERSION ?= $(shell scripts/version.sh)
+VERSION := $(VERSION)
 TAGS    := desktop,production,webkit2_41
 LDFLAGS := -s -w -X main.version=$(VERSION)
 BIN     := build/bin/avault

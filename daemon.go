@@ -265,8 +265,10 @@ func (d *daemon) waitWindow(limit time.Duration) {
 // (-tags nowindow), so the tray costs no WebKit memory.
 const windowProgramName = "avault-window"
 
-// windowProgram is what starts a window: avault-window beside exe, or exe
-// itself when it is a build with the window.
+// windowProgram is what starts a window: avault-window beside exe, or in
+// ../lib/avault/ from exe's folder (the packages install /usr/bin/avault
+// and /usr/lib/avault/avault-window, the tarball ~/.local/bin and
+// ~/.local/lib/avault), or exe itself when it is a build with the window.
 func windowProgram(exe string) (string, []string, error) {
 	if exe == "" {
 		return "", nil, errors.New("cannot find Avault's program file to open a window")
@@ -275,14 +277,17 @@ func windowProgram(exe string) (string, []string, error) {
 	if goruntime.GOOS == "windows" {
 		name += ".exe"
 	}
-	beside := filepath.Join(filepath.Dir(exe), name)
-	if fi, err := os.Stat(beside); err == nil && !fi.IsDir() {
-		return beside, []string{windowFlag}, nil
+	dir := filepath.Dir(exe)
+	places := []string{filepath.Join(dir, name), filepath.Join(filepath.Dir(dir), "lib", "avault", name)}
+	for _, p := range places {
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p, []string{windowFlag}, nil
+		}
 	}
 	if hasWindow {
 		return exe, []string{windowFlag}, nil
 	}
-	return "", nil, fmt.Errorf("cannot open a window: %s is not installed beside %s", name, exe)
+	return "", nil, fmt.Errorf("cannot open a window: %s is not installed beside %s nor in %s", name, exe, filepath.Dir(places[1]))
 }
 
 // windowFlag starts the window process (internal: the background process

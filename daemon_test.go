@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	goruntime "runtime"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +240,63 @@ func TestServeIsAClientOfTheRunningAvault(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve kept running after the background process quit")
+	}
+}
+
+func TestTheWindowProgramIsFoundBesideOrInLibAvault(t *testing.T) {
+	name := windowProgramName
+	if goruntime.GOOS == "windows" {
+		name += ".exe"
+	}
+	touch := func(p string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("x"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(exe, want string) {
+		t.Helper()
+		got, args, err := windowProgram(exe)
+		if err != nil || got != want || len(args) != 1 || args[0] != windowFlag {
+			t.Fatalf("windowProgram(%s) = %q %v %v, want %q [%s]", exe, got, args, err, want, windowFlag)
+		}
+	}
+
+	// As the packages install it: /usr/bin/avault, /usr/lib/avault/avault-window.
+	usr := t.TempDir()
+	exe := filepath.Join(usr, "bin", "avault")
+	touch(exe)
+	lib := filepath.Join(usr, "lib", "avault", name)
+	touch(lib)
+	check(exe, lib)
+
+	// Beside the program (build/bin, the Windows installer) comes first.
+	beside := filepath.Join(usr, "bin", name)
+	touch(beside)
+	check(exe, beside)
+
+	// Neither: a build with the window is its own window, one without says
+	// where it looked.
+	lone := filepath.Join(t.TempDir(), "bin", "avault")
+	touch(lone)
+	got, _, err := windowProgram(lone)
+	if hasWindow {
+		if err != nil || got != lone {
+			t.Fatalf("windowProgram(%s) = %q, %v; want the program itself", lone, got, err)
+		}
+	} else if err == nil || !strings.Contains(err.Error(), filepath.Join("lib", "avault")) {
+		t.Fatalf("windowProgram(%s) = %q, %v; want an error naming where it looked", lone, got, err)
+	}
+	// A folder of that name is not the program.
+	dirExe := filepath.Join(t.TempDir(), "bin", "avault")
+	touch(dirExe)
+	if err := os.MkdirAll(filepath.Join(filepath.Dir(dirExe), name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := windowProgram(dirExe); got == filepath.Join(filepath.Dir(dirExe), name) {
+		t.Fatalf("a folder named %s was taken for the window program", name)
 	}
 }

@@ -52,6 +52,18 @@ func (a *App) SetKeySource(to job.KeySource) (service.Status, error) {
 	return a.svc.SetKeySource(a.context(), to)
 }
 
+// ListChannels returns the notification channels without their secrets.
+func (a *App) ListChannels() ([]job.Channel, error) { return a.svc.ListChannels() }
+
+// SaveChannel adds (empty id) or changes a notification channel.
+func (a *App) SaveChannel(c job.Channel) (job.Channel, error) { return a.svc.SaveChannel(c) }
+
+// DeleteChannel removes a notification channel.
+func (a *App) DeleteChannel(id string) error { return a.svc.DeleteChannel(id) }
+
+// TestChannel sends a test message to a channel now.
+func (a *App) TestChannel(id string) error { return a.svc.TestChannel(a.context(), id) }
+
 // ListCredentials returns credential metadata; secrets never leave the backend.
 func (a *App) ListCredentials() ([]job.Credential, error) { return a.svc.ListCredentials() }
 

@@ -81,6 +81,7 @@ func commands() []command {
 		{"dest", "manage destinations: dest add | list | test | rm", cmdDest},
 		{"job", "manage jobs: job add | list | show | edit | rm", cmdJob},
 		{"history", "list past runs", cmdHistory},
+		{"notify", "notification channels (email, Slack, Discord, ntfy, webhook): notify list | add | test NAME | rm NAME", cmdNotify},
 		{"quit", "quit the running Avault (its background process, tray and windows)", nil},
 		{"serve", "run without a window and serve the UI to a browser: serve [--addr 127.0.0.1:8420] [--allow-remote --password-stdin] [--cert F --key F]", nil},
 		{"autostart", "launch Avault at login: autostart on|off|status", cmdAutostart},

@@ -51,9 +51,14 @@ type Settings struct {
 	// GOOGLE_CLIENT_SECRET, when set, is used instead.
 	GoogleClientSecret    string `json:"googleClientSecret,omitempty"`
 	GoogleClientSecretSet bool   `json:"googleClientSecretSet"`
-	// WebhookURL receives a JSON POST when a run fails or ends partial (and
-	// on success with Notifications "all"), e.g. an ntfy or Healthchecks URL.
+	// WebhookURL is the single webhook of older versions: the service
+	// turns it into a webhook channel (sealed) and never returns it.
 	WebhookURL string `json:"webhookUrl,omitempty"`
+	// Channels are where notifications go besides the desktop: email,
+	// Slack, Discord, ntfy and webhooks, each with its own occasions.
+	// UpdateSettings leaves them alone; the service's channel methods
+	// change them.
+	Channels []Channel `json:"channels,omitempty"`
 	// SchedulesPaused stops every schedule until resumed (runs started by
 	// hand still go).
 	SchedulesPaused bool `json:"schedulesPaused"`

@@ -137,6 +137,9 @@ func (s *Settings) Validate() error {
 			p.add("webhookUrl", "must be an http:// or https:// address")
 		}
 	}
+	if len(s.Channels) > MaxChannels {
+		p.add("channels", "at most %d notification channels", MaxChannels)
+	}
 	if len(s.GoogleClientID) > 256 || strings.ContainsAny(s.GoogleClientID, " \t\r\n") {
 		p.add("googleClientId", "is not an OAuth client id (it looks like 1234-abc.apps.googleusercontent.com)")
 	}

@@ -44,13 +44,18 @@ type WebhookOptions struct {
 	UserAgent string
 }
 
-// Webhook posts messages as JSON to a URL. It is safe for concurrent use.
+// Webhook posts messages to a URL: as Avault's JSON Payload (NewWebhook),
+// or in the shape Slack, Discord or ntfy want (NewSlack, NewDiscord,
+// NewNtfy). It is safe for concurrent use.
 type Webhook struct {
 	o      WebhookOptions
+	label  string // what it is, for errors: "webhook", "Slack", ...
 	where  string // scheme and host, for errors
 	client *http.Client
 	now    func() time.Time
 	sleep  func(ctx context.Context, d time.Duration) error
+	// encode makes the request body and its headers for a message.
+	encode func(w *Webhook, m Message) ([]byte, http.Header, error)
 }
 
 var _ Notifier = (*Webhook)(nil)
@@ -58,9 +63,18 @@ var _ Notifier = (*Webhook)(nil)
 // NewWebhook returns a Webhook for o.URL, or an error when the URL is not
 // an absolute http or https URL.
 func NewWebhook(o WebhookOptions) (*Webhook, error) {
+	return newPoster(o, "webhook", encodePayload)
+}
+
+func encodePayload(w *Webhook, m Message) ([]byte, http.Header, error) {
+	body, err := json.Marshal(w.payload(m))
+	return body, http.Header{"Content-Type": {"application/json"}}, err
+}
+
+func newPoster(o WebhookOptions, label string, encode func(*Webhook, Message) ([]byte, http.Header, error)) (*Webhook, error) {
 	u, err := url.Parse(o.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, errors.New("the webhook URL must start with http:// or https:// and name a host")
+		return nil, fmt.Errorf("the %s URL must start with http:// or https:// and name a host", label)
 	}
 	if o.Client == nil {
 		o.Client = &http.Client{}
@@ -80,7 +94,7 @@ func NewWebhook(o WebhookOptions) (*Webhook, error) {
 	if o.UserAgent == "" {
 		o.UserAgent = "Avault"
 	}
-	return &Webhook{o: o, where: u.Scheme + "://" + u.Host, client: o.Client, now: time.Now, sleep: sleepCtx}, nil
+	return &Webhook{o: o, label: label, where: u.Scheme + "://" + u.Host, client: o.Client, now: time.Now, sleep: sleepCtx, encode: encode}, nil
 }
 
 // Payload is the JSON body a Webhook posts.
@@ -125,22 +139,45 @@ func (w *Webhook) payload(m Message) Payload {
 // pass, with exponential backoff and Retry-After honoured, and stops at
 // once on another 4xx or when ctx ends.
 func (w *Webhook) Notify(ctx context.Context, m Message) error {
-	body, err := json.Marshal(w.payload(m))
+	body, header, err := w.encode(w, m)
 	if err != nil {
-		return fmt.Errorf("webhook: encode the message: %w", err)
+		return fmt.Errorf("%s: encode the message: %w", w.label, err)
 	}
-	for attempt := 0; ; attempt++ {
-		retry, wait, err := w.post(ctx, body)
-		if err == nil || !retry || attempt >= w.o.Retries {
+	return retrying(ctx, w.retryPolicy(), func() (bool, time.Duration, error) { return w.post(ctx, body, header) })
+}
+
+func (w *Webhook) retryPolicy() retryPolicy {
+	return retryPolicy{Retries: w.o.Retries, MinBackoff: w.o.MinBackoff, MaxWait: w.o.MaxWait, sleep: w.sleep}
+}
+
+// retryPolicy says how often and after how long a failed attempt is
+// repeated.
+type retryPolicy struct {
+	Retries    int // how many times a failure that may pass is repeated (negative: none)
+	MinBackoff time.Duration
+	MaxWait    time.Duration
+	sleep      func(ctx context.Context, d time.Duration) error
+}
+
+// retrying makes attempts until one succeeds, one fails for good, the
+// retries are used up or ctx ends. attempt says whether its failure may
+// pass, and how long the other side asked to wait (0: not said).
+func retrying(ctx context.Context, p retryPolicy, attempt func() (retry bool, wait time.Duration, err error)) error {
+	if p.sleep == nil {
+		p.sleep = sleepCtx
+	}
+	for n := 0; ; n++ {
+		retry, wait, err := attempt()
+		if err == nil || !retry || n >= p.Retries {
 			return err
 		}
 		if wait == 0 {
-			wait = w.backoff(attempt)
+			wait = backoff(p.MinBackoff, p.MaxWait, n)
 		}
-		if wait > w.o.MaxWait {
+		if wait > p.MaxWait {
 			return fmt.Errorf("%w; it asked to be retried after %s, longer than Avault waits", err, wait)
 		}
-		if serr := w.sleep(ctx, wait); serr != nil {
+		if serr := p.sleep(ctx, wait); serr != nil {
 			return fmt.Errorf("%w; gave up retrying: %w", err, serr)
 		}
 	}
@@ -148,36 +185,38 @@ func (w *Webhook) Notify(ctx context.Context, m Message) error {
 
 // post makes one attempt. It says whether a failure may pass on retry, and
 // how long the server asked to wait (0 when it did not say).
-func (w *Webhook) post(ctx context.Context, body []byte) (retry bool, wait time.Duration, err error) {
+func (w *Webhook) post(ctx context.Context, body []byte, header http.Header) (retry bool, wait time.Duration, err error) {
 	actx, cancel := context.WithTimeout(ctx, w.o.Timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodPost, w.o.URL, bytes.NewReader(body))
 	if err != nil {
-		return false, 0, fmt.Errorf("webhook to %s: %w", w.where, stripURL(err))
+		return false, 0, fmt.Errorf("%s to %s: %w", w.label, w.where, stripURL(err))
 	}
-	for k, vs := range w.o.Header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
+	for _, h := range []http.Header{w.o.Header, header} {
+		for k, vs := range h {
+			req.Header.Del(k)
+			for _, v := range vs {
+				req.Header.Add(k, v)
+			}
 		}
 	}
-	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", w.o.UserAgent)
 	resp, err := w.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return false, 0, fmt.Errorf("webhook to %s: %w", w.where, ctx.Err())
+			return false, 0, fmt.Errorf("%s to %s: %w", w.label, w.where, ctx.Err())
 		}
 		if actx.Err() != nil {
-			return true, 0, fmt.Errorf("webhook to %s: no answer within %s: %w", w.where, w.o.Timeout, actx.Err())
+			return true, 0, fmt.Errorf("%s to %s: no answer within %s: %w", w.label, w.where, w.o.Timeout, actx.Err())
 		}
-		return true, 0, fmt.Errorf("webhook to %s: %w", w.where, stripURL(err))
+		return true, 0, fmt.Errorf("%s to %s: %w", w.label, w.where, stripURL(err))
 	}
 	defer resp.Body.Close()
 	excerpt, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode >= 200 && resp.StatusCode < 300 {
 		return false, 0, nil
 	}
-	serr := &StatusError{Where: w.where, Code: resp.StatusCode, Body: shorten(Redact(string(excerpt)), 200)}
+	serr := &StatusError{Label: w.label, Where: w.where, Code: resp.StatusCode, Body: shorten(Redact(string(excerpt)), 200)}
 	code := resp.StatusCode
 	if code == http.StatusTooManyRequests || code == http.StatusRequestTimeout || code >= 500 {
 		return true, retryAfter(resp.Header.Get("Retry-After"), w.now()), serr
@@ -187,13 +226,18 @@ func (w *Webhook) post(ctx context.Context, body []byte) (retry bool, wait time.
 
 // StatusError is a webhook's answer other than 2xx.
 type StatusError struct {
+	Label string // what was posted to: "webhook" when empty, "Slack", ...
 	Where string // scheme and host
 	Code  int
 	Body  string // the start of the answer, redacted
 }
 
 func (e *StatusError) Error() string {
-	msg := fmt.Sprintf("webhook to %s answered %d %s", e.Where, e.Code, http.StatusText(e.Code))
+	label := e.Label
+	if label == "" {
+		label = "webhook"
+	}
+	msg := fmt.Sprintf("%s to %s answered %d %s", label, e.Where, e.Code, http.StatusText(e.Code))
 	if e.Body != "" {
 		msg += ": " + e.Body
 	}
@@ -203,10 +247,10 @@ func (e *StatusError) Error() string {
 // backoff is the wait before retry number attempt+1: MinBackoff doubled
 // per attempt, capped at MaxWait, with up to half of it taken off at
 // random so that many clients do not retry in step.
-func (w *Webhook) backoff(attempt int) time.Duration {
-	d := w.o.MinBackoff << min(attempt, 30)
-	if d > w.o.MaxWait || d <= 0 {
-		d = w.o.MaxWait
+func backoff(minBackoff, maxWait time.Duration, attempt int) time.Duration {
+	d := minBackoff << min(attempt, 30)
+	if d > maxWait || d <= 0 {
+		d = maxWait
 	}
 	return d - rand.N(d/2+1)
 }

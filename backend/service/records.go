@@ -316,11 +316,17 @@ func (s *Service) checkJob(j *job.Job) error {
 }
 
 // Settings returns the settings with defaults filled in. The Google client
-// secret is never returned, only whether one is stored.
+// secret is never returned, only whether one is stored; the channels come
+// without their secrets (see ListChannels), and a webhook URL of an older
+// version not at all.
 func (s *Service) Settings() (job.Settings, error) {
 	st, err := s.store.GetSettings()
 	st.GoogleClientSecretSet = st.GoogleClientSecret != ""
 	st.GoogleClientSecret = ""
+	st.WebhookURL = ""
+	for i, c := range st.Channels {
+		st.Channels[i] = publicChannel(c)
+	}
 	return st.WithDefaults(), err
 }
 
@@ -342,9 +348,20 @@ func (s *Service) UpdateSettings(st job.Settings) (job.Settings, error) {
 	if err := s.sealSettingsSecret(&st, old); err != nil {
 		return job.Settings{}, err
 	}
-	st.SchedulesPaused, st.LaunchAtLogin = old.SchedulesPaused, old.LaunchAtLogin // changed by their own calls
-	if err := s.store.PutSettings(st); err != nil {
+	webhook := st.WebhookURL
+	_, err = s.store.ModifySettings(func(cur *job.Settings) error {
+		// changed by their own calls
+		st.SchedulesPaused, st.LaunchAtLogin, st.Channels, st.WebhookURL = cur.SchedulesPaused, cur.LaunchAtLogin, cur.Channels, cur.WebhookURL
+		*cur = st
+		return nil
+	})
+	if err != nil {
 		return job.Settings{}, err
+	}
+	if webhook != "" { // a webhook given the way older versions took it
+		if err := s.migrateWebhook(webhook, st.Notifications); err != nil {
+			return job.Settings{}, err
+		}
 	}
 	setUploadLimit(s.upload, st.UploadLimit)
 	s.changed("settings")

@@ -132,36 +132,54 @@ func (s *Service) DescribeSchedule(expr string, n int) (ScheduleInfo, error) {
 	return ScheduleInfo{Description: d, Next: next}, err
 }
 
-// notifyRun tells the person about a finished run, as Settings say:
-// desktop notification and webhook.
+// notifyRun tells the person about a finished run: on the desktop as
+// Settings' Notifications say, and on every channel set for its outcome.
 func (s *Service) notifyRun(run job.Run) {
-	st, err := s.Settings()
+	st, err := s.settingsForSending()
 	if err != nil {
 		return
 	}
-	m, ok := notify.ForRun(run, st.Notifications)
+	m, ok := notify.ForRun(run, job.NotifyAll)
 	if !ok {
 		return
 	}
-	s.send(m, st)
+	_, desktop := notify.ForRun(run, st.Notifications)
+	s.send(m, st, desktop)
 }
 
-func (s *Service) send(m notify.Message, st job.Settings) {
+// settingsForSending returns the stored settings, with a webhook URL of
+// an older version turned into a channel first when the data key allows.
+func (s *Service) settingsForSending() (job.Settings, error) {
+	st, err := s.store.GetSettings()
+	if err != nil || st.WebhookURL == "" {
+		return st, err
+	}
+	if err := s.migrateWebhook(st.WebhookURL, st.Notifications); err != nil {
+		return st, nil // sent to as before, from the settings
+	}
+	return s.store.GetSettings()
+}
+
+// send hands m to the desktop notifier when desktop is true, to the webhook
+// of an older version's settings if one is still there, and to the
+// channels that want it. Nothing here waits for a delivery.
+func (s *Service) send(m notify.Message, st job.Settings, desktop bool) {
 	var ns []notify.Notifier
-	if s.opts.Notifier != nil {
+	if desktop && s.opts.Notifier != nil {
 		ns = append(ns, s.opts.Notifier)
 	}
-	if st.WebhookURL != "" {
+	if desktop && st.WebhookURL != "" {
 		if w, err := notify.NewWebhook(notify.WebhookOptions{URL: st.WebhookURL}); err == nil {
 			ns = append(ns, w)
 		}
 	}
+	s.sendToChannels(m, st)
 	if len(ns) == 0 {
 		return
 	}
 	s.notes.goSend(2*time.Minute, func(ctx context.Context) {
 		if err := notify.Multi(ns...).Notify(ctx, m); err != nil {
-			s.log.Warn("notify", "err", err)
+			s.log.Warn("notify", "err", notify.Redact(err.Error()))
 		}
 	})
 }
@@ -236,12 +254,12 @@ func (s *Service) watchStale(ctx context.Context, every time.Duration) {
 			continue
 		}
 		now := map[string]bool{}
-		st, _ := s.Settings()
+		st, _ := s.settingsForSending()
 		for _, sj := range stale {
 			now[sj.JobID] = true
-			if !told[sj.JobID] && st.Notifications != job.NotifyNever {
+			if !told[sj.JobID] {
 				j, _ := s.store.GetJob(sj.JobID)
-				s.send(notify.ForStale(sj.JobID, sj.JobName, sj.LastSuccess, j.CreatedAt, s.now()), st)
+				s.send(notify.ForStale(sj.JobID, sj.JobName, sj.LastSuccess, j.CreatedAt, s.now()), st, st.Notifications != job.NotifyNever)
 			}
 		}
 		told = now

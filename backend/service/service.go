@@ -62,6 +62,8 @@ type Options struct {
 	// Notifier shows desktop notifications; nil shows none (the webhook in
 	// Settings is still called).
 	Notifier notify.Notifier
+	// Channels tune how notification channels deliver (tests).
+	Channels ChannelOptions
 	// KeyFile makes the service keep its data key in a 0600 file in the data
 	// folder instead of the OS keyring (the CLI's --key-file).
 	KeyFile bool

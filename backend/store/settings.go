@@ -51,3 +51,29 @@ func (s *Store) SetKeyCheck(check []byte) error {
 		return tx.Bucket(bucketMeta).Put(keyKeyCheck, check)
 	})
 }
+
+// ModifySettings changes the stored settings in one transaction: f gets
+// them as stored (defaults not filled in) and may change them; they are
+// validated and stored unless f fails. It returns them with defaults.
+// Changes made by separate calls (a channel's last delivery, a new
+// channel) cannot undo each other.
+func (s *Store) ModifySettings(f func(st *job.Settings) error) (job.Settings, error) {
+	var out job.Settings
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		var st job.Settings
+		if raw := tx.Bucket(bucketSettings).Get(keySettings); raw != nil {
+			if err := json.Unmarshal(raw, &st); err != nil {
+				return err
+			}
+		}
+		if err := f(&st); err != nil {
+			return err
+		}
+		if err := st.Validate(); err != nil {
+			return err
+		}
+		out = st
+		return putJSON(tx.Bucket(bucketSettings), keySettings, st)
+	})
+	return out.WithDefaults(), err
+}

@@ -305,6 +305,78 @@ export namespace events {
 
 export namespace job {
 	
+	export class Channel {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    disabled: boolean;
+	    when: string[];
+	    url?: string;
+	    urlHost?: string;
+	    smtpHost?: string;
+	    smtpPort?: number;
+	    smtpSecurity?: string;
+	    username?: string;
+	    password?: string;
+	    passwordSet: boolean;
+	    from?: string;
+	    to?: string[];
+	    token?: string;
+	    tokenSet: boolean;
+	    sealed?: string;
+	    // Go type: time
+	    lastSentAt?: any;
+	    lastError?: string;
+	    // Go type: time
+	    lastErrorAt?: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Channel(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.disabled = source["disabled"];
+	        this.when = source["when"];
+	        this.url = source["url"];
+	        this.urlHost = source["urlHost"];
+	        this.smtpHost = source["smtpHost"];
+	        this.smtpPort = source["smtpPort"];
+	        this.smtpSecurity = source["smtpSecurity"];
+	        this.username = source["username"];
+	        this.password = source["password"];
+	        this.passwordSet = source["passwordSet"];
+	        this.from = source["from"];
+	        this.to = source["to"];
+	        this.token = source["token"];
+	        this.tokenSet = source["tokenSet"];
+	        this.sealed = source["sealed"];
+	        this.lastSentAt = this.convertValues(source["lastSentAt"], null);
+	        this.lastError = source["lastError"];
+	        this.lastErrorAt = this.convertValues(source["lastErrorAt"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Credential {
 	    id: string;
 	    name: string;
@@ -652,6 +724,7 @@ export namespace job {
 	    remotePath?: string;
 	    errorMessage?: string;
 	    failures?: FileFailure[];
+	    notes?: string[];
 	    verify?: VerifyResult;
 	
 	    static createFrom(source: any = {}) {
@@ -679,6 +752,7 @@ export namespace job {
 	        this.remotePath = source["remotePath"];
 	        this.errorMessage = source["errorMessage"];
 	        this.failures = this.convertValues(source["failures"], FileFailure);
+	        this.notes = source["notes"];
 	        this.verify = this.convertValues(source["verify"], VerifyResult);
 	    }
 	
@@ -712,6 +786,7 @@ export namespace job {
 	    googleClientSecret?: string;
 	    googleClientSecretSet: boolean;
 	    webhookUrl?: string;
+	    channels?: Channel[];
 	    schedulesPaused: boolean;
 	    launchAtLogin: boolean;
 	
@@ -732,9 +807,28 @@ export namespace job {
 	        this.googleClientSecret = source["googleClientSecret"];
 	        this.googleClientSecretSet = source["googleClientSecretSet"];
 	        this.webhookUrl = source["webhookUrl"];
+	        this.channels = this.convertValues(source["channels"], Channel);
 	        this.schedulesPaused = source["schedulesPaused"];
 	        this.launchAtLogin = source["launchAtLogin"];
 	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
 	}
 
 }

@@ -23,6 +23,8 @@ export function CreateDestination(arg1:job.Destination):Promise<job.Destination>
 
 export function CreateJob(arg1:job.Job):Promise<job.Job>;
 
+export function DeleteChannel(arg1:string):Promise<void>;
+
 export function DeleteCredential(arg1:string):Promise<void>;
 
 export function DeleteDestination(arg1:string):Promise<void>;
@@ -42,6 +44,8 @@ export function GetSettings():Promise<job.Settings>;
 export function GetTask(arg1:string):Promise<service.Task>;
 
 export function JobStorage(arg1:string):Promise<engine.Usage>;
+
+export function ListChannels():Promise<Array<job.Channel>>;
 
 export function ListChoices(arg1:job.Destination,arg2:string):Promise<Array<storage.Choice>>;
 
@@ -79,6 +83,8 @@ export function RunAll():Promise<Array<job.Run>>;
 
 export function RunJob(arg1:string):Promise<job.Run>;
 
+export function SaveChannel(arg1:job.Channel):Promise<job.Channel>;
+
 export function SetKeySource(arg1:job.KeySource):Promise<service.Status>;
 
 export function SetLaunchAtLogin(arg1:boolean):Promise<job.Settings>;
@@ -94,6 +100,8 @@ export function StartRestore(arg1:service.RestoreRequest):Promise<service.Task>;
 export function StartVerify(arg1:string,arg2:string,arg3:boolean,arg4:number):Promise<service.Task>;
 
 export function Status():Promise<service.Status>;
+
+export function TestChannel(arg1:string):Promise<void>;
 
 export function TestDestination(arg1:job.Destination):Promise<void>;
 

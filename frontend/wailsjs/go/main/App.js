@@ -34,6 +34,10 @@ export function CreateJob(arg1) {
   return window['go']['main']['App']['CreateJob'](arg1);
 }
 
+export function DeleteChannel(arg1) {
+  return window['go']['main']['App']['DeleteChannel'](arg1);
+}
+
 export function DeleteCredential(arg1) {
   return window['go']['main']['App']['DeleteCredential'](arg1);
 }
@@ -72,6 +76,10 @@ export function GetTask(arg1) {
 
 export function JobStorage(arg1) {
   return window['go']['main']['App']['JobStorage'](arg1);
+}
+
+export function ListChannels() {
+  return window['go']['main']['App']['ListChannels']();
 }
 
 export function ListChoices(arg1, arg2) {
@@ -146,6 +154,10 @@ export function RunJob(arg1) {
   return window['go']['main']['App']['RunJob'](arg1);
 }
 
+export function SaveChannel(arg1) {
+  return window['go']['main']['App']['SaveChannel'](arg1);
+}
+
 export function SetKeySource(arg1) {
   return window['go']['main']['App']['SetKeySource'](arg1);
 }
@@ -176,6 +188,10 @@ export function StartVerify(arg1, arg2, arg3, arg4) {
 
 export function Status() {
   return window['go']['main']['App']['Status']();
+}
+
+export function TestChannel(arg1) {
+  return window['go']['main']['App']['TestChannel'](arg1);
 }
 
 export function TestDestination(arg1) {

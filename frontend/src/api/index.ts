@@ -28,6 +28,7 @@ type Plain<T> = T extends Function
 export type Status = Plain<service.Status>
 export type Settings = Plain<job.Settings>
 export type Credential = Plain<job.Credential>
+export type Channel = Plain<job.Channel>
 export type S3CredentialInput = Plain<service.S3CredentialInput>
 export type Destination = Plain<job.Destination>
 export type DestinationKind = Plain<storage.Kind>
@@ -205,6 +206,11 @@ export const api = {
   getSettings: () => plain(App.GetSettings()),
   updateSettings: (s: Settings) => plain(App.UpdateSettings(wire<job.Settings>(s))),
   setKeySource: (to: 'keyring' | 'file') => plain(App.SetKeySource(to)),
+
+  listChannels: () => plain(App.ListChannels()),
+  saveChannel: (c: Channel) => plain(App.SaveChannel(wire<job.Channel>(c))),
+  deleteChannel: (id: string) => App.DeleteChannel(id),
+  testChannel: (id: string) => App.TestChannel(id),
 
   listCredentials: () => plain(App.ListCredentials()),
   addS3Credential: (c: S3CredentialInput) => plain(App.AddS3Credential(wire<service.S3CredentialInput>(c))),

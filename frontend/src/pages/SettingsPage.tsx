@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { api, type Settings, type Status } from '../api'
 import { useAction, useQuery } from '../api/hooks'
+import { ChannelsCard } from '../components/ChannelsCard'
 import { ErrorBox } from '../components/ErrorBox'
 import { notify } from '../components/Notices'
 import { Button, Card, Checkbox, Field, inputClass, Loading } from '../components/ui'
@@ -16,13 +17,20 @@ export default function SettingsPage() {
     <div className="max-w-3xl space-y-6">
       {settings.error && <ErrorBox title="Could not read the settings" message={settings.error} onRetry={settings.reload} />}
       {settings.loading && !settings.data && <Loading what="Loading the settings" />}
-      {settings.data && <SettingsForm key={JSON.stringify(settings.data)} initial={settings.data} trayHost={status.data?.trayHost} />}
+      {settings.data && <SettingsForm key={formKey(settings.data)} initial={settings.data} trayHost={status.data?.trayHost} />}
+      <ChannelsCard />
       {status.error && <ErrorBox title="Could not read where the data key is" message={status.error} onRetry={status.reload} />}
       {settings.data && <StartupCard settings={settings.data} />}
       {status.data && <KeyCard status={status.data} />}
       <ThemeCard />
     </div>
   )
+}
+
+// formKey changes when the settings the form edits change, not when a
+// channel delivers a message (channels have their own card).
+function formKey(s: Settings): string {
+  return JSON.stringify({ ...s, channels: undefined })
 }
 
 // mbit turns bytes per second into megabits per second, as internet
@@ -87,7 +95,7 @@ function SettingsForm({ initial, trayHost }: { initial: Settings; trayHost?: boo
               />
             )}
           </Field>
-          <Field label="Notifications" hint="When a desktop notification tells you how a backup ended.">
+          <Field label="Desktop notifications" hint="When a desktop notification tells you how a backup ended. Email, chat and phone messages are set per channel below.">
             {(p) => (
               <select {...p} value={s.notifications} onChange={(e) => set('notifications', e.target.value)} className={inputClass}>
                 <option value="failures">When a backup fails or some files fail</option>
@@ -95,9 +103,6 @@ function SettingsForm({ initial, trayHost }: { initial: Settings; trayHost?: boo
                 <option value="never">Never</option>
               </select>
             )}
-          </Field>
-          <Field label="Webhook (optional)" hint="Avault POSTs a short JSON message here when a backup fails (and after every backup when notifications are on for all), e.g. an ntfy.sh topic or a Healthchecks.io URL.">
-            {(p) => <input {...p} type="url" value={s.webhookUrl ?? ''} onChange={(e) => set('webhookUrl', e.target.value)} placeholder="https://ntfy.sh/my-backups" className={inputClass} />}
           </Field>
         </div>
       </Card>

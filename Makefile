@@ -13,7 +13,7 @@ BIN     := build/bin/avault
 # window is a program of its own beside it.
 WINDOW  := build/bin/avault-window
 
-.PHONY: run build build-binary frontend bindings test setup setup-test windows bench clean
+.PHONY: run build build-binary frontend bindings test setup setup-test setup-package windows package bench clean
 
 run: setup build
 	./$(BIN)
@@ -22,7 +22,7 @@ build: setup frontend build-binary
 
 build-binary:
 	CGO_ENABLED=0 go build -tags nowindow -ldflags "$(LDFLAGS)" -o $(BIN) .
-	go build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(WINDOW) .
+	go build -tags $(TAGS) -buildmode=pie -ldflags "$(LDFLAGS)" -o $(WINDOW) .
 
 frontend:
 	npm --prefix frontend run -s build
@@ -33,6 +33,11 @@ bindings:
 windows:
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags nowindow -ldflags "$(LDFLAGS) -H windowsgui" -o build/bin/avault.exe .
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go build -tags desktop,production -ldflags "$(LDFLAGS)" -o build/bin/avault-window.exe .
+
+# The release files of this version in dist/: the .deb, a tarball for other
+# Linux distributions, the Windows installer and SHA256SUMS (README: "Installing").
+package: setup-package frontend build-binary windows
+	VERSION=$(VERSION) scripts/package.sh
 
 test: setup-test
 	scripts/test.sh
@@ -60,8 +65,11 @@ setup:
 setup-test:
 	scripts/setup.sh test
 
+setup-package:
+	scripts/setup.sh package
+
 clean:
-	rm -rf build/bin build/test-artifacts frontend/dist/assets frontend/dist/index.html
+	rm -rf build/bin build/package build/test-artifacts dist frontend/dist/assets frontend/dist/index.html
 
 # The reliability campaign (docs/RELIABILITY.md): crashes, faults, hostile
 # input, secrets and fuzzing against a fresh build. About 30 minutes; needs

@@ -241,6 +241,7 @@ func (b *Bridge) event(name string, data json.RawMessage) {
 // event goes through the background process. Closing it ends the process
 // and frees WebKit's memory; the background process stays in the tray.
 func runWindow() error {
+	setProgramName("avault")
 	dir, err := service.DataDir()
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Avault needs and is missing, and nothing else.
 #   scripts/setup.sh run    build and run the desktop app
+#   scripts/setup.sh package  also what `make package` uses (NSIS, nfpm)
 #   scripts/setup.sh test   also everything `make test` uses
 # Debian/Ubuntu packages go through apt-get (with sudo when not root); pinned
 # Go tools are built into .cache/bin; frontend packages come from npm ci.
@@ -10,11 +11,15 @@ mode="${1:-run}"
 
 WAILS_VERSION=v2.16.0
 VERSITYGW_VERSION=v1.8.0
+NFPM_VERSION=v2.48.0
 CACHE_BIN="$PWD/.cache/bin"
 
 run_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 test_pkgs=(xvfb xauth xdotool imagemagick x11-utils dbus dbus-x11 libglib2.0-bin
-  gnome-keyring libsecret-tools haskell-status-notifier-item-utils chromium git)
+  gnome-keyring libsecret-tools haskell-status-notifier-item-utils chromium git
+  lintian p7zip-full)
+# Debian 12's own versions: nsis 3.08, lintian 2.116, p7zip-full 16.02.
+package_pkgs=(nsis git)
 
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: %s\n' "$*" >&2; exit 1; }
@@ -64,9 +69,15 @@ npm_deps() {
 }
 
 apt_install "${run_pkgs[@]}"
-[ "$mode" = test ] && apt_install "${test_pkgs[@]}"
+case "$mode" in
+  run) ;;
+  package) apt_install "${package_pkgs[@]}" ;;
+  test) apt_install "${package_pkgs[@]}" "${test_pkgs[@]}" ;;
+  *) die "unknown mode '$mode' (run, package or test)" ;;
+esac
 check_toolchains
 npm_deps
 go_tool wails "github.com/wailsapp/wails/v2/cmd/wails@$WAILS_VERSION"
+[ "$mode" = run ] || go_tool nfpm "github.com/goreleaser/nfpm/v2/cmd/nfpm@$NFPM_VERSION"
 [ "$mode" = test ] && go_tool versitygw "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
 say "ready ($mode)"

@@ -64,6 +64,8 @@ check "go test -race" go_tests
 check "windows cross-compile" make -s windows
 check "desktop build" make -s build-binary
 check "gui test" scripts/gui-test.sh
+check "packages (make package)" make -s package
+check "debian package installed" scripts/deb-test.sh
 check "web e2e (Chromium)" scripts/e2e.sh
 check "reliability campaign (short)" scripts/torture.sh --short
 check "no Go test skipped" go_skips

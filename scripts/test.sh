@@ -66,6 +66,7 @@ check "desktop build" make -s build-binary
 check "gui test" scripts/gui-test.sh
 check "packages (make package)" make -s package
 check "debian package installed" scripts/deb-test.sh
+check "tarball, windows installer, SHA256SUMS" scripts/dist-test.sh
 check "web e2e (Chromium)" scripts/e2e.sh
 check "reliability campaign (short)" scripts/torture.sh --short
 check "no Go test skipped" go_skips

@@ -39,6 +39,16 @@ windows:
 package: setup-package frontend build-binary windows
 	VERSION=$(VERSION) scripts/package.sh
 
+# macOS, on a Mac with Xcode's command line tools, Go, Node.js and the Wails
+# CLI: build/bin/Avault.app from build/darwin/Info.plist, with this version
+# (README: "macOS"). Wails runs npm ci and the frontend build itself.
+.PHONY: darwin
+darwin:
+	wails build -clean -platform darwin/universal -skipbindings -ldflags "-X main.version=$(VERSION)"
+	plutil -replace CFBundleShortVersionString -string "$(firstword $(subst -, ,$(subst +, ,$(VERSION))))" build/bin/Avault.app/Contents/Info.plist
+	plutil -replace CFBundleVersion -string "$(firstword $(subst -, ,$(subst +, ,$(VERSION))))" build/bin/Avault.app/Contents/Info.plist
+	plutil -replace CFBundleGetInfoString -string "Avault $(VERSION)" build/bin/Avault.app/Contents/Info.plist
+
 test: setup-test
 	scripts/test.sh
 

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/xml"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -94,5 +96,62 @@ func TestDesktopEntry(t *testing.T) {
 		if !bytes.Contains(inst, []byte(w)) {
 			t.Errorf("install.sh no longer rewrites %q to the installed path", w)
 		}
+	}
+}
+
+// The Mac bundle's Info.plist is one `wails build` away from a bundle with
+// Avault's name, identifier (the LaunchAgent's label too) and a tray-only
+// start; the version is written in by `make darwin`.
+func TestDarwinInfoPlist(t *testing.T) {
+	data, err := os.ReadFile("../../build/darwin/Info.plist")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = false
+	dec.Entity = xml.HTMLEntity
+	values := map[string]string{}
+	var key, last string
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Info.plist is not well-formed: %v", err)
+		}
+		switch v := tok.(type) {
+		case xml.StartElement:
+			last = v.Name.Local
+			if last == "true" || last == "false" {
+				values[key] = last
+			}
+		case xml.CharData:
+			s := strings.TrimSpace(string(v))
+			if s == "" {
+				continue
+			}
+			if last == "key" {
+				key = s
+			} else if last == "string" {
+				values[key] = s
+			}
+		}
+	}
+	for k, want := range map[string]string{
+		"CFBundleName": "Avault", "CFBundleIdentifier": "app.avault", "CFBundleExecutable": "{{.OutputFilename}}",
+		"CFBundleShortVersionString": "{{.Info.ProductVersion}}", "CFBundlePackageType": "APPL",
+		"LSUIElement": "true", "NSHighResolutionCapable": "true",
+	} {
+		if values[k] != want {
+			t.Errorf("Info.plist %s = %q, want %q", k, values[k], want)
+		}
+	}
+	label, err := os.ReadFile("../../backend/autostart/plist.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(label, []byte(`launchAgentLabel = "app.avault"`)) {
+		t.Error("the LaunchAgent's label is no longer app.avault, the bundle identifier")
 	}
 }

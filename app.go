@@ -8,6 +8,7 @@ import (
 	"github.com/avault/avault/backend/engine"
 	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/metrics"
 	"github.com/avault/avault/backend/service"
 	"github.com/avault/avault/backend/storage"
 	"github.com/avault/avault/backend/store"
@@ -51,6 +52,10 @@ func (a *App) UpdateSettings(st job.Settings) (job.Settings, error) { return a.s
 func (a *App) SetKeySource(to job.KeySource) (service.Status, error) {
 	return a.svc.SetKeySource(a.context(), to)
 }
+
+// Metrics returns what /metrics reports (the web mode serves it to a
+// Prometheus scraper).
+func (a *App) Metrics() (metrics.Snapshot, error) { return a.svc.Metrics(a.context()) }
 
 // ListChannels returns the notification channels without their secrets.
 func (a *App) ListChannels() ([]job.Channel, error) { return a.svc.ListChannels() }

@@ -91,6 +91,9 @@ type Service struct {
 	keyMu sync.Mutex
 	key   keyState
 
+	// usage is what jobs store at their destinations, for metrics.
+	usage usageCache
+
 	shutMu   sync.Mutex
 	stopOnce sync.Once
 	closed   bool // the database is closed
@@ -146,6 +149,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 	told := o.OnRunFinished
 	o.OnRunFinished = func(run job.Run) {
 		s.noticeRun(run)
+		s.remeasureUsage(run.JobID)
 		if told != nil {
 			told(run)
 		}

@@ -126,6 +126,33 @@ func (a *auth) login(password string) (string, loginResult) {
 	return tok, loginOK
 }
 
+// password checks a password given directly (HTTP basic auth, for a
+// metrics scraper that cannot log in), counting failures with the logins'.
+func (a *auth) passwordOK(password string) bool {
+	if !a.usesPass {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := a.now()
+	recent := a.fails[:0]
+	for _, t := range a.fails {
+		if now.Sub(t) < loginWindow {
+			recent = append(recent, t)
+		}
+	}
+	a.fails = recent
+	if len(a.fails) >= maxLoginFails {
+		return false
+	}
+	h := sha256.Sum256([]byte(password))
+	if subtle.ConstantTimeCompare(h[:], a.password[:]) != 1 {
+		a.fails = append(a.fails, now)
+		return false
+	}
+	return true
+}
+
 // logout ends the session of tok (password mode; the printed token stays valid).
 func (a *auth) logout(tok string) {
 	a.mu.Lock()

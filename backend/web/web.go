@@ -15,6 +15,10 @@
 //
 // Every API request except /api/session and /api/login needs the header
 // "Authorization: Bearer <token>"; a request from another origin is refused.
+//
+// Outside /api/, GET /metrics serves the Prometheus text format (package
+// metrics) to the same bearer token, or in password mode to the password
+// as HTTP basic auth.
 package web
 
 import (
@@ -32,6 +36,7 @@ import (
 	"time"
 
 	"github.com/avault/avault/backend/ipc"
+	"github.com/avault/avault/backend/metrics"
 )
 
 // DefaultAddr is where `avault serve` listens unless told otherwise.
@@ -168,6 +173,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/call/{method}", s.authed(http.HandlerFunc(s.handleCall)))
 	mux.Handle("POST /api/events/ticket", s.authed(http.HandlerFunc(s.handleTicket)))
 	mux.HandleFunc("GET /api/events", s.handleEvents)
+	mux.Handle("GET /metrics", s.scraper(metrics.Handler(s.metrics, s.log)))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such API endpoint")
 	})
@@ -210,6 +216,41 @@ func (s *Server) authed(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// scraper lets a metrics request through with the bearer token of the
+// API (the printed access token, or a session), or in password mode with
+// the password as HTTP basic auth (any user name), which is what a
+// Prometheus scrape configuration can send.
+func (s *Server) scraper(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		ok := s.auth.valid(bearer(r))
+		if _, pass, basic := r.BasicAuth(); !ok && basic {
+			ok = s.auth.passwordOK(pass)
+		}
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="avault"`)
+			if s.auth.usesPass {
+				w.Header().Add("WWW-Authenticate", `Basic realm="avault"`)
+			}
+			writeError(w, http.StatusUnauthorized, "metrics need the access token (Authorization: Bearer) or the password (basic auth)")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// metrics reads the state /metrics reports through the bound Metrics
+// method, in this process or the background process's.
+func (s *Server) metrics(ctx context.Context) (metrics.Snapshot, error) {
+	var snap metrics.Snapshot
+	raw, err := s.calls.Call(ctx, "Metrics", []byte("[]"))
+	if err != nil {
+		return snap, err
+	}
+	err = json.Unmarshal(raw, &snap)
+	return snap, err
 }
 
 // static serves the frontend; hashed assets may be cached for good.

@@ -833,6 +833,145 @@ export namespace job {
 
 }
 
+export namespace metrics {
+	
+	export class LastRun {
+	    status: string;
+	    // Go type: time
+	    startedAt: any;
+	    seconds: number;
+	    filesScanned: number;
+	    filesUploaded: number;
+	    filesCopied: number;
+	    filesSkipped: number;
+	    filesFailed: number;
+	    bytesScanned: number;
+	    bytesUploaded: number;
+	    bytesCopied: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new LastRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.status = source["status"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.seconds = source["seconds"];
+	        this.filesScanned = source["filesScanned"];
+	        this.filesUploaded = source["filesUploaded"];
+	        this.filesCopied = source["filesCopied"];
+	        this.filesSkipped = source["filesSkipped"];
+	        this.filesFailed = source["filesFailed"];
+	        this.bytesScanned = source["bytesScanned"];
+	        this.bytesUploaded = source["bytesUploaded"];
+	        this.bytesCopied = source["bytesCopied"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Job {
+	    id: string;
+	    name: string;
+	    enabled: boolean;
+	    lastRun?: LastRun;
+	    // Go type: time
+	    lastSuccess?: any;
+	    storedBytes?: number;
+	    versions?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Job(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.enabled = source["enabled"];
+	        this.lastRun = this.convertValues(source["lastRun"], LastRun);
+	        this.lastSuccess = this.convertValues(source["lastSuccess"], null);
+	        this.storedBytes = source["storedBytes"];
+	        this.versions = source["versions"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class Snapshot {
+	    version: string;
+	    jobs: Job[];
+	    running: number;
+	    waiting: number;
+	    // Go type: time
+	    now: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new Snapshot(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.jobs = this.convertValues(source["jobs"], Job);
+	        this.running = source["running"];
+	        this.waiting = source["waiting"];
+	        this.now = this.convertValues(source["now"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+
+}
+
 export namespace service {
 	
 	export class BrowseItem {

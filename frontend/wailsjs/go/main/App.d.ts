@@ -6,6 +6,7 @@ import {job} from '../models';
 import {storage} from '../models';
 import {engine} from '../models';
 import {store} from '../models';
+import {metrics} from '../models';
 
 export function ActiveRuns():Promise<Array<events.Progress>>;
 
@@ -62,6 +63,8 @@ export function ListTasks():Promise<Array<service.Task>>;
 export function ListVersionFiles(arg1:string,arg2:string,arg3:string):Promise<Array<service.TreeEntry>>;
 
 export function ListVersions(arg1:string):Promise<Array<storage.VersionInfo>>;
+
+export function Metrics():Promise<metrics.Snapshot>;
 
 export function NewJobDefaults():Promise<job.Job>;
 

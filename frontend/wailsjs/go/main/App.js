@@ -114,6 +114,10 @@ export function ListVersions(arg1) {
   return window['go']['main']['App']['ListVersions'](arg1);
 }
 
+export function Metrics() {
+  return window['go']['main']['App']['Metrics']();
+}
+
 export function NewJobDefaults() {
   return window['go']['main']['App']['NewJobDefaults']();
 }

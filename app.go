@@ -53,6 +53,12 @@ func (a *App) SetKeySource(to job.KeySource) (service.Status, error) {
 	return a.svc.SetKeySource(a.context(), to)
 }
 
+// JobTrend returns a job's finished runs over the last 30, 90 or 365 days
+// and its success rate by day or week, for the window's charts.
+func (a *App) JobTrend(jobID string, days int) (service.JobTrend, error) {
+	return a.svc.JobTrend(jobID, days)
+}
+
 // Metrics returns what /metrics reports (the web mode serves it to a
 // Prometheus scraper).
 func (a *App) Metrics() (metrics.Snapshot, error) { return a.svc.Metrics(a.context()) }

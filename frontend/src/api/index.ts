@@ -29,6 +29,9 @@ export type Status = Plain<service.Status>
 export type Settings = Plain<job.Settings>
 export type Credential = Plain<job.Credential>
 export type Channel = Plain<job.Channel>
+export type JobTrend = Plain<service.JobTrend>
+export type TrendPoint = Plain<service.TrendPoint>
+export type TrendBucket = Plain<service.TrendBucket>
 export type S3CredentialInput = Plain<service.S3CredentialInput>
 export type Destination = Plain<job.Destination>
 export type DestinationKind = Plain<storage.Kind>
@@ -234,6 +237,7 @@ export const api = {
 
   listHistory: (f: HistoryFilter) => plain(App.ListHistory(wire<store.HistoryFilter>(f))),
   getRun: (id: string) => plain(App.GetRun(id)),
+  jobTrend: (jobId: string, days: number) => plain(App.JobTrend(jobId, days)),
 
   runJob: (jobId: string) => plain(App.RunJob(jobId)),
   runAll: () => plain(App.RunAll()),

@@ -5,6 +5,7 @@ import { isFinal } from '../lib/live'
 import { ErrorBox } from '../components/ErrorBox'
 import { RunDetail } from '../components/RunDetail'
 import { Sparkline } from '../components/Sparkline'
+import { TrendCharts } from '../components/TrendCharts'
 import { Button, Card, Empty, Field, inputClass, Loading, Modal, StatusBadge, statusLabel } from '../components/ui'
 import { bytes, count, dateTime, duration, runSeconds } from '../lib/format'
 import { href, navigate } from '../lib/route'
@@ -61,6 +62,7 @@ export default function HistoryPage({ arg }: PageProps) {
         </div>
       </Card>
       {filter.jobId && <JobCharts jobId={filter.jobId} />}
+      {filter.jobId && <TrendCharts jobId={filter.jobId} />}
       {jobs.error && <ErrorBox title="Could not list the jobs" message={jobs.error} onRetry={jobs.reload} />}
       {page.error && <ErrorBox title="Could not read the history" message={page.error} onRetry={page.reload} />}
       {page.loading && !page.data && <Loading what="Loading the history" />}

@@ -1065,6 +1065,134 @@ export namespace service {
 	        this.credentialId = source["credentialId"];
 	    }
 	}
+	export class TrendBucket {
+	    // Go type: time
+	    start: any;
+	    // Go type: time
+	    end: any;
+	    runs: number;
+	    succeeded: number;
+	    partial: number;
+	    failed: number;
+	    cancelled: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TrendBucket(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.start = this.convertValues(source["start"], null);
+	        this.end = this.convertValues(source["end"], null);
+	        this.runs = source["runs"];
+	        this.succeeded = source["succeeded"];
+	        this.partial = source["partial"];
+	        this.failed = source["failed"];
+	        this.cancelled = source["cancelled"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class TrendPoint {
+	    runId: string;
+	    // Go type: time
+	    startedAt: any;
+	    status: string;
+	    seconds: number;
+	    bytesScanned: number;
+	    bytesUploaded: number;
+	    bytesCopied: number;
+	    filesFailed: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new TrendPoint(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.runId = source["runId"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.status = source["status"];
+	        this.seconds = source["seconds"];
+	        this.bytesScanned = source["bytesScanned"];
+	        this.bytesUploaded = source["bytesUploaded"];
+	        this.bytesCopied = source["bytesCopied"];
+	        this.filesFailed = source["filesFailed"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class JobTrend {
+	    jobId: string;
+	    days: number;
+	    // Go type: time
+	    since: any;
+	    points: TrendPoint[];
+	    buckets: TrendBucket[];
+	
+	    static createFrom(source: any = {}) {
+	        return new JobTrend(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.jobId = source["jobId"];
+	        this.days = source["days"];
+	        this.since = this.convertValues(source["since"], null);
+	        this.points = this.convertValues(source["points"], TrendPoint);
+	        this.buckets = this.convertValues(source["buckets"], TrendBucket);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Overview {
 	    running: number;
 	    waiting: number;
@@ -1383,6 +1511,7 @@ export namespace service {
 		    return a;
 		}
 	}
+	
 
 }
 

@@ -46,6 +46,8 @@ export function GetTask(arg1:string):Promise<service.Task>;
 
 export function JobStorage(arg1:string):Promise<engine.Usage>;
 
+export function JobTrend(arg1:string,arg2:number):Promise<service.JobTrend>;
+
 export function ListChannels():Promise<Array<job.Channel>>;
 
 export function ListChoices(arg1:job.Destination,arg2:string):Promise<Array<storage.Choice>>;

@@ -78,6 +78,10 @@ export function JobStorage(arg1) {
   return window['go']['main']['App']['JobStorage'](arg1);
 }
 
+export function JobTrend(arg1, arg2) {
+  return window['go']['main']['App']['JobTrend'](arg1, arg2);
+}
+
 export function ListChannels() {
   return window['go']['main']['App']['ListChannels']();
 }

@@ -4,9 +4,11 @@
 # resolved); the installed avault says the package's version; Avault started
 # from the installed desktop entry shows its window and tray item, turns
 # launch at login on for /usr/bin/avault and quits (scripts/guitest,
-# TestInstalledPackage); upgrading over it and removing it leave the user's
-# data folder and autostart entry as they were. Needs root (or sudo): it
-# installs the package on this machine and purges it at the end.
+# TestInstalledPackage); upgrading it to a newer version leaves the user's
+# data folder and autostart entry as they were, and that entry still starts
+# Avault in the tray (TestInstalledPackageStartsAtLogin); removing it leaves
+# them as they were too. Needs root (or sudo): it installs the package on
+# this machine and purges it at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.cache/bin:$PATH"
@@ -41,7 +43,7 @@ fi
 home=$(mktemp -d /tmp/avault-deb-home.XXXXXX)
 cleanup() {
   as_root dpkg --purge avault >/dev/null 2>&1 || true
-  rm -rf "$home"
+  rm -rf "$home" "$home.upgrade.deb" "$home.nfpm.yaml"
 }
 trap cleanup EXIT
 
@@ -62,13 +64,22 @@ data="$home/.config/avault" autostart="$home/.config/autostart/avault.desktop"
 snapshot() { (cd "$home" && find . -exec stat -c '%n %a %s %Y' {} + | sort && find . -type f -exec sha256sum {} + | sort); }
 before=$(snapshot)
 
-# Upgrading (installing the package over itself goes through dpkg's upgrade
-# steps) and removing change nothing in the home.
-as_root dpkg -i "$deb" >/dev/null
+# Upgrading to a newer version of the package (the same files, made again
+# with a higher version) changes nothing in the home, and the launch-at-login
+# entry written before it still starts Avault in the tray.
+[ -d build/package ] || die "build/package is missing: run make package"
+upgrade_version="$version+upgrade1"
+upgrade="$home.upgrade.deb"
+{ cat build/linux/nfpm.yaml; printf 'deb:\n  compression: none\n'; } >"$home.nfpm.yaml"
+AVAULT_DEB_VERSION=$upgrade_version nfpm package --config "$home.nfpm.yaml" --packager deb --target "$upgrade" >/dev/null
+as_root dpkg -i "$upgrade" >/dev/null
+rm -f "$upgrade" "$home.nfpm.yaml"
+[ "$(dpkg-query -W -f='${Version}' avault)" = "$upgrade_version" ] || die "the upgrade to $upgrade_version did not happen"
 [ "$(snapshot)" = "$before" ] || die "upgrading the package changed the user's files: $(diff <(echo "$before") <(snapshot))"
 grep -qx 'Exec=/usr/bin/avault --hidden' "$autostart" || die "the autostart entry no longer starts /usr/bin/avault"
-[ -x /usr/bin/avault ] || die "/usr/bin/avault is gone after the upgrade"
-say "upgrade: the data folder and the autostart entry are unchanged"
+say "upgrade to $upgrade_version: the data folder and the autostart entry are unchanged"
+AVAULT_PACKAGE_HOME="$home" AVAULT_PACKAGE_UPGRADED=1 scripts/gui-test.sh -run '^TestInstalledPackageStartsAtLogin$'
+before=$(snapshot)
 
 as_root dpkg -r avault >/dev/null
 [ ! -e /usr/bin/avault ] && [ ! -e /usr/lib/avault ] && [ ! -e /usr/share/applications/avault.desktop ] ||

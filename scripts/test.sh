@@ -64,6 +64,8 @@ check "go test -race" go_tests
 check "windows cross-compile" make -s windows
 check "desktop build" make -s build-binary
 check "gui test" scripts/gui-test.sh
+# A failed build leaves no older packages behind for the checks after it.
+rm -rf dist
 check "packages (make package)" make -s package
 check "debian package installed" scripts/deb-test.sh
 check "tarball, windows installer, SHA256SUMS" scripts/dist-test.sh

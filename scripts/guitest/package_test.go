@@ -98,49 +98,15 @@ func TestInstalledPackage(t *testing.T) {
 	defer bus.Close()
 	startWatcher(t, bus)
 
-	// The person's own environment: a home, no data folder override.
-	env := []string{"HOME=" + home}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "HOME", "AVAULT_DATA_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME":
-			continue
-		}
-		env = append(env, kv)
-	}
 	var args []string
 	for _, w := range words[1:] {
 		if !strings.HasPrefix(w, "%") { // field codes: no files are passed
 			args = append(args, w)
 		}
 	}
-	cmd := exec.Command(prog, args...)
-	cmd.Env = env
-	out := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = out, out
 	started := time.Now()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	t.Cleanup(func() {
-		if cmd.ProcessState == nil {
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	run := func(args ...string) string {
-		t.Helper()
-		c := exec.Command(prog, args...)
-		c.Env = env
-		b, err := c.CombinedOutput()
-		if err != nil {
-			t.Fatalf("avault %v: %v\n%s", args, err, b)
-		}
-		return string(b)
-	}
-
+	inst := startInstalled(t, home, prog, args...)
+	cmd, out, run := inst.cmd, inst.out, inst.run
 	win := waitVisible(t, 30*time.Second)
 	t.Logf("figure: installed package, start to visible window %v", time.Since(started).Round(10*time.Millisecond))
 	var shot, detail string
@@ -187,16 +153,118 @@ func TestInstalledPackage(t *testing.T) {
 		t.Errorf("autostart entry Icon=%q resolves to no installed icon", auto["Icon"])
 	}
 
+	inst.quit(bus)
+}
+
+// installed is Avault started from its installed program in a home of its own.
+type installed struct {
+	t    *testing.T
+	cmd  *exec.Cmd
+	out  *lockedBuffer
+	done chan error
+	// run runs the command line as the same person.
+	run func(args ...string) string
+}
+
+// startInstalled starts prog with args as a person whose home is home: no
+// data folder override, the default ~/.config.
+func startInstalled(t *testing.T, home, prog string, args ...string) *installed {
+	t.Helper()
+	env := []string{"HOME=" + home}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch k {
+		case "HOME", "AVAULT_DATA_DIR", "XDG_CONFIG_HOME", "XDG_DATA_HOME":
+			continue
+		}
+		env = append(env, kv)
+	}
+	cmd := exec.Command(prog, args...)
+	cmd.Env = env
+	out := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	in := &installed{t: t, cmd: cmd, out: out, done: make(chan error, 1)}
+	go func() { in.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			<-in.done
+		}
+	})
+	in.run = func(args ...string) string {
+		t.Helper()
+		c := exec.Command(prog, args...)
+		c.Env = env
+		b, err := c.CombinedOutput()
+		if err != nil {
+			t.Fatalf("avault %v: %v\n%s", args, err, b)
+		}
+		return string(b)
+	}
+	return in
+}
+
+// quit clicks Quit in the tray menu and waits for the exit and for the
+// tray item to go.
+func (in *installed) quit(bus *dbus.Conn) {
+	t := in.t
+	t.Helper()
 	waitTrayItem(t, bus, 5*time.Second).click(t, bus, "Quit")
 	select {
-	case err := <-done:
+	case err := <-in.done:
 		if err != nil {
-			t.Fatalf("Quit: %v\n%s", err, out.String())
+			t.Fatalf("Quit: %v\n%s", err, in.out.String())
 		}
 	case <-time.After(45 * time.Second):
-		t.Fatalf("still running 45 s after Quit\n%s", out.String())
+		t.Fatalf("still running 45 s after Quit\n%s", in.out.String())
 	}
 	if !eventually(10*time.Second, func() bool { return len(registeredItems(bus)) == 0 }) {
 		t.Fatalf("tray item still registered after Quit: %v", registeredItems(bus))
 	}
+}
+
+// TestInstalledPackageStartsAtLogin runs after scripts/deb-test.sh has
+// upgraded the package: the launch-at-login entry written before the
+// upgrade still starts Avault, in the tray with no window, on the same
+// data folder.
+func TestInstalledPackageStartsAtLogin(t *testing.T) {
+	home := os.Getenv("AVAULT_PACKAGE_HOME")
+	if home == "" || os.Getenv("AVAULT_PACKAGE_UPGRADED") == "" {
+		t.Skip("run by scripts/deb-test.sh after it has upgraded the package")
+	}
+	auto := desktopEntry(t, filepath.Join(home, ".config", "autostart", "avault.desktop"))
+	words := strings.Fields(auto["Exec"])
+	if len(words) == 0 {
+		t.Fatalf("the autostart entry has no Exec: %v", auto)
+	}
+	if fi, err := os.Stat(auto["TryExec"]); err != nil || fi.Mode()&0o111 == 0 {
+		t.Fatalf("the autostart entry's TryExec %q is not an installed program (%v): the desktop would skip it", auto["TryExec"], err)
+	}
+	if got := resolveIcon(auto["Icon"]); len(got) == 0 {
+		t.Errorf("autostart entry Icon=%q resolves to no installed icon", auto["Icon"])
+	}
+	bus, err := dbus.ConnectSessionBus()
+	if err != nil {
+		t.Fatalf("session bus: %v", err)
+	}
+	defer bus.Close()
+	startWatcher(t, bus)
+
+	inst := startInstalled(t, home, words[0], words[1:]...)
+	it := waitTrayItem(t, bus, 30*time.Second)
+	if _, ids := it.menuIDs(t, bus); ids["Quit"] == 0 {
+		t.Fatalf("tray menu lacks Quit: %v", ids)
+	}
+	staysHidden(t, 2*time.Second)
+	status := inst.run("status", "--json")
+	if dir := jsonField(t, status, "dataDir"); dir != filepath.Join(home, ".config", "avault") {
+		t.Errorf("data folder %q, want %s", dir, filepath.Join(home, ".config", "avault"))
+	}
+	if st := inst.run("autostart", "status", "--json"); !strings.Contains(st, `"enabled": true`) && !strings.Contains(st, `"enabled":true`) {
+		t.Errorf("avault autostart status: %s, want enabled", st)
+	}
+	inst.quit(bus)
 }

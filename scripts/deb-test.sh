@@ -52,7 +52,7 @@ say "installed"
 [ -x /usr/bin/avault ] && [ -x /usr/lib/avault/avault-window ] || die "avault or avault-window is not installed"
 got=$(/usr/bin/avault --version)
 [ "$got" = "avault ${version/\~/-}" ] || die "/usr/bin/avault --version says '$got', the package is $version"
-man -w avault >/dev/null || die "no man page for avault"
+dpkg-deb -c "$deb" | grep -q ' ./usr/share/man/man1/avault.1.gz$' || die "the package has no man page"
 
 # The desktop: window, tray, launch at login, Quit, in a home of its own.
 AVAULT_BIN=/usr/bin/avault AVAULT_DESKTOP_ENTRY=/usr/share/applications/avault.desktop AVAULT_PACKAGE_HOME="$home" \

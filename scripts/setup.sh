@@ -17,7 +17,7 @@ CACHE_BIN="$PWD/.cache/bin"
 run_pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 test_pkgs=(xvfb xauth xdotool imagemagick x11-utils dbus dbus-x11 libglib2.0-bin
   gnome-keyring libsecret-tools haskell-status-notifier-item-utils chromium git
-  lintian p7zip-full)
+  lintian p7zip-full xz-utils)
 # Debian 12's own versions: nsis 3.08, lintian 2.116, p7zip-full 16.02.
 package_pkgs=(nsis git)
 

@@ -22,7 +22,11 @@ var ErrFormat = errors.New("not a valid manifest")
 // their order.
 type Reader struct {
 	Header Header
-	zr     *gzip.Reader
+	// Folders and Symlinks are the manifest's folders and symbolic links,
+	// set once Next has returned io.EOF.
+	Folders  []Folder
+	Symlinks []Symlink
+	zr       *gzip.Reader
 	dec    *json.Decoder
 	last   string
 	n      int64
@@ -95,6 +99,7 @@ func (r *Reader) decodeField(key string) error {
 		"files": &h.Files, "bytes": &h.Bytes, "filesFailed": &h.FilesFailed,
 		"filesSkipped": &h.FilesSkipped, "bytesUploaded": &h.BytesUploaded, "bytesCopied": &h.BytesCopied,
 		"layout": &h.Layout, "gen": &h.Gen, "base": &h.Base,
+		"folders": &h.Folders, "symlinks": &h.Symlinks,
 	}
 	if dst, ok := fields[key]; ok {
 		return r.dec.Decode(dst)
@@ -161,17 +166,32 @@ func (r *Reader) finish() error {
 	if err := r.expect(json.Delim(']')); err != nil {
 		return err
 	}
-	for r.dec.More() { // fields after entries, from a newer writer
-		if _, err := r.dec.Token(); err != nil {
+	for r.dec.More() { // folders, symlinks, and fields of a newer writer
+		tok, err := r.dec.Token()
+		if err != nil {
 			return err
 		}
-		var skip json.RawMessage
-		if err := r.dec.Decode(&skip); err != nil {
-			return err
+		switch key, _ := tok.(string); key {
+		case "folders":
+			err = readArray(r.dec, &r.Folders, func(f *Folder) (string, error) { return f.Path, checkFolder(f) })
+		case "symlinks":
+			err = readArray(r.dec, &r.Symlinks, func(l *Symlink) (string, error) { return l.Path, checkSymlink(l) })
+		default:
+			var skip json.RawMessage
+			err = r.dec.Decode(&skip)
+		}
+		if err != nil {
+			return fmt.Errorf("%v: %w", tok, err)
 		}
 	}
 	if err := r.expect(json.Delim('}')); err != nil {
 		return err
+	}
+	if n := int64(len(r.Folders)); n != r.Header.Folders {
+		return fmt.Errorf("has %d folders, its header says %d", n, r.Header.Folders)
+	}
+	if n := int64(len(r.Symlinks)); n != r.Header.Symlinks {
+		return fmt.Errorf("has %d symbolic links, its header says %d", n, r.Header.Symlinks)
 	}
 	if r.zr != nil {
 		if _, err := io.Copy(io.Discard, r.zr); err != nil {
@@ -179,6 +199,64 @@ func (r *Reader) finish() error {
 		}
 	}
 	return nil
+}
+
+// readArray decodes a JSON array of items into out, checking each and
+// their order.
+func readArray[T any](dec *json.Decoder, out *[]T, check func(*T) (string, error)) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return fmt.Errorf("found %v where an array was expected", tok)
+	}
+	last := ""
+	for n := 0; dec.More(); n++ {
+		var v T
+		if err := dec.Decode(&v); err != nil {
+			return fmt.Errorf("item %d: %w", n+1, err)
+		}
+		p, err := check(&v)
+		if err != nil {
+			return err
+		}
+		if n > 0 && Compare(last, p) >= 0 {
+			return fmt.Errorf("%q comes after %q: not in order", p, last)
+		}
+		last = p
+		*out = append(*out, v)
+	}
+	_, err = dec.Token() // the closing bracket: More said there is no item
+	return err
+}
+
+// Tree is a whole manifest: its header, files, folders and links.
+type Tree struct {
+	Header   Header
+	Entries  []Entry
+	Folders  []Folder
+	Symlinks []Symlink
+}
+
+// ReadTree reads the whole manifest in data. It holds it all in memory.
+func ReadTree(data []byte) (*Tree, error) {
+	r, err := NewReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	t := &Tree{}
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			t.Header, t.Folders, t.Symlinks = r.Header, r.Folders, r.Symlinks
+			return t, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		t.Entries = append(t.Entries, e)
+	}
 }
 
 // All reads every entry of the manifest in data, for callers that need

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -26,11 +28,102 @@ type Writer struct {
 	bytes int64
 	last  string
 	err   error
+
+	folders  part // "folders", added to by another goroutine than entries
+	symlinks part
+}
+
+// part is an array after "entries", compressed as its own gzip member
+// while it is added to.
+type part struct {
+	mu   sync.Mutex
+	name string
+	buf  bytes.Buffer
+	gz   *gzip.Writer
+	line []byte
+	n    int64
+	last string
+	err  error
+}
+
+// add appends one JSON object (line) for path, after checking its order.
+func (p *part) add(path string, check error, line func([]byte) []byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil {
+		return p.err
+	}
+	if check != nil {
+		p.err = check
+		return check
+	}
+	if p.n > 0 && Compare(p.last, path) >= 0 {
+		p.err = fmt.Errorf("manifest %s entry %q comes after %q: not in order", p.name, path, p.last)
+		return p.err
+	}
+	p.line = p.line[:0]
+	if p.n == 0 {
+		p.gz, _ = gzip.NewWriterLevel(&p.buf, gzip.BestSpeed)
+		p.line = append(p.line, `,"`+p.name+`":[`+"\n"...)
+	} else {
+		p.line = append(p.line, ",\n"...)
+	}
+	p.line = line(p.line)
+	if _, err := p.gz.Write(p.line); err != nil {
+		p.err = err
+		return err
+	}
+	p.n++
+	p.last = path
+	return nil
+}
+
+// finish closes the array, with tail after it, and returns its member;
+// nil when nothing was added.
+func (p *part) finish(tail string) ([]byte, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.err != nil || p.n == 0 {
+		return nil, p.err
+	}
+	if _, err := p.gz.Write([]byte("\n]" + tail)); err != nil {
+		return nil, err
+	}
+	if err := p.gz.Close(); err != nil {
+		return nil, err
+	}
+	return p.buf.Bytes(), nil
+}
+
+// AddFolder appends a folder. Folders must come in strictly increasing
+// Compare order of their paths; they may be added from another goroutine
+// than Add's.
+func (w *Writer) AddFolder(f Folder) error {
+	return w.folders.add(f.Path, checkFolder(&f), func(b []byte) []byte { return appendFolder(b, &f) })
+}
+
+// AddSymlink appends a symbolic link, as AddFolder does a folder.
+func (w *Writer) AddSymlink(l Symlink) error {
+	return w.symlinks.add(l.Path, checkSymlink(&l), func(b []byte) []byte { return appendSymlink(b, &l) })
+}
+
+// Folders returns the number of folders added so far.
+func (w *Writer) Folders() int64 {
+	w.folders.mu.Lock()
+	defer w.folders.mu.Unlock()
+	return w.folders.n
+}
+
+// Symlinks returns the number of symbolic links added so far.
+func (w *Writer) Symlinks() int64 {
+	w.symlinks.mu.Lock()
+	defer w.symlinks.mu.Unlock()
+	return w.symlinks.n
 }
 
 // NewWriter returns an empty manifest writer.
 func NewWriter() *Writer {
-	w := &Writer{}
+	w := &Writer{folders: part{name: "folders"}, symlinks: part{name: "symlinks"}}
 	w.buf.Write(make([]byte, headroom))
 	w.gz, _ = gzip.NewWriterLevel(&w.buf, gzip.BestSpeed) // the level is valid
 	return w
@@ -80,13 +173,31 @@ func (w *Writer) Finish(h Header) ([]byte, error) {
 		return nil, w.err
 	}
 	w.err = fmt.Errorf("manifest already finished")
-	if _, err := w.gz.Write([]byte("\n]}\n")); err != nil {
+	nf, ns := w.Folders(), w.Symlinks()
+	tail := func(last bool) string {
+		if last {
+			return "}\n"
+		}
+		return ""
+	}
+	if _, err := w.gz.Write([]byte("\n]" + tail(nf == 0 && ns == 0))); err != nil {
 		return nil, err
 	}
 	if err := w.gz.Close(); err != nil {
 		return nil, err
 	}
+	folders, err := w.folders.finish(tail(ns == 0))
+	if err != nil {
+		return nil, err
+	}
+	symlinks, err := w.symlinks.finish(tail(true))
+	if err != nil {
+		return nil, err
+	}
+	w.buf.Write(folders)
+	w.buf.Write(symlinks)
 	h.FormatVersion, h.Files, h.Bytes = FormatVersion, w.files, w.bytes
+	h.Folders, h.Symlinks = nf, ns
 	head, err := headerMember(h)
 	if err != nil {
 		return nil, err
@@ -147,6 +258,39 @@ func appendEntry(b []byte, e *Entry) []byte {
 		b = append(b, `,"since":`...)
 		b = appendString(b, e.Since)
 	}
+	b = appendOptional(b, `,"raw":`, e.Raw)
+	b = appendOptional(b, `,"hardLink":`, e.HardLink)
+	return append(b, '}')
+}
+
+func appendOptional(b []byte, key, v string) []byte {
+	if v == "" {
+		return b
+	}
+	return appendString(append(b, key...), v)
+}
+
+func appendFolder(b []byte, f *Folder) []byte {
+	b = append(b, `{"path":`...)
+	b = appendString(b, f.Path)
+	b = append(b, `,"mtime":"`...)
+	b = f.MTime.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","mode":`...)
+	b = strconv.AppendUint(b, uint64(f.Mode), 10)
+	b = appendOptional(b, `,"raw":`, f.Raw)
+	return append(b, '}')
+}
+
+func appendSymlink(b []byte, l *Symlink) []byte {
+	b = append(b, `{"path":`...)
+	b = appendString(b, l.Path)
+	b = append(b, `,"target":`...)
+	b = appendString(b, l.Target)
+	b = append(b, `,"mtime":"`...)
+	b = l.MTime.UTC().AppendFormat(b, time.RFC3339Nano)
+	b = append(b, '"')
+	b = appendOptional(b, `,"raw":`, l.Raw)
+	b = appendOptional(b, `,"targetRaw":`, l.TargetRaw)
 	return append(b, '}')
 }
 
@@ -205,6 +349,53 @@ func checkEntry(e *Entry) error {
 		return fmt.Errorf("manifest entry %q: sha256 %q is not 64 lower-case hex digits", e.Path, e.SHA256)
 	case e.DestHash != nil && (e.DestHash.Algo == "" || e.DestHash.Value == ""):
 		return fmt.Errorf("manifest entry %q: destination hash without algorithm or value", e.Path)
+	case e.HardLink != "" && (storage.ValidatePath(e.HardLink) != nil || Compare(e.HardLink, e.Path) >= 0):
+		return fmt.Errorf("manifest entry %q: hard link to %q, which is not an earlier path", e.Path, e.HardLink)
+	}
+	if err := checkRaw(e.Path, e.Raw); err != nil {
+		return fmt.Errorf("manifest entry %w", err)
+	}
+	return nil
+}
+
+// checkPath checks the path and raw name of a folder or link.
+func checkPath(what, p, raw string) error {
+	if err := storage.ValidatePath(p); err != nil {
+		return err
+	}
+	if !utf8.ValidString(p) {
+		return fmt.Errorf("manifest %s %q: path is not valid UTF-8", what, p)
+	}
+	if err := checkRaw(p, raw); err != nil {
+		return fmt.Errorf("manifest %s %w", what, err)
+	}
+	return nil
+}
+
+// checkFolder reports what makes f unfit for a manifest.
+func checkFolder(f *Folder) error {
+	if err := checkPath("folder", f.Path, f.Raw); err != nil {
+		return err
+	}
+	if f.Mode > 0o7777 {
+		return fmt.Errorf("manifest folder %q: mode %o is not permission bits", f.Path, f.Mode)
+	}
+	return nil
+}
+
+// checkSymlink reports what makes l unfit for a manifest.
+func checkSymlink(l *Symlink) error {
+	if err := checkPath("symbolic link", l.Path, l.Raw); err != nil {
+		return err
+	}
+	switch {
+	case l.Target == "" || strings.ContainsRune(l.Target, 0):
+		return fmt.Errorf("manifest symbolic link %q: empty target or a NUL in it", l.Path)
+	case !utf8.ValidString(l.Target):
+		return fmt.Errorf("manifest symbolic link %q: target is not valid UTF-8", l.Path)
+	}
+	if err := checkRaw(l.Target, l.TargetRaw); err != nil {
+		return fmt.Errorf("manifest symbolic link %q: target %w", l.Path, err)
 	}
 	return nil
 }

@@ -21,6 +21,12 @@
 // that the entries can be compressed while the run goes on. Readers see
 // one stream (gzip readers concatenate members, as gunzip does).
 //
+// After "entries" come, when the version has any, "folders" (every folder,
+// empty or not, with its modification time and mode) and "symlinks"
+// (every symbolic link with its target text), each sorted the same way.
+// Readers written before they existed skip them. A name that is not valid
+// UTF-8 is stored as EscapeName of it, with its bytes in a "raw" field.
+//
 // Memory: the writer holds only the compressed bytes, about 60 to 90 bytes
 // per file (the SHA-256 does not compress); the reader holds one entry at
 // a time plus the compressed input.
@@ -60,6 +66,10 @@ type Header struct {
 	// the current folder held), empty for the first.
 	Gen  int64  `json:"gen,omitempty"`
 	Base string `json:"base,omitempty"`
+	// Folders and Symlinks count the manifest's "folders" and "symlinks"
+	// (zero, and absent, in manifests written before they were kept).
+	Folders  int64 `json:"folders,omitempty"`
+	Symlinks int64 `json:"symlinks,omitempty"`
 }
 
 // LayoutCurrentHistory is Header.Layout for a version kept as one current
@@ -79,7 +89,46 @@ type Entry struct {
 	// stored these bytes; later versions that kept the file unchanged
 	// name the same one.
 	Since string `json:"since,omitempty"`
+	// Raw, when the source's name is not valid UTF-8, is the original
+	// bytes of the path in base64; Path is then EscapeName of them.
+	Raw string `json:"raw,omitempty"`
+	// HardLink names an earlier entry of the same version that is the
+	// same file on the source (a hard link): a restore links the two
+	// again where the target folder allows.
+	HardLink string `json:"hardLink,omitempty"`
 }
+
+// Folder is one folder of the source, empty or not.
+type Folder struct {
+	Path  string    `json:"path"`
+	MTime time.Time `json:"mtime"`
+	Mode  uint32    `json:"mode"`          // permission bits
+	Raw   string    `json:"raw,omitempty"` // as Entry.Raw
+}
+
+// Symlink is one symbolic link of the source, recorded and never
+// followed.
+type Symlink struct {
+	Path   string    `json:"path"`
+	Target string    `json:"target"` // the link's text; EscapeName of it when not valid UTF-8
+	MTime  time.Time `json:"mtime"`
+	Raw    string    `json:"raw,omitempty"` // as Entry.Raw
+	// TargetRaw is the target's bytes in base64 when they are not valid
+	// UTF-8.
+	TargetRaw string `json:"targetRaw,omitempty"`
+}
+
+// SourcePath is the entry's path as the source names it (its raw bytes).
+func (e *Entry) SourcePath() string { return SourcePath(e.Path, e.Raw) }
+
+// SourcePath is the folder's path as the source names it.
+func (f *Folder) SourcePath() string { return SourcePath(f.Path, f.Raw) }
+
+// SourcePath is the link's path as the source names it.
+func (l *Symlink) SourcePath() string { return SourcePath(l.Path, l.Raw) }
+
+// SourceTarget is the link's target as the source holds it.
+func (l *Symlink) SourceTarget() string { return SourcePath(l.Target, l.TargetRaw) }
 
 // Same reports whether e and o describe the same file content as a scan
 // sees it: same path, size, modification time and mode.

@@ -27,10 +27,10 @@ type Reader struct {
 	Folders  []Folder
 	Symlinks []Symlink
 	zr       *gzip.Reader
-	dec    *json.Decoder
-	last   string
-	n      int64
-	done   bool
+	dec      *json.Decoder
+	last     string
+	n        int64
+	done     bool
 }
 
 // NewReader reads the header of the gzip-compressed manifest in r.

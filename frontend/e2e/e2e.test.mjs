@@ -449,6 +449,92 @@ test('keyboard: the navigation is reachable with Tab and shows focus', async () 
   assert.notEqual(focused.ring, 'none', 'the focused link shows no focus ring')
 })
 
+// fitsThePhone fails when the page scrolls sideways or a control lies
+// (partly) outside the screen, and when a button or field is too small to
+// tap.
+async function fitsThePhone(name) {
+  const r = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth
+    const out = { width: w, scroll: document.documentElement.scrollWidth - w, off: [], small: [] }
+    const what = (el) => `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') || el.textContent || el.getAttribute('name') || '').trim().slice(0, 40)}"`
+    for (const el of document.querySelectorAll('a[href], button, input, select, textarea, [role="button"], [tabindex]:not([tabindex="-1"])')) {
+      const st = getComputedStyle(el)
+      if (st.visibility === 'hidden') continue
+      const b = el.getBoundingClientRect()
+      if (b.width <= 1 || b.height <= 1) continue // not shown (a closed menu, a skip link until focused)
+      if (b.left < -1 || b.right > w + 1) out.off.push(`${what(el)} at x ${Math.round(b.left)}–${Math.round(b.right)}`)
+      const field = el.matches('button, select, input:not([type=checkbox]):not([type=radio])')
+      if (field && b.height < 40) out.small.push(`${what(el)} ${Math.round(b.width)}×${Math.round(b.height)}`)
+    }
+    return out
+  })
+  assert.equal(r.width, 390, `${name}: the page is ${r.width}px wide`)
+  assert.ok(r.scroll <= 0, `${name}: the page scrolls sideways by ${r.scroll}px`)
+  assert.deepEqual(r.off, [], `${name}: controls outside the screen`)
+  assert.deepEqual(r.small, [], `${name}: controls too small to tap`)
+}
+
+test('phone: every page fits 390×844, with the navigation in a menu', async () => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  try {
+    await page.goto(`${main.base}#/dashboard`)
+    await page.reload()
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor()
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    assert.equal(await nav.isVisible(), false, 'the navigation takes the screen before the menu is opened')
+    const menu = page.getByRole('button', { name: 'Menu' })
+    await menu.click()
+    await nav.getByRole('link', { name: 'Jobs', exact: true }).waitFor()
+    await fitsThePhone('the open menu')
+    await shot('30-phone-menu')
+    const labels = await nav.getByRole('link').allTextContents()
+    assert.ok(labels.length >= 7, `the menu lists ${labels}`)
+    for (const [i, label] of labels.entries()) {
+      if (!(await nav.isVisible())) await menu.click()
+      await nav.getByRole('link', { name: label, exact: true }).click()
+      await page.getByRole('heading', { level: 1, name: label }).waitFor()
+      assert.equal(await nav.isVisible(), false, `the menu stays open over ${label}`)
+      await page.waitForLoadState('networkidle')
+      await fitsThePhone(label)
+      await shot(`3${i + 1}-phone-${label.toLowerCase()}`)
+    }
+    // A job's charts over time, and one click from a point to its run.
+    await menu.click()
+    await nav.getByRole('link', { name: 'History', exact: true }).click()
+    const jobs = await page.getByLabel('Job').locator('option').allTextContents()
+    if (jobs.length > 1) {
+      await page.getByLabel('Job').selectOption({ label: jobs[1] })
+      await page.getByRole('img', { name: /Duration over/ }).waitFor()
+      await fitsThePhone('History with charts')
+      await shot('38-phone-history-charts')
+      await page.getByRole('img', { name: /Duration over/ }).locator('a').first().click()
+      await page.getByRole('dialog', { name: 'Backup run' }).waitFor()
+      await fitsThePhone('a run')
+      await shot('39-phone-run')
+      await page.keyboard.press('Escape')
+    }
+    // A form in a dialog: a notification channel.
+    await menu.click()
+    await nav.getByRole('link', { name: 'Settings', exact: true }).click()
+    await page.getByRole('button', { name: 'Add a channel' }).click()
+    await page.getByRole('dialog', { name: 'Add a notification channel' }).waitFor()
+    await fitsThePhone('the channel form')
+    await shot('40-phone-channel-form')
+    await page.keyboard.press('Escape')
+    // Installable: the manifest and its icons are served.
+    const manifest = await page.evaluate(async () => {
+      const link = document.querySelector('link[rel=manifest]')
+      const res = await fetch(link.href)
+      const m = await res.json()
+      const icons = await Promise.all(m.icons.map(async (i) => { const r = await fetch(new URL(i.src, link.href)); return `${i.sizes} ${r.status} ${r.headers.get('content-type')}` }))
+      return { name: m.name, display: m.display, icons }
+    })
+    assert.deepEqual(manifest, { name: 'Avault', display: 'standalone', icons: ['192x192 200 image/png', '512x512 200 image/png'] })
+  } finally {
+    await page.setViewportSize({ width: 1280, height: 860 })
+  }
+})
+
 test('password mode: a login page guards the app', async () => {
   const dataDir = path.join(work, 'data-password')
   const s = await startServer({ dataDir, args: ['--password-stdin'], stdin: 'correct horse battery\n' })

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { pages } from './pages'
 import { session } from './api'
 import { Activity } from './components/Activity'
@@ -23,6 +23,8 @@ function Shell() {
   const Page = active.component
   const heading = useRef<HTMLHeadingElement>(null)
   const first = useRef(true)
+  // On a narrow screen (a phone) the navigation is a menu under a bar.
+  const [menu, setMenu] = useState(false)
 
   // Moving to another page moves focus to its heading, so keyboard and
   // screen reader users land at the top of what changed.
@@ -36,16 +38,40 @@ function Shell() {
   }, [active])
 
   return (
-    <div className="flex min-h-screen">
+    <div className="flex min-h-screen flex-col md:flex-row">
       <a href="#main" onClick={(e) => { e.preventDefault(); heading.current?.focus() }} className={`sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 ${focusRing}`}>
         Skip to content
       </a>
+      <header className="sticky top-0 z-30 flex items-center justify-between gap-2 border-b border-slate-200 bg-white px-3 py-2 md:hidden dark:border-slate-700 dark:bg-slate-800">
+        <div className="flex min-w-0 items-center gap-2">
+          <span aria-hidden className="grid h-8 w-8 shrink-0 place-items-center rounded-lg bg-indigo-600 font-bold text-white">
+            A
+          </span>
+          <span className="truncate text-lg font-semibold">{active.label}</span>
+        </div>
+        <button
+          type="button"
+          aria-expanded={menu}
+          aria-controls="main-nav"
+          onClick={() => setMenu((m) => !m)}
+          className={`inline-flex min-h-11 items-center gap-2 rounded-md border border-slate-300 px-3 text-sm font-medium dark:border-slate-600 ${focusRing}`}
+        >
+          <svg aria-hidden viewBox="0 0 20 20" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth={2}>
+            {menu ? <path d="M5 5l10 10M15 5L5 15" /> : <path d="M3 5h14M3 10h14M3 15h14" />}
+          </svg>
+          Menu
+        </button>
+      </header>
       {/* The rail is as tall as the page, so its background and border reach
           the window's bottom however long the page; its contents stay in
-          view while the page scrolls. */}
-      <nav aria-label="Main" className="w-52 shrink-0 self-stretch border-r border-slate-200 bg-white dark:border-slate-700 dark:bg-slate-800">
-        <div data-testid="rail" className="sticky top-0 flex h-screen flex-col overflow-y-auto p-3">
-          <div className="mb-6 flex items-center gap-2 px-2 pt-2">
+          view while the page scrolls. On a phone it is the menu's panel. */}
+      <nav
+        id="main-nav"
+        aria-label="Main"
+        className={`${menu ? 'block' : 'hidden'} border-b border-slate-200 bg-white md:block md:w-52 md:shrink-0 md:self-stretch md:border-b-0 md:border-r dark:border-slate-700 dark:bg-slate-800`}
+      >
+        <div data-testid="rail" className="flex flex-col p-3 md:sticky md:top-0 md:h-screen md:overflow-y-auto">
+          <div className="mb-6 hidden items-center gap-2 px-2 pt-2 md:flex">
             <span aria-hidden className="grid h-8 w-8 place-items-center rounded-lg bg-indigo-600 font-bold text-white">
               A
             </span>
@@ -56,9 +82,10 @@ function Shell() {
               <li key={p.id}>
                 <a
                   href={href(p.id)}
+                  onClick={() => setMenu(false)}
                   aria-current={p.id === active.id ? 'page' : undefined}
                   className={
-                    `block rounded-md px-3 py-2 text-sm font-medium ${focusRing} ` +
+                    `block rounded-md px-3 py-3 text-base font-medium md:py-2 md:text-sm ${focusRing} ` +
                     (p.id === active.id
                       ? 'bg-indigo-50 text-indigo-700 dark:bg-indigo-500/20 dark:text-indigo-200'
                       : 'text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-700')
@@ -73,15 +100,15 @@ function Shell() {
             <button
               type="button"
               onClick={() => void session.logout()}
-              className={`mt-auto rounded-md px-3 py-2 text-left text-sm text-slate-500 hover:bg-slate-100 dark:text-slate-400 dark:hover:bg-slate-700 ${focusRing}`}
+              className={`mt-4 rounded-md px-3 py-3 text-left text-sm text-slate-500 hover:bg-slate-100 md:mt-auto md:py-2 dark:text-slate-400 dark:hover:bg-slate-700 ${focusRing}`}
             >
               Sign out
             </button>
           )}
         </div>
       </nav>
-      <main id="main" className="min-w-0 flex-1 p-8">
-        <h1 ref={heading} tabIndex={-1} className="mb-6 text-2xl font-semibold focus:outline-none">
+      <main id="main" className="min-w-0 flex-1 p-4 md:p-8">
+        <h1 ref={heading} tabIndex={-1} className="mb-4 text-2xl font-semibold focus:outline-none md:mb-6">
           {active.label}
         </h1>
         <Activity />

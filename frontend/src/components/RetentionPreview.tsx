@@ -70,7 +70,7 @@ function VerdictTable({ preview }: { preview: Preview }) {
         )}
       </p>
       <div className="max-h-72 overflow-y-auto rounded-md border border-slate-200 dark:border-slate-700">
-        <table className="w-full text-left text-sm">
+        <table className="reflow w-full text-left text-sm">
           <caption className="sr-only">Versions and what the rule does with each</caption>
           <thead className="sticky top-0 bg-slate-50 text-xs uppercase text-slate-500 dark:bg-slate-900 dark:text-slate-400">
             <tr>
@@ -84,13 +84,13 @@ function VerdictTable({ preview }: { preview: Preview }) {
           <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
             {versions.map((v) => (
               <tr key={v.name} data-version={v.name} data-keep={v.keep}>
-                <td className="px-3 py-1.5 font-mono text-xs">{v.name}</td>
-                <td className="whitespace-nowrap px-3 py-1.5">{dateTime(v.created)}</td>
-                <td className="whitespace-nowrap px-3 py-1.5 text-right">
+                <td data-label="Version" className="px-3 py-1.5 font-mono text-xs">{v.name}</td>
+                <td data-label="Made" className="whitespace-nowrap px-3 py-1.5">{dateTime(v.created)}</td>
+                <td data-label="Size" className="whitespace-nowrap px-3 py-1.5 text-right">
                   {bytes(v.bytes)}
                   {v.files > 0 && <span className="block text-xs text-slate-500 dark:text-slate-400">{plural(v.files, 'file')}</span>}
                 </td>
-                <td className="px-3 py-1.5">
+                <td data-label="Verdict" className="px-3 py-1.5">
                   {v.keep ? (
                     <Badge tone="green">Kept</Badge>
                   ) : (
@@ -100,7 +100,7 @@ function VerdictTable({ preview }: { preview: Preview }) {
                     </>
                   )}
                 </td>
-                <td className="px-3 py-1.5 text-slate-600 dark:text-slate-300">{v.reason}</td>
+                <td data-label="Why" className="px-3 py-1.5 text-slate-600 dark:text-slate-300">{v.reason}</td>
               </tr>
             ))}
           </tbody>

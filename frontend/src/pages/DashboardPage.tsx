@@ -167,7 +167,7 @@ const JobTable = memo(function JobTable({ jobs, last, running: runningKey, onRun
   const running = useMemo(() => new Set(runningKey.split(',')), [runningKey])
   return (
     <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" data-testid="dashboard-jobs">
+      <table className="reflow w-full text-left text-sm" data-testid="dashboard-jobs">
         <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
           <tr>
             <th scope="col" className="py-2 pr-3">Job</th>
@@ -182,15 +182,15 @@ const JobTable = memo(function JobTable({ jobs, last, running: runningKey, onRun
             const r = last.get(j.id)
             return (
               <tr key={j.id}>
-                <td className="py-2 pr-3 font-medium">{j.name}</td>
-                <td className="py-2 pr-3">
+                <td data-label="Job" className="py-2 pr-3 font-medium">{j.name}</td>
+                <td data-label="Last result" className="py-2 pr-3">
                   {running.has(j.id) ? <Badge>Running</Badge> : r ? <a href={href('history', r.id)}><StatusBadge status={r.status} /></a> : j.lastRunAt ? <span className="text-slate-500">see History</span> : <span className="text-slate-500">never run</span>}
                 </td>
-                <td className="py-2 pr-3" title={dateTime(j.lastRunAt)}>
+                <td data-label="Last run" className="py-2 pr-3" title={dateTime(j.lastRunAt)}>
                   {j.lastRunAt ? ago(j.lastRunAt) : '—'}
                 </td>
-                <td className="py-2 pr-3">{j.enabled ? dateTime(j.nextRunAt) : <Badge tone="amber">Paused</Badge>}</td>
-                <td className="py-2 text-right">
+                <td data-label="Next run" className="py-2 pr-3">{j.enabled ? dateTime(j.nextRunAt) : <Badge tone="amber">Paused</Badge>}</td>
+                <td data-actions className="py-2 text-right">
                   <Button onClick={() => void onRun(j)} disabled={running.has(j.id)} aria-label={`Run ${j.name} now`}>
                     Run now
                   </Button>

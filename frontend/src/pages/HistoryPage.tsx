@@ -95,7 +95,7 @@ export default function HistoryPage({ arg }: PageProps) {
 export function RunTable({ runs }: { runs: Run[] }) {
   return (
     <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm">
+      <table className="reflow w-full text-left text-sm">
         <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
           <tr>
             <th scope="col" className="py-2 pr-3">Started</th>
@@ -110,23 +110,23 @@ export function RunTable({ runs }: { runs: Run[] }) {
         <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
           {runs.map((r) => (
             <tr key={r.id} data-run={r.id}>
-              <td className="py-2 pr-3">
+              <td data-label="Started" className="py-2 pr-3">
                 <a href={href('history', r.id)} className="text-indigo-700 underline-offset-2 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-300">
                   {dateTime(r.startedAt)}
                 </a>
               </td>
-              <td className="py-2 pr-3">
+              <td data-label="Job" className="py-2 pr-3">
                 {r.jobName}
                 {r.jobDeleted && <span className="text-xs text-slate-500"> (deleted)</span>}
               </td>
-              <td className="py-2 pr-3">
+              <td data-label="Result" className="py-2 pr-3">
                 <StatusBadge status={r.status} />
                 {r.filesFailed > 0 && <span className="ml-1 text-xs text-red-700 dark:text-red-300">{count(r.filesFailed)} failed</span>}
               </td>
-              <td className="py-2 pr-3">{r.completedAt ? duration(runSeconds(r.startedAt, r.completedAt)) : 'running'}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{count(r.filesScanned)}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{bytes(r.bytesScanned)}</td>
-              <td className="py-2 pr-3 text-right tabular-nums">{bytes(r.bytesUploaded)}</td>
+              <td data-label="Took" className="py-2 pr-3">{r.completedAt ? duration(runSeconds(r.startedAt, r.completedAt)) : 'running'}</td>
+              <td data-label="Files" className="py-2 pr-3 text-right tabular-nums">{count(r.filesScanned)}</td>
+              <td data-label="Size" className="py-2 pr-3 text-right tabular-nums">{bytes(r.bytesScanned)}</td>
+              <td data-label="Sent" className="py-2 pr-3 text-right tabular-nums">{bytes(r.bytesUploaded)}</td>
             </tr>
           ))}
         </tbody>

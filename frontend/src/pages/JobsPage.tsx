@@ -62,7 +62,7 @@ export default function JobsPage() {
       {!!jobs.data?.length && (
         <Card>
           <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
+            <table className="reflow w-full text-left text-sm">
               <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
                 <tr>
                   <th scope="col" className="py-2 pr-3">Job</th>
@@ -76,23 +76,23 @@ export default function JobsPage() {
               <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
                 {jobs.data.map((j) => (
                   <tr key={j.id} data-job={j.name}>
-                    <td className="py-2 pr-3 align-top">
+                    <td data-label="Job" className="py-2 pr-3 align-top">
                       <p className="font-medium">{j.name}</p>
                       {j.description && <p className="text-xs text-slate-500 dark:text-slate-400">{j.description}</p>}
                       {!j.enabled && <Badge tone="amber">Paused</Badge>}
                     </td>
-                    <td className="py-2 pr-3 align-top">
+                    <td data-label="NAS folder → destination" className="py-2 pr-3 align-top">
                       <span className="font-mono text-xs">/{j.sourcePath}</span> → {destName.get(j.destinationId) ?? <em>unknown destination</em>}
                     </td>
-                    <td className="py-2 pr-3 align-top">
+                    <td data-label="Schedule" className="py-2 pr-3 align-top">
                       {capitalize(readings.data?.get(j.schedule) || presetLabel(j.schedule))}
                       <span className="block font-mono text-xs text-slate-500 dark:text-slate-400">{j.schedule}</span>
                     </td>
-                    <td className="py-2 pr-3 align-top" title={dateTime(j.lastRunAt)}>
+                    <td data-label="Last run" className="py-2 pr-3 align-top" title={dateTime(j.lastRunAt)}>
                       {j.lastRunAt ? ago(j.lastRunAt) : 'never'}
                     </td>
-                    <td className="py-2 pr-3 align-top">{j.enabled ? dateTime(j.nextRunAt) : '—'}</td>
-                    <td className="py-2 align-top">
+                    <td data-label="Next run" className="py-2 pr-3 align-top">{j.enabled ? dateTime(j.nextRunAt) : '—'}</td>
+                    <td data-actions className="py-2 align-top">
                       <div className="flex justify-end gap-1 whitespace-nowrap">
                         <Button onClick={() => void runNow(j)} aria-label={`Run ${j.name} now`}>
                           Run now

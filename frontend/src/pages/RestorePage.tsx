@@ -162,7 +162,7 @@ function Browser({ jobId, version, onBack }: { jobId: string; version: VersionIn
       {q.loading && <Loading what="Reading the file list" />}
       {q.data?.length === 0 && <Empty>This folder is empty.</Empty>}
       {!!q.data?.length && (
-        <table className="w-full text-left text-sm">
+        <table className="reflow w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500 dark:text-slate-400">
             <tr>
               <th scope="col" className="py-2 pr-3">Name</th>
@@ -174,7 +174,7 @@ function Browser({ jobId, version, onBack }: { jobId: string; version: VersionIn
           <tbody className="divide-y divide-slate-200 dark:divide-slate-700">
             {q.data.map((e) => (
               <tr key={e.path}>
-                <td className="py-1.5 pr-3">
+                <td data-label="Name" className="py-1.5 pr-3">
                   {e.type === 'directory' ? (
                     <button type="button" onClick={() => setDir(e.path.replace(/^\/+/, ''))} className="text-indigo-700 hover:underline focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-500 dark:text-indigo-300">
                       <FolderIcon /> {e.name}
@@ -183,12 +183,12 @@ function Browser({ jobId, version, onBack }: { jobId: string; version: VersionIn
                     <span><FileIcon /> {e.name}</span>
                   )}
                 </td>
-                <td className="py-1.5 pr-3 text-right tabular-nums">
+                <td data-label="Size" className="py-1.5 pr-3 text-right tabular-nums">
                   {bytes(e.size)}
                   {e.type === 'directory' && e.files ? <span className="text-xs text-slate-500"> · {count(e.files)} files</span> : null}
                 </td>
-                <td className="py-1.5 pr-3">{e.type === 'file' ? dateTime(e.modified) : ''}</td>
-                <td className="py-1.5 text-right">
+                <td data-label="Modified" className="py-1.5 pr-3">{e.type === 'file' ? dateTime(e.modified) : ''}</td>
+                <td data-actions className="py-1.5 text-right">
                   <Button onClick={() => setTarget(e)} aria-label={`Restore ${e.name}`}>
                     Restore…
                   </Button>

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	mail "github.com/wneessen/go-mail"
+
+	"github.com/avault/avault/backend/retry"
 )
 
 // EmailOptions configure an Email. Zero values mean the defaults noted.
@@ -75,7 +77,7 @@ func NewEmail(o EmailOptions) (*Email, error) {
 	if o.MaxWait <= 0 {
 		o.MaxWait = time.Minute
 	}
-	return &Email{o: o, sleep: sleepCtx}, nil
+	return &Email{o: o, sleep: retry.Sleep}, nil
 }
 
 func (e *Email) where() string { return fmt.Sprintf("email via %s:%d", e.o.Host, e.o.Port) }

@@ -7,14 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/retry"
 )
 
 // WebhookOptions configure a Webhook. Zero values mean the defaults noted.
@@ -94,7 +92,7 @@ func newPoster(o WebhookOptions, label string, encode func(*Webhook, Message) ([
 	if o.UserAgent == "" {
 		o.UserAgent = "Avault"
 	}
-	return &Webhook{o: o, label: label, where: u.Scheme + "://" + u.Host, client: o.Client, now: time.Now, sleep: sleepCtx, encode: encode}, nil
+	return &Webhook{o: o, label: label, where: u.Scheme + "://" + u.Host, client: o.Client, now: time.Now, sleep: retry.Sleep, encode: encode}, nil
 }
 
 // Payload is the JSON body a Webhook posts.
@@ -164,7 +162,7 @@ type retryPolicy struct {
 // pass, and how long the other side asked to wait (0: not said).
 func retrying(ctx context.Context, p retryPolicy, attempt func() (retry bool, wait time.Duration, err error)) error {
 	if p.sleep == nil {
-		p.sleep = sleepCtx
+		p.sleep = retry.Sleep
 	}
 	for n := 0; ; n++ {
 		retry, wait, err := attempt()
@@ -248,27 +246,14 @@ func (e *StatusError) Error() string {
 // per attempt, capped at MaxWait, with up to half of it taken off at
 // random so that many clients do not retry in step.
 func backoff(minBackoff, maxWait time.Duration, attempt int) time.Duration {
-	d := minBackoff << min(attempt, 30)
-	if d > maxWait || d <= 0 {
-		d = maxWait
-	}
-	return d - rand.N(d/2+1)
+	return retry.Backoff{Base: minBackoff, Max: maxWait, Half: true}.Delay(attempt+1, 0)
 }
 
 // retryAfter reads a Retry-After header, in seconds or as an HTTP date;
 // 0 when absent or unreadable.
 func retryAfter(v string, now time.Time) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if secs, err := strconv.Atoi(v); err == nil {
-		return max(time.Duration(secs)*time.Second, 0)
-	}
-	if at, err := http.ParseTime(v); err == nil {
-		return max(at.Sub(now), 0)
-	}
-	return 0
+	d, _ := retry.ParseAfter(v, now)
+	return d
 }
 
 // stripURL drops the URL net/http puts in its errors.
@@ -278,15 +263,4 @@ func stripURL(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

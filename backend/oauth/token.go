@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/avault/avault/backend/retry"
 )
 
 // ErrReauth means the saved authorization no longer works and the person
@@ -86,7 +88,8 @@ func (c Config) TokenSource(ctx context.Context, tok *oauth2.Token, save func(*o
 }
 
 // refreshAttempts bounds the requests one refresh sends to a token
-// endpoint that answers 5xx.
+// endpoint that answers 5xx. The error after the last is marked
+// retry.GaveUp: the API request that wanted the token is not tried again.
 const refreshAttempts = 3
 
 // forceGap is how soon after a refresh a forced one is skipped: requests
@@ -140,14 +143,13 @@ func (s *savingSource) fetch() (*oauth2.Token, error) {
 	}
 	for attempt := 1; ; attempt++ {
 		t, err := s.base.Token()
-		if err == nil || !serverFailed(err) || attempt == refreshAttempts {
+		if err == nil || !serverFailed(err) {
 			return t, err
 		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-timer.C:
-		case <-s.ctx.Done():
-			timer.Stop()
+		if attempt == refreshAttempts {
+			return t, retry.GaveUp(err) // the request that needed a token does not ask again
+		}
+		if retry.Sleep(s.ctx, wait) != nil {
 			return nil, err
 		}
 		wait *= 2

@@ -28,7 +28,7 @@ func (rs *resumer) Read(p []byte) (int, error) {
 		if n > 0 {
 			rs.attempt = 0
 		}
-		if err == nil || err == io.EOF || !IsRetryable(err) || rs.ctx.Err() != nil {
+		if err == nil || err == io.EOF || !again(err) || rs.ctx.Err() != nil {
 			return n, err
 		}
 		if rerr := rs.reopen(err); rerr != nil {
@@ -71,7 +71,7 @@ func (rs *resumer) reopen(cause error) error {
 			return nil
 		case err == io.EOF:
 			return io.ErrUnexpectedEOF // the file is shorter than what was read
-		case !IsRetryable(err) || rs.ctx.Err() != nil:
+		case !again(err) || rs.ctx.Err() != nil:
 			return err
 		}
 		cause = err

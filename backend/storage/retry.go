@@ -7,13 +7,16 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/avault/avault/backend/retry"
 )
 
 // RetryOptions configures WithRetry. The zero value is a sensible default
 // for a backup over the internet.
 type RetryOptions struct {
 	// MaxAttempts bounds the attempts of one call, the first included.
-	// 0 means 5.
+	// 0 means retry.Attempts (5). A call whose error a destination marked
+	// with retry.GaveUp (it retried the request itself) is not repeated.
 	MaxAttempts int
 	// BaseDelay is the upper bound of the wait before the second attempt;
 	// it doubles with every further attempt. 0 means 1 s.
@@ -35,7 +38,7 @@ type RetryOptions struct {
 
 func (o RetryOptions) withDefaults() RetryOptions {
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
+		o.MaxAttempts = retry.Attempts
 	}
 	if o.BaseDelay <= 0 {
 		o.BaseDelay = time.Second
@@ -47,23 +50,12 @@ func (o RetryOptions) withDefaults() RetryOptions {
 		o.MaxRetryAfter = 5 * time.Minute
 	}
 	if o.Sleep == nil {
-		o.Sleep = sleep
+		o.Sleep = retry.Sleep
 	}
 	if o.Rand == nil {
 		o.Rand = rand.Float64
 	}
 	return o
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // retrier runs a call until it succeeds, fails permanently, runs out of
@@ -74,27 +66,25 @@ type retrier struct{ o RetryOptions }
 // full jitter over an exponential bound, but at least what the service
 // asked for. ok is false when the service asked for more than MaxRetryAfter.
 func (r *retrier) wait(attempt int, err error) (d time.Duration, ok bool) {
-	bound := r.o.BaseDelay
-	for i := 1; i < attempt && bound < r.o.MaxDelay; i++ {
-		bound *= 2
+	after, _ := RetryAfter(err)
+	if after > r.o.MaxRetryAfter {
+		return 0, false
 	}
-	bound = min(bound, r.o.MaxDelay)
-	d = time.Duration(r.o.Rand() * float64(bound))
-	if after, has := RetryAfter(err); has {
-		if after > r.o.MaxRetryAfter {
-			return 0, false
-		}
-		d = max(d, after)
-	}
-	return d, true
+	b := retry.Backoff{Base: r.o.BaseDelay, Max: r.o.MaxDelay, Rand: r.o.Rand}
+	return b.Delay(attempt, after), true
 }
+
+// again reports whether a call that failed with err may be tried again:
+// the error may pass, and no destination below retried the request
+// already (retry.Spent).
+func again(err error) bool { return IsRetryable(err) && !retry.Spent(err) }
 
 // do calls fn until it returns nil or a permanent error, or attempts run
 // out, waiting between attempts. fn gets the attempt number, from 1.
 func (r *retrier) do(ctx context.Context, op string, fn func(attempt int) error) error {
 	for attempt := 1; ; attempt++ {
 		err := fn(attempt)
-		if err == nil || attempt >= r.o.MaxAttempts || !IsRetryable(err) || ctx.Err() != nil {
+		if err == nil || attempt >= r.o.MaxAttempts || !again(err) || ctx.Err() != nil {
 			return err
 		}
 		d, ok := r.wait(attempt, err)

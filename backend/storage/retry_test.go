@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/avault/avault/backend/retry"
 )
 
 func TestIsRetryable(t *testing.T) {
@@ -329,5 +332,29 @@ func TestWithRetryKeepsAbilities(t *testing.T) {
 	f.errs, f.calls = []error{ErrUnavailable}, 0
 	if _, err := c.CopyFrom(context.Background(), "a", "b", "c", 1); err != nil || f.calls != 2 {
 		t.Errorf("CopyFrom err %v after %d calls", err, f.calls)
+	}
+}
+
+// TestRetrierLeavesSpentErrorsAlone: a destination that retried a request
+// itself marks the error it gave up with (retry.GaveUp), and the decorator
+// does not try the call again; an unmarked retryable error it retries up
+// to retry.Attempts times in all.
+func TestRetrierLeavesSpentErrorsAlone(t *testing.T) {
+	unavailable := NewError(ErrUnavailable, "503", nil)
+	c := &clock{}
+	f := &flaky{errs: []error{retry.GaveUp(unavailable)}}
+	d := WithRetry(f, RetryOptions{Sleep: c.sleep})
+	if _, err := d.ListVersions(context.Background()); !errors.Is(err, ErrUnavailable) || f.calls != 1 || len(c.waits) != 0 {
+		t.Errorf("spent error: %v after %d calls and %d waits; want it after 1 call, no wait", err, f.calls, len(c.waits))
+	}
+	f = &flaky{errs: slices.Repeat([]error{unavailable}, 10)}
+	d = WithRetry(f, RetryOptions{Sleep: c.sleep})
+	if _, err := d.ListVersions(context.Background()); !errors.Is(err, ErrUnavailable) || f.calls != retry.Attempts {
+		t.Errorf("unmarked error: %v after %d calls; want %d calls", err, f.calls, retry.Attempts)
+	}
+	f = &flaky{errs: []error{unavailable, retry.GaveUp(unavailable), unavailable}}
+	d = WithRetry(f, RetryOptions{Sleep: c.sleep})
+	if _, err := d.ListVersions(context.Background()); err == nil || f.calls != 2 {
+		t.Errorf("a spent error on the second attempt: %v after %d calls; want 2 calls", err, f.calls)
 	}
 }

@@ -8,7 +8,10 @@ import (
 // WithRetry wraps d so that every call is retried on a retryable error
 // (IsRetryable) with exponential backoff and full jitter, honouring a
 // service's Retry-After, until it succeeds, fails permanently, runs out of
-// attempts or its context ends. The result implements exactly the optional
+// attempts or its context ends. An error a destination marked with
+// retry.GaveUp is not retried: that destination already spent the
+// request's attempts (S3 and Google Drive retry their own requests), so a
+// request is never tried more than retry.Attempts times in all. The result implements exactly the optional
 // interfaces d implements (FileLister, Chooser, and Copier on its Pending).
 //
 // Put is retried only when its body can be read again: an io.ReadSeeker is

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"google.golang.org/api/googleapi"
 
 	"github.com/avault/avault/backend/oauth"
+	"github.com/avault/avault/backend/retry"
 	"github.com/avault/avault/backend/storage"
 )
 
@@ -158,19 +158,11 @@ func reasonOf(ge *googleapi.Error) string {
 	return ""
 }
 
-// retryAfterHeader reads Retry-After in seconds or as an HTTP date.
+// retryAfterHeader reads Retry-After in seconds or as an HTTP date; 0
+// when absent.
 func retryAfterHeader(h http.Header) time.Duration {
-	v := h.Get("Retry-After")
-	if v == "" {
-		return 0
-	}
-	if s, err := strconv.Atoi(v); err == nil && s > 0 {
-		return time.Duration(s) * time.Second
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		return max(time.Until(t), 0)
-	}
-	return 0
+	d, _ := retry.After(h, time.Now())
+	return d
 }
 
 // translate turns an error from Google into the storage package's errors,

@@ -70,7 +70,9 @@ func faulty(t *testing.T, fo drivefake.Options) (storage.Destination, *faultprox
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { proxy.Close() })
-	d, err := gdrive.New(context.Background(), testOptions(proxy.URL, fake.Create("root", "Backups", drivefake.FolderMime, nil, nil)))
+	o := testOptions(proxy.URL, fake.Create("root", "Backups", drivefake.FolderMime, nil, nil))
+	o.MaxAttempts = 10 // this loop is the one retry layer; a quarter of requests fail here
+	d, err := gdrive.New(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,7 +62,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -75,6 +74,7 @@ import (
 	"google.golang.org/api/option"
 
 	"github.com/avault/avault/backend/oauth"
+	"github.com/avault/avault/backend/retry"
 	"github.com/avault/avault/backend/storage"
 )
 
@@ -125,7 +125,11 @@ type Options struct {
 	// Burst is how many requests may go at once after a quiet spell; 0
 	// means 10.
 	Burst int
-	// MaxAttempts bounds the attempts of one request; 0 means 5.
+	// MaxAttempts bounds the attempts of one request that keeps failing in
+	// a way that may pass (5xx, a dropped connection, a timeout); 0 means
+	// retry.Attempts (5). Rate-limit answers are bounded by Patience
+	// instead. The error a request gives up with is marked retry.GaveUp,
+	// so that no layer above tries it again.
 	MaxAttempts int
 	// BaseDelay is the first retry's backoff bound, doubling up to
 	// MaxDelay; 0 means 1 s and 30 s.
@@ -239,7 +243,7 @@ func (o Options) withDefaults() Options {
 		o.Burst = 10
 	}
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
+		o.MaxAttempts = retry.Attempts
 	}
 	if o.BaseDelay <= 0 {
 		o.BaseDelay = time.Second
@@ -285,7 +289,7 @@ func (d *Dest) sleep(ctx context.Context, dur time.Duration) error {
 	if d.o.Sleep != nil {
 		return d.o.Sleep(ctx, dur)
 	}
-	return sleep(ctx, dur)
+	return retry.Sleep(ctx, dur)
 }
 
 // callKind says how a request is bounded and classified.
@@ -330,7 +334,7 @@ func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx c
 		if kind.timeout {
 			actx, cancel = context.WithTimeout(ctx, d.limit(kind.body))
 		}
-		err := fn(actx, r.again)
+		err := fn(context.WithValue(actx, inAttempt{}, true), r.again)
 		cancel()
 		if err == nil {
 			d.pacer.succeeded()
@@ -350,15 +354,28 @@ func (d *Dest) do(ctx context.Context, what string, kind callKind, fn func(ctx c
 		if errors.As(err, &fe) {
 			return d.translate(what, fe.error, kind.upload)
 		}
+		if retry.Spent(err) { // the token source retried its endpoint already
+			return retry.GaveUp(d.translate(what, err, kind.upload))
+		}
+		if ctx.Value(inAttempt{}) != nil {
+			// A request made within an attempt of another (a look for what a
+			// lost answer may have made): that request's loop retries,
+			// counting this failure as one of its attempts.
+			return fmt.Errorf("%s: %w", what, err)
+		}
 		wait, err := d.retry(&r, what, kind, err)
 		if err != nil {
-			return err
+			return retry.GaveUp(err) // this loop is the request's one retry layer
 		}
 		if d.sleep(ctx, wait) != nil {
 			return fmt.Errorf("%s: %w", what, context.Cause(ctx))
 		}
 	}
 }
+
+// inAttempt is the context key that marks a request's attempt, so that a
+// request made within it is tried once and left to the outer loop.
+type inAttempt struct{}
 
 // retries is what do knows of one request's failed attempts.
 type retries struct {
@@ -416,9 +433,7 @@ func (d *Dest) retry(r *retries, what string, kind callKind, err error) (time.Du
 
 // backoff is full jitter over an exponential bound, but at least after.
 func (d *Dest) backoff(attempt int, after time.Duration) time.Duration {
-	bound := d.o.BaseDelay << min(attempt-1, 20)
-	bound = min(bound, d.o.MaxDelay)
-	return max(time.Duration(rand.Float64()*float64(bound)), after)
+	return retry.Backoff{Base: d.o.BaseDelay, Max: d.o.MaxDelay}.Delay(attempt, after)
 }
 
 // maxPatientWait bounds one wait for a rate limit to pass.
@@ -429,17 +444,6 @@ const maxPatientWait = 2 * time.Minute
 // quarter of Patience (at most maxPatientWait), but at least after. The
 // waits add up, so that Patience passes in a dozen or so attempts.
 func (d *Dest) patientBackoff(n int, after time.Duration) time.Duration {
-	bound := min(d.o.BaseDelay<<min(n-1, 20), max(min(d.o.Patience/4, maxPatientWait), d.o.BaseDelay))
-	return max(bound/2+time.Duration(rand.Float64()*float64(bound/2)), after)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	b := retry.Backoff{Base: d.o.BaseDelay, Max: max(min(d.o.Patience/4, maxPatientWait), d.o.BaseDelay), Half: true}
+	return b.Delay(n, after)
 }

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/avault/avault/backend/retry"
 )
 
 // pacer spaces out the requests of one destination: a steady rate with a
@@ -44,18 +46,7 @@ func (p *pacer) wait(ctx context.Context) error {
 	}
 	at = later(at, p.notUntil)
 	p.mu.Unlock()
-	d := time.Until(at)
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return retry.Sleep(ctx, time.Until(at))
 }
 
 // holdoff waits until a Retry-After the service gave has passed.
@@ -63,10 +54,7 @@ func (p *pacer) holdoff(ctx context.Context) error {
 	p.mu.Lock()
 	d := time.Until(p.notUntil)
 	p.mu.Unlock()
-	if d <= 0 {
-		return ctx.Err()
-	}
-	return sleep(ctx, d)
+	return retry.Sleep(ctx, d)
 }
 
 // limited records a rate-limit answer: every later request is spaced out

@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
+	awsretry "github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 
+	"github.com/avault/avault/backend/retry"
 	"github.com/avault/avault/backend/storage"
 )
 
@@ -61,11 +62,20 @@ var statusKinds = map[int]error{
 // translate turns an SDK error into the storage sentinels, once, at the
 // edge. what says what was being done ("S3: reading bucket b"). Context
 // cancellation and network errors keep their own type (IsRetryable knows
-// them).
+// them). An error after which the SDK's retryer ran out of attempts is
+// marked retry.GaveUp, so that no layer above tries the request again.
 func translate(err error, what string) error {
 	if err == nil {
 		return nil
 	}
+	var spent *awsretry.MaxAttemptsError
+	if errors.As(err, &spent) {
+		return retry.GaveUp(translateOnce(err, what))
+	}
+	return translateOnce(err, what)
+}
+
+func translateOnce(err error, what string) error {
 	var se *storage.Error
 	if errors.As(err, &se) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -119,24 +129,13 @@ type opError struct {
 func (e *opError) Error() string { return e.what + ": " + e.err.Error() }
 func (e *opError) Unwrap() error { return e.err }
 
-// retryAfter reads the Retry-After header of an error answer: delay
-// seconds or an HTTP date.
+// retryAfter reads the Retry-After header of an error answer.
 func retryAfter(err error) (time.Duration, bool) {
 	var re *awshttp.ResponseError
 	if !errors.As(err, &re) || re.Response == nil {
 		return 0, false
 	}
-	v := re.Response.Header.Get("Retry-After")
-	if v == "" {
-		return 0, false
-	}
-	if s, perr := strconv.Atoi(v); perr == nil && s >= 0 {
-		return time.Duration(s) * time.Second, true
-	}
-	if t, perr := http.ParseTime(v); perr == nil {
-		return max(time.Until(t), 0), true
-	}
-	return 0, false
+	return retry.After(re.Response.Header, time.Now())
 }
 
 // isNotFound reports an S3 error that means the key or bucket is absent.

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/avault/avault/backend/retry"
 	"github.com/avault/avault/backend/storage"
 )
 
@@ -195,7 +196,9 @@ func (m *multipart) abort(ctx context.Context) {
 		if err != nil && !isNotFound(err) {
 			return // the next run's clean-up aborts what is left under the version
 		}
-		time.Sleep(time.Duration(i+1) * 100 * time.Millisecond)
+		if retry.Sleep(ctx, time.Duration(i+1)*100*time.Millisecond) != nil {
+			return
+		}
 		_, err = m.d.c.ListParts(ctx, &s3.ListPartsInput{Bucket: &m.d.o.Bucket, Key: &m.key, UploadId: m.id, MaxParts: aws.Int32(1)})
 		if isNotFound(err) {
 			return

@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -15,10 +14,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awsretry "github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/avault/avault/backend/retry"
 	"github.com/avault/avault/backend/storage"
 )
 
@@ -75,10 +75,14 @@ type Options struct {
 	// ListPageSize is the number of keys asked for per listing request.
 	// 0 means 1000, the most S3 returns.
 	ListPageSize int32
-	// MaxAttempts bounds the SDK's own attempts of one request. 0 means 5.
+	// MaxAttempts bounds the attempts of one request, made by the SDK's
+	// retryer; 0 means retry.Attempts (5). A request that fails them all
+	// is not tried again above (retry.GaveUp).
 	MaxAttempts int
 	// HTTPClient replaces the client built from the options above (tests).
 	HTTPClient *http.Client
+
+	retryBase time.Duration // the first backoff bound; 0 means 200 ms (tests)
 }
 
 // String prints the options without the secret.
@@ -115,7 +119,7 @@ func (o Options) withDefaults() Options {
 		o.ListPageSize = 1000
 	}
 	if o.MaxAttempts <= 0 {
-		o.MaxAttempts = 5
+		o.MaxAttempts = retry.Attempts
 	}
 	return o
 }
@@ -147,10 +151,14 @@ func newClient(o Options) *s3.Client {
 		UsePathStyle: o.PathStyle,
 		Credentials:  aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(o.AccessKeyID, o.SecretAccessKey, o.SessionToken)),
 		HTTPClient:   o.HTTPClient,
-		Retryer: retry.NewStandard(func(so *retry.StandardOptions) {
+		Retryer: awsretry.NewStandard(func(so *awsretry.StandardOptions) {
 			so.MaxAttempts = o.MaxAttempts
 			so.RateLimiter = ratelimit.None // the per-client retry budget fails a long backup
-			so.Backoff = retryAfterBackoff{}
+			so.Backoff = retryAfterBackoff{base: o.retryBase}
+			// What storage.IsRetryable calls retryable is retried here, so
+			// that no S3 error is left for the decorator to retry.
+			so.Retryables = append([]awsretry.IsErrorRetryable{awsretry.NoRetryCanceledError{}, storageRetryable{}},
+				so.Retryables...)
 		}),
 		DisableLogOutputChecksumValidationSkipped: true,
 	}
@@ -194,25 +202,33 @@ func newHTTPClient(o Options) (*http.Client, error) {
 	return &http.Client{Transport: tr}, nil
 }
 
-// retryAfterBackoff is the SDK's wait between attempts of one request:
-// full jitter over an exponential bound from 200 ms (1 s when the service
-// said to slow down) up to 20 s, but at least what a Retry-After header
-// asked, up to a minute.
-type retryAfterBackoff struct{}
+// retryAfterBackoff is the SDK's wait between attempts of one request
+// (retry.Backoff): full jitter over an exponential bound from 200 ms (1 s
+// when the service said to slow down) up to 20 s, but at least what a
+// Retry-After header asked, up to a minute.
+type retryAfterBackoff struct {
+	base time.Duration // the first bound; 0 means 200 ms (tests shorten it)
+}
 
-func (retryAfterBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
-	bound := 200 * time.Millisecond
+func (b retryAfterBackoff) BackoffDelay(attempt int, err error) (time.Duration, error) {
+	base := cmp.Or(b.base, 200*time.Millisecond)
 	if errorKind(err) == storage.ErrRateLimited {
-		bound = time.Second
+		base *= 5
 	}
-	for i := 1; i < attempt && bound < 20*time.Second; i++ {
-		bound *= 2
+	after, _ := retryAfter(err)
+	return retry.Backoff{Base: base, Max: 20 * time.Second}.Delay(attempt, min(after, time.Minute)), nil
+}
+
+// storageRetryable makes the SDK retry what storage.IsRetryable calls
+// retryable (a broken connection the SDK's own checks miss, an unmodelled
+// 5xx); it leaves the rest to the SDK's checks.
+type storageRetryable struct{}
+
+func (storageRetryable) IsErrorRetryable(err error) aws.Ternary {
+	if storage.IsRetryable(translateOnce(err, "")) {
+		return aws.TrueTernary
 	}
-	d := time.Duration(rand.Int64N(int64(min(bound, 20*time.Second))))
-	if after, ok := retryAfter(err); ok {
-		d = max(d, min(after, time.Minute))
-	}
-	return d, nil
+	return aws.UnknownTernary
 }
 
 // FromConfig turns a registry Config into Options: Bucket and Prefix; from

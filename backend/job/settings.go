@@ -59,6 +59,10 @@ type Settings struct {
 	// UpdateSettings leaves them alone; the service's channel methods
 	// change them.
 	Channels []Channel `json:"channels,omitempty"`
+	// MetricsPort, when not 0, makes the background process serve
+	// Prometheus metrics at http://127.0.0.1:MetricsPort/metrics (loopback
+	// only, for a Prometheus on the same machine).
+	MetricsPort int `json:"metricsPort,omitempty"`
 	// SchedulesPaused stops every schedule until resumed (runs started by
 	// hand still go).
 	SchedulesPaused bool `json:"schedulesPaused"`

@@ -137,6 +137,9 @@ func (s *Settings) Validate() error {
 			p.add("webhookUrl", "must be an http:// or https:// address")
 		}
 	}
+	if s.MetricsPort != 0 && (s.MetricsPort < 1024 || s.MetricsPort > 65535) {
+		p.add("metricsPort", "must be 0 (off) or a port between 1024 and 65535")
+	}
 	if len(s.Channels) > MaxChannels {
 		p.add("channels", "at most %d notification channels", MaxChannels)
 	}

@@ -2,6 +2,11 @@ package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -142,4 +147,58 @@ func (s *Service) lastFinished(jobID string) (job.Run, bool, error) {
 		}
 	}
 	return job.Run{}, false, nil
+}
+
+// metricsServer is the loopback listener of Settings' MetricsPort, in the
+// background process (Options.Schedules).
+type metricsServer struct {
+	mu   sync.Mutex
+	port int
+	srv  *http.Server
+}
+
+// metricsAddr is where MetricsPort listens: loopback only.
+func metricsAddr(port int) string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)) }
+
+// listenMetrics opens the listener for port, so that a port in use is
+// refused before the setting is saved.
+func (s *Service) listenMetrics(port int) (net.Listener, error) {
+	s.metricsSrv.mu.Lock()
+	same := s.metricsSrv.port == port && s.metricsSrv.srv != nil
+	s.metricsSrv.mu.Unlock()
+	if port == 0 || same || !s.opts.Schedules {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", metricsAddr(port))
+	if err != nil {
+		return nil, fmt.Errorf("metricsPort: %s cannot be used: %w", metricsAddr(port), errors.Unwrap(err))
+	}
+	return ln, nil
+}
+
+// serveMetrics serves /metrics on ln for port (nil ln: keep what runs if
+// it is the same port, stop it when port is 0).
+func (s *Service) serveMetrics(port int, ln net.Listener) {
+	m := &s.metricsSrv
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if ln == nil && port == m.port {
+		return
+	}
+	if m.srv != nil {
+		_ = m.srv.Close()
+		m.srv, m.port = nil, 0
+	}
+	if ln == nil {
+		return
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metrics.Handler(s.Metrics, s.log))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: time.Minute}
+	m.srv, m.port = srv, port
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Warn("metrics listener", "addr", ln.Addr().String(), "err", err)
+		}
+	}()
 }

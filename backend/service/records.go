@@ -348,6 +348,10 @@ func (s *Service) UpdateSettings(st job.Settings) (job.Settings, error) {
 	if err := s.sealSettingsSecret(&st, old); err != nil {
 		return job.Settings{}, err
 	}
+	ln, err := s.listenMetrics(st.MetricsPort)
+	if err != nil {
+		return job.Settings{}, err
+	}
 	webhook := st.WebhookURL
 	_, err = s.store.ModifySettings(func(cur *job.Settings) error {
 		// changed by their own calls
@@ -356,7 +360,13 @@ func (s *Service) UpdateSettings(st job.Settings) (job.Settings, error) {
 		return nil
 	})
 	if err != nil {
+		if ln != nil {
+			ln.Close()
+		}
 		return job.Settings{}, err
+	}
+	if s.opts.Schedules {
+		s.serveMetrics(st.MetricsPort, ln)
 	}
 	if webhook != "" { // a webhook given the way older versions took it
 		if err := s.migrateWebhook(webhook, st.Notifications); err != nil {

@@ -91,8 +91,10 @@ type Service struct {
 	keyMu sync.Mutex
 	key   keyState
 
-	// usage is what jobs store at their destinations, for metrics.
-	usage usageCache
+	// usage is what jobs store at their destinations, for metrics;
+	// metricsSrv serves them on loopback when Settings ask.
+	usage      usageCache
+	metricsSrv metricsServer
 
 	shutMu   sync.Mutex
 	stopOnce sync.Once
@@ -173,6 +175,13 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 			defer s.bg.Done()
 			s.watchStale(ctx, 10*time.Minute)
 		}()
+		if cur, err := st.GetSettings(); err == nil && cur.MetricsPort != 0 {
+			if ln, err := s.listenMetrics(cur.MetricsPort); err != nil {
+				s.log.Warn("metrics listener", "err", err)
+			} else {
+				s.serveMetrics(cur.MetricsPort, ln)
+			}
+		}
 	}
 	return s, nil
 }
@@ -228,6 +237,7 @@ func (s *Service) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	s.stopOnce.Do(func() {
+		s.serveMetrics(0, nil)
 		if s.sched != nil {
 			s.sched.Stop()
 			s.stop()

@@ -77,3 +77,17 @@ describe('SettingsPage', () => {
     expect(document.getElementById(box.getAttribute('aria-describedby')!)!.textContent).toMatch(/starts at login in the tray, with its window closed/)
   })
 })
+
+describe('SettingsPage metrics', () => {
+  it('saves a metrics port and says where the metrics are', async () => {
+    api.updateSettings.mockImplementation(async (s: typeof settings) => s)
+    render(<SettingsPage />)
+    const field = (await screen.findByLabelText('Metrics port')) as HTMLInputElement
+    expect(field.value).toBe('0')
+    fireEvent.change(field, { target: { value: '9842' } })
+    expect(document.getElementById(field.getAttribute('aria-describedby')!)!.textContent).toContain('http://127.0.0.1:9842/metrics')
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }))
+    await vi.waitFor(() => expect(api.updateSettings).toHaveBeenCalled())
+    expect(api.updateSettings.mock.calls[0][0].metricsPort).toBe(9842)
+  })
+})

@@ -106,6 +106,14 @@ function SettingsForm({ initial, trayHost }: { initial: Settings; trayHost?: boo
           </Field>
         </div>
       </Card>
+      <Card title="Metrics" className="mt-6">
+        <Field
+          label="Metrics port"
+          hint={`0 for off. Otherwise Avault serves Prometheus metrics at http://127.0.0.1:${s.metricsPort || 'PORT'}/metrics on this computer only, while it runs (any user of this computer can read them: job names, sizes, times). avault serve has /metrics behind its token or password too.`}
+        >
+          {(p) => <input {...p} type="number" min={0} max={65535} value={s.metricsPort ?? 0} onChange={(e) => set('metricsPort', Number(e.target.value) || 0)} className={inputClass} />}
+        </Field>
+      </Card>
       <Card title="Window" className="mt-6">
         <Checkbox label="Start in the tray" checked={s.startHidden} onChange={(v) => set('startHidden', v)} hint={startHiddenHint(trayHost)} />
       </Card>

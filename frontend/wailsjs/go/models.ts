@@ -787,6 +787,7 @@ export namespace job {
 	    googleClientSecretSet: boolean;
 	    webhookUrl?: string;
 	    channels?: Channel[];
+	    metricsPort?: number;
 	    schedulesPaused: boolean;
 	    launchAtLogin: boolean;
 	
@@ -808,6 +809,7 @@ export namespace job {
 	        this.googleClientSecretSet = source["googleClientSecretSet"];
 	        this.webhookUrl = source["webhookUrl"];
 	        this.channels = this.convertValues(source["channels"], Channel);
+	        this.metricsPort = source["metricsPort"];
 	        this.schedulesPaused = source["schedulesPaused"];
 	        this.launchAtLogin = source["launchAtLogin"];
 	    }

@@ -90,9 +90,13 @@ func TestCallReturnsResultsAndErrorsAsTheServiceGaveThem(t *testing.T) {
 
 func TestCancellingACallCancelsItInTheServer(t *testing.T) {
 	ended := make(chan error, 1)
+	started := make(chan struct{}, 1)
 	h := echoHandler()
 	inner := h.Call
 	h.Call = func(ctx context.Context, m string, a json.RawMessage) (json.RawMessage, error) {
+		if m == "Block" {
+			started <- struct{}{}
+		}
 		out, err := inner(ctx, m, a)
 		if m == "Block" {
 			ended <- err
@@ -104,7 +108,7 @@ func TestCancellingACallCancelsItInTheServer(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- c.Call(ctx, "Block", nil) }()
-	time.Sleep(50 * time.Millisecond) // let the call reach the server
+	<-started // the call has reached the server
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Block = %v, want context.Canceled", err)

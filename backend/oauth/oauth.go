@@ -90,6 +90,16 @@ type Config struct {
 	// endpoint answered with a 5xx is asked again (see TokenSource); it
 	// doubles for the next. Zero means one second.
 	RetryDelay time.Duration
+	// Now is the clock that spaces forced refreshes (ForceRefresh); nil
+	// means time.Now. Tests move it on instead of waiting.
+	Now func() time.Time
+}
+
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
 }
 
 // oauth2Config returns the x/oauth2 configuration for redirectURL.

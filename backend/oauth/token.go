@@ -125,7 +125,7 @@ func (s *savingSource) Token() (*oauth2.Token, error) {
 	}
 	if changed(s.last, t) {
 		if s.last == nil || s.last.AccessToken != t.AccessToken {
-			s.refreshed = time.Now()
+			s.refreshed = s.cfg.now()
 		}
 		s.last = t
 		if s.save != nil {
@@ -161,11 +161,11 @@ func (s *savingSource) fetch() (*oauth2.Token, error) {
 func (s *savingSource) forceRefresh() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.failed != nil || s.last == nil || s.last.RefreshToken == "" || time.Since(s.refreshed) < forceGap {
+	if s.failed != nil || s.last == nil || s.last.RefreshToken == "" || s.cfg.now().Sub(s.refreshed) < forceGap {
 		return
 	}
 	s.base = s.cfg.oauth2Config("").TokenSource(s.ctx, &oauth2.Token{RefreshToken: s.last.RefreshToken})
-	s.refreshed = time.Now()
+	s.refreshed = s.cfg.now()
 }
 
 // ForceRefresh makes ts, when it is a source from Config.TokenSource, ask

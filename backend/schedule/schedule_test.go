@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -243,8 +244,14 @@ func TestStopEndsCallbacks(t *testing.T) {
 	h.set("photos", "* * * * *", true, true, nil)
 	h.start()
 	h.s.Stop()
+	// Stop has ended the loop, gocron and the outbox: no timer of theirs
+	// is left on the clock, so moving it on cannot fire anything.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.clock.BlockUntilContext(ctx, 0); err != nil {
+		t.Fatalf("a timer is still armed on the clock after Stop: %v", err)
+	}
 	h.clock.Advance(time.Hour)
-	time.Sleep(20 * time.Millisecond) // give a wrongly running loop a chance
 	h.expect()
 	h.s.Stop() // twice is fine
 }

@@ -381,13 +381,12 @@ func TestDuplicateNamesResolveTheSameWay(t *testing.T) {
 	ctx := context.Background()
 	writeVersion(t, e.dest, "v1", map[string][]byte{"f.txt": []byte("first")})
 	// Another client makes a second v1 version folder, younger.
+	// (The fake makes each item younger than the one made before it.)
 	props := map[string]string{"avault": "version", "avaultJob": "job", "avaultRun": "other"}
-	time.Sleep(2 * time.Millisecond)
 	dup := e.fake.Create(e.rootID, "v1", drivefake.FolderMime, nil, props)
 	e.fake.Create(dup, "f.txt", "text/plain", []byte("second"), nil)
 	// And a second f.txt, younger, in the first one.
 	first := e.fake.Children(e.rootID)[0]
-	time.Sleep(2 * time.Millisecond)
 	e.fake.Create(first.ID, "f.txt", "text/plain", []byte("newer"), nil)
 
 	fresh, _ := gdrive.New(ctx, testOptions(e.fake.URL(), e.rootID))

@@ -23,6 +23,7 @@ type signedIn struct {
 	dest  *gdrive.Dest
 	ocfg  oauth.Config
 	token string // the access token signed in with
+	clock *clock // spaces forced refreshes (oauth.Config.Now)
 }
 
 func newSignedIn(t *testing.T, ttl time.Duration) *signedIn {
@@ -36,6 +37,8 @@ func newSignedIn(t *testing.T, ttl time.Duration) *signedIn {
 		Scopes:  oauth.DriveScopes(oauth.DriveAppFolders),
 		AuthURL: auth.AuthURL(), TokenURL: auth.TokenURL(), RevokeURL: auth.RevokeURL(),
 		RetryDelay: time.Millisecond}
+	clk := newClock(time.Now())
+	ocfg.Now = clk.Now
 	grant, err := oauth.SignIn(context.Background(), ocfg, visit)
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +51,7 @@ func newSignedIn(t *testing.T, ttl time.Duration) *signedIn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	return &signedIn{auth: auth, fake: fake, dest: d, ocfg: ocfg, token: grant.Token.AccessToken}
+	return &signedIn{auth: auth, fake: fake, dest: d, ocfg: ocfg, token: grant.Token.AccessToken, clock: clk}
 }
 
 func TestStray401RefreshesAndRetriesOnce(t *testing.T) {
@@ -65,7 +68,7 @@ func TestStray401RefreshesAndRetriesOnce(t *testing.T) {
 
 	// Google keeps refusing: after one refresh and one more try, the
 	// person is asked to sign in again, and nothing more is tried.
-	time.Sleep(2100 * time.Millisecond) // past the gap in which a forced refresh is skipped
+	s.clock.Sleep(ctx, 2100*time.Millisecond) // past the gap in which a forced refresh is skipped
 	s.fake.FailNext(5, drivefake.Unauthorized)
 	before := s.fake.Requests()
 	_, err := s.dest.ListVersions(ctx)

@@ -195,3 +195,20 @@ func TestDailyCapAndQuota(t *testing.T) {
 		t.Fatalf("over the daily cap: %v", err)
 	}
 }
+
+// TestItemsMadeLaterAreYounger: items made one after another get
+// createdTime a millisecond apart at least, however fast they come.
+func TestItemsMadeLaterAreYounger(t *testing.T) {
+	s := drivefake.New(drivefake.Options{})
+	t.Cleanup(s.Close)
+	dir := s.Create("root", "d", drivefake.FolderMime, nil, nil)
+	for i := range 20 {
+		s.Create(dir, fmt.Sprintf("f%02d", i), "text/plain", nil, nil)
+	}
+	kids := s.Children(dir)
+	for i := 1; i < len(kids); i++ {
+		if !kids[i].Created.After(kids[i-1].Created) {
+			t.Fatalf("%s made at %v, not after %s at %v", kids[i].Name, kids[i].Created, kids[i-1].Name, kids[i-1].Created)
+		}
+	}
+}

@@ -100,7 +100,8 @@ type Options struct {
 	NameSearchLag time.Duration
 	// Clock is the time the fake's limits and lags go by (CreatesPerSecond,
 	// NameSearchLag); nil means time.Now. Items' createdTime and
-	// modifiedTime always use the real time.
+	// modifiedTime always use the real time (createdTime one millisecond
+	// past the item made before, when the clock has not moved on).
 	Clock func() time.Time
 
 	// MaxFolderDepth refuses a folder that would lie deeper than this many
@@ -162,15 +163,16 @@ type Server struct {
 	opts Options
 	ts   *httptest.Server
 
-	mu       sync.Mutex
-	files    map[string]*file
-	drives   []*sharedDrive
-	sessions map[string]*session
-	done     map[string]finished // finished session id → the file it made
-	expired  map[string]bool     // folder id + "/" + name: a session of it expired
-	seq      int64
-	uploaded int64 // bytes counted against the daily cap
-	faults   *faultPlan
+	mu        sync.Mutex
+	files     map[string]*file
+	drives    []*sharedDrive
+	sessions  map[string]*session
+	done      map[string]finished // finished session id → the file it made
+	expired   map[string]bool     // folder id + "/" + name: a session of it expired
+	seq       int64
+	lastStamp time.Time // the createdTime of the item made last (stamp)
+	uploaded  int64     // bytes counted against the daily cap
+	faults    *faultPlan
 
 	requests atomic.Int64
 	byMethod sync.Map // method name → *atomic.Int64

@@ -142,6 +142,19 @@ var fileFields = schema{
 	"size": nil, "md5Checksum": nil, "capabilities": nil,
 }
 
+// stamp is the createdTime of a new item: the real time, but a millisecond
+// (createdTime's resolution) later than the item made before, so that an
+// item made after another is always the younger one and tests need not
+// wait for the clock to move on. The caller holds s.mu.
+func (s *Server) stamp() time.Time {
+	t := time.Now().UTC().Truncate(time.Millisecond)
+	if !t.After(s.lastStamp) {
+		t = s.lastStamp.Add(time.Millisecond)
+	}
+	s.lastStamp = t
+	return t
+}
+
 // fileDefault is what Drive returns for a file when fields is not given.
 var fileDefault = "kind,id,name,mimeType"
 
@@ -149,7 +162,7 @@ var fileDefault = "kind,id,name,mimeType"
 // checked that parent exists.
 func (s *Server) insert(parent *file, name, mime string, props, appProps map[string]string) *file {
 	s.seq++
-	now := time.Now().UTC()
+	now := s.stamp()
 	f := &file{
 		ID: newID(), Name: name, MimeType: mime, Parent: parent.ID, DriveID: parent.DriveID,
 		Props: maps.Clone(props), AppProps: maps.Clone(appProps), Created: now, Modified: now, seq: s.seq,

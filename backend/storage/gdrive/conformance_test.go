@@ -48,6 +48,11 @@ func conformance(t *testing.T, fo drivefake.Options) {
 			e, _ := envs.Load(d)
 			return e.(*env).readUserFile(t, path)
 		},
+		FolderExists: func(t *testing.T, d storage.Destination, path string) bool {
+			e, _ := envs.Load(d)
+			_, err := e.(*env).folderPath(t, path, false)
+			return err == nil
+		},
 		Faulty: func(t *testing.T) (storage.Destination, *faultproxy.Proxy) { return faulty(t, fo) },
 	})
 }

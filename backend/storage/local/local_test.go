@@ -24,6 +24,10 @@ func TestConformance(t *testing.T) {
 		ReadUserFile: func(t *testing.T, d storage.Destination, path string) ([]byte, error) {
 			return os.ReadFile(filepath.Join(d.(*Dest).dir, filepath.FromSlash(path)))
 		},
+		FolderExists: func(t *testing.T, d storage.Destination, path string) bool {
+			fi, err := os.Lstat(filepath.Join(d.(*Dest).dir, filepath.FromSlash(path)))
+			return err == nil && fi.IsDir()
+		},
 	})
 }
 

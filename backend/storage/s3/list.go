@@ -32,8 +32,8 @@ func (d *Dest) ListFiles(ctx context.Context, version string) ([]storage.FileInf
 		for _, o := range page.Contents {
 			found = true
 			key := aws.ToString(o.Key)
-			if strings.HasPrefix(key, meta) || !strings.HasPrefix(key, dir) {
-				continue
+			if strings.HasPrefix(key, meta) || !strings.HasPrefix(key, dir) || strings.HasSuffix(key, "/") {
+				continue // Avault's own files, and folder markers
 			}
 			out = append(out, storage.FileInfo{Path: key[len(dir):], Size: aws.ToInt64(o.Size), Hash: d.storedMD5("", o.ETag)})
 		}

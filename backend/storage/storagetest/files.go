@@ -32,6 +32,7 @@ func (s *suite) filesTests() []struct {
 		{"Files/InvalidPaths", s.testFilesInvalid},
 		{"Files/NotVersionsNorLeftovers", s.testFilesApart},
 		{"Files/CancelMidUpload", s.testFilesCancel},
+		{"Files/EmptyFolders", s.testFilesFolders},
 	}
 }
 

@@ -54,6 +54,10 @@ type Options struct {
 	// traffic passes through the returned fault proxy; the suite turns
 	// faults on and off. nil skips the fault tests (a local folder).
 	Faulty func(t *testing.T) (storage.Destination, *faultproxy.Proxy)
+	// FolderExists reports whether the folder at path (slash-separated,
+	// relative to d's root) exists, as a user would see it; nil skips the
+	// checks that empty folders are there and go when they should.
+	FolderExists func(t *testing.T, d storage.Destination, path string) bool
 	// Retry configures the retry decorator in the fault tests; without
 	// MaxAttempts and BaseDelay it uses 10 attempts and fast delays.
 	Retry storage.RetryOptions
@@ -95,6 +99,7 @@ func Run(t *testing.T, open Opener, o Options) {
 		{"Abort", s.testAbort},
 		{"ServerSideCopy", s.testCopy},
 		{"CancelMidUpload", s.testCancel},
+		{"EmptyFolders", s.testFolders},
 	}
 	if o.PutUserFile != nil {
 		tests = append(tests, struct {

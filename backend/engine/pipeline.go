@@ -60,9 +60,13 @@ func (r *runner) transfer(ctx context.Context) error {
 			return failf(nil, "the manifest of %s, which the current folder holds, is damaged", r.prev.info.Name)
 		}
 	}
+	tr := &tree{mw: r.mw}
+	if r.arun != nil {
+		tr.seen = map[string]bool{}
+	}
 	g.Go(func() error {
 		defer close(tasks)
-		return r.scanInto(gctx, cur, tasks, results)
+		return r.scanInto(gctx, cur, tr, tasks, results)
 	})
 	for range r.o.Transfers {
 		g.Go(func() error { return r.work(gctx, tasks, results) })
@@ -83,8 +87,10 @@ func (r *runner) transfer(ctx context.Context) error {
 		return ctx.Err()
 	case gerr != nil:
 		return gerr
+	case cerr != nil:
+		return cerr
 	}
-	return cerr
+	return r.folders(ctx, tr, cur)
 }
 
 // send hands v to ch unless ctx ends first.
@@ -98,8 +104,8 @@ func send[T any](ctx context.Context, ch chan<- T, v T) error {
 }
 
 // scanInto walks the source, matches each file with the previous
-// manifest, and queues it.
-func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, results chan<- outcome) error {
+// manifest, and queues it; folders and links go to the manifest through tr.
+func (r *runner) scanInto(ctx context.Context, cur *cursor, tr *tree, tasks chan<- *task, results chan<- outcome) error {
 	start := time.Now()
 	var waited time.Duration // blocked on a full queue: the transfers are behind
 	defer func() {
@@ -132,7 +138,12 @@ func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, 
 		cur.onPass = func(e *manifest.Entry) { gone = append(gone, e) }
 	}
 	err := scan.Walk(ctx, r.src, r.rules, func(it *scan.Item) error {
+		if err := tr.item(it); err != nil {
+			return err
+		}
 		switch it.Kind {
+		case scan.Dir, scan.Symlink:
+			return nil
 		case scan.File:
 			r.c.filesScanned.Add(1)
 			r.c.bytesScanned.Add(it.Size)
@@ -159,6 +170,7 @@ func (r *runner) scanInto(ctx context.Context, cur *cursor, tasks chan<- *task, 
 		r.c.filesFailed.Add(1)
 		return send(ctx, results, outcome{seq: -1, fail: &job.FileFailure{Path: it.Path, Reason: it.Reason}})
 	})
+	tr.end()
 	if err != nil || cur == nil || !r.prev.base {
 		return err
 	}
@@ -182,6 +194,9 @@ func (r *runner) work(ctx context.Context, tasks <-chan *task, results chan<- ou
 		o, err := r.handle(ctx, t)
 		if err != nil {
 			return err
+		}
+		if o.entry != nil && t.gone == nil { // as the source has it now, whatever entry it came from
+			o.entry.Raw, o.entry.HardLink = manifest.RawField(t.item.Raw), t.item.HardLink
 		}
 		if err := send(ctx, results, o); err != nil {
 			return err
@@ -297,7 +312,7 @@ func (c *cursor) match(it *scan.Item) *manifest.Entry {
 // path at all.
 func (c *cursor) matchIn(it *scan.Item) (*manifest.Entry, bool) {
 	e := c.find(it.Path)
-	if e == nil || e.Size != it.Size || !e.MTime.Equal(it.ModTime) || e.Mode != uint32(it.Mode.Perm()) {
+	if e == nil || e.Size != it.Size || !e.MTime.Equal(it.ModTime) || e.Mode != uint32(it.Mode.Perm()) || e.Raw != manifest.RawField(it.Raw) {
 		return nil, e != nil
 	}
 	return e, true

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 
+	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/engine/rules"
 	"github.com/avault/avault/backend/engine/scan"
 	"github.com/avault/avault/backend/job"
@@ -24,13 +25,23 @@ type DryRun struct {
 	Files    int64 `json:"files"` // files that would be backed up
 	Bytes    int64 `json:"bytes"`
 	Excluded int64 `json:"excluded"` // files and folders the rules remove (a folder's content is not counted)
-	Skipped  int64 `json:"skipped"`  // symbolic links and reserved names
+	Skipped  int64 `json:"skipped"`  // reserved names
 	Failed   int64 `json:"failed"`   // what a run would list as failed
+	Folders  int64 `json:"folders"`  // folders that would be recorded, empty or not
+	Symlinks int64 `json:"symlinks"` // symbolic links that would be recorded (never followed)
 	// Included are the first files that would be backed up.
 	Included      []string          `json:"included,omitempty"`
 	ExcludedPaths []Excluded        `json:"excludedPaths,omitempty"`
 	SkippedPaths  []job.FileFailure `json:"skippedPaths,omitempty"`
 	FailedPaths   []job.FileFailure `json:"failedPaths,omitempty"`
+	// SymlinkPaths are the first symbolic links, with their targets.
+	SymlinkPaths []Symlink `json:"symlinkPaths,omitempty"`
+}
+
+// Symlink is a symbolic link a run would record.
+type Symlink struct {
+	Path   string `json:"path"`
+	Target string `json:"target"` // as stored: escaped when not valid UTF-8
 }
 
 // PlanOptions are a dry run's reports.
@@ -89,6 +100,13 @@ func CheckPlan(j job.Job, source string) error {
 
 func (d *DryRun) add(it *scan.Item) {
 	switch it.Kind {
+	case scan.Dir:
+		d.Folders++
+	case scan.Symlink:
+		d.Symlinks++
+		if len(d.SymlinkPaths) < PlanSample {
+			d.SymlinkPaths = append(d.SymlinkPaths, Symlink{Path: it.Path, Target: manifest.EscapeName(it.Target)})
+		}
 	case scan.File:
 		d.Files++
 		d.Bytes += it.Size

@@ -98,7 +98,14 @@ type RestorePlan struct {
 	toDir   string
 	opts    RestoreOptions
 	entries []manifest.Entry
+	tree    selection // the folders and links restored with them
 	bytes   int64
+}
+
+// selection is what of a version's folders and links a restore makes.
+type selection struct {
+	folders  []manifest.Folder
+	symlinks []manifest.Symlink
 }
 
 // PrepareRestore makes every check Restore makes before it writes: the
@@ -110,14 +117,14 @@ func PrepareRestore(ctx context.Context, dest storage.Destination, version, whic
 	if err := checkTarget(toDir, opts); err != nil {
 		return nil, err
 	}
-	entries, err := selectEntries(ctx, dest, version, which)
+	entries, sel, err := selectEntries(ctx, dest, version, which)
 	if err != nil {
 		return nil, err
 	}
 	if !opts.Overwrite {
 		root, err := os.OpenRoot(toDir)
 		if err == nil {
-			err = refuseExisting(root, toDir, entries)
+			err = refuseExisting(root, toDir, entries, sel.symlinks)
 			root.Close()
 			if err != nil {
 				return nil, err
@@ -126,7 +133,7 @@ func PrepareRestore(ctx context.Context, dest storage.Destination, version, whic
 			return nil, fmt.Errorf("cannot open the folder %s: %w", toDir, err)
 		}
 	}
-	p := &RestorePlan{dest: dest, version: version, toDir: toDir, opts: opts, entries: entries}
+	p := &RestorePlan{dest: dest, version: version, toDir: toDir, opts: opts, entries: entries, tree: sel}
 	for _, e := range entries {
 		p.bytes += e.Size
 	}
@@ -153,13 +160,13 @@ func (p *RestorePlan) Run(ctx context.Context) (RestoreResult, error) {
 	}
 	defer root.Close()
 	if !p.opts.Overwrite {
-		if err := refuseExisting(root, p.toDir, p.entries); err != nil {
+		if err := refuseExisting(root, p.toDir, p.entries, p.tree.symlinks); err != nil {
 			return res, err
 		}
 	}
 	rs := &restorer{dest: p.dest, version: p.version, root: root, opts: p.opts}
 	rs.prog.Files, rs.prog.Bytes = p.Files(), p.bytes
-	err = forEach(ctx, p.entries, p.opts.Transfers, rs.restoreOne)
+	err = rs.restoreAll(ctx, p.entries, p.tree)
 	res = rs.res
 	if err == nil && res.FilesFailed > 0 {
 		f := res.Failures[0]
@@ -211,47 +218,107 @@ func realPath(p string) (string, error) {
 	}
 }
 
-// selectEntries returns the manifest entries that which names, after
-// checking that every path stays inside the version.
-func selectEntries(ctx context.Context, dest storage.Destination, version, which string) ([]manifest.Entry, error) {
+// selectEntries returns the manifest entries, folders and links that
+// which names, after checking that every path stays inside the version
+// and that no link stands where anything else is to be written.
+func selectEntries(ctx context.Context, dest storage.Destination, version, which string) ([]manifest.Entry, selection, error) {
+	var sel selection
 	which = strings.Trim(which, "/")
 	if which != "" && storage.ValidatePath(which) != nil {
-		return nil, fmt.Errorf("%q is not a path inside a version", which)
+		return nil, sel, fmt.Errorf("%q is not a path inside a version", which)
 	}
 	data, err := dest.ReadManifest(ctx, version)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read the manifest of %s: %w", version, err)
+		return nil, sel, fmt.Errorf("cannot read the manifest of %s: %w", version, err)
 	}
-	_, all, err := manifest.All(data)
+	t, err := manifest.ReadTree(data)
 	if err != nil {
-		return nil, err
+		return nil, sel, err
+	}
+	chosen := func(p, raw string) (bool, error) {
+		if which != "" && p != which && !strings.HasPrefix(p, which+"/") {
+			return false, nil
+		}
+		if !filepath.IsLocal(filepath.FromSlash(manifest.SourcePath(p, raw))) {
+			return false, fmt.Errorf("the manifest of %s names %q, which this system cannot restore safely", version, p)
+		}
+		return true, nil
 	}
 	var out []manifest.Entry
-	for _, e := range all {
-		if which == "" || e.Path == which || strings.HasPrefix(e.Path, which+"/") {
-			if !filepath.IsLocal(filepath.FromSlash(e.Path)) {
-				return nil, fmt.Errorf("the manifest of %s names %q, which this system cannot restore safely", version, e.Path)
-			}
+	for _, e := range t.Entries {
+		if ok, err := chosen(e.Path, e.Raw); err != nil {
+			return nil, sel, err
+		} else if ok {
 			out = append(out, e)
 		}
 	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("%s has no file or folder %q", version, which)
+	for _, f := range t.Folders {
+		if ok, err := chosen(f.Path, f.Raw); err != nil {
+			return nil, sel, err
+		} else if ok {
+			sel.folders = append(sel.folders, f)
+		}
 	}
-	return out, nil
+	links := map[string]bool{}
+	for _, l := range t.Symlinks {
+		if ok, err := chosen(l.Path, l.Raw); err != nil {
+			return nil, sel, err
+		} else if ok {
+			sel.symlinks = append(sel.symlinks, l)
+			links[l.Path] = true
+		}
+	}
+	if len(out)+len(sel.folders)+len(sel.symlinks) == 0 {
+		return nil, sel, fmt.Errorf("%s has no file or folder %q", version, which)
+	}
+	// A scan never records anything inside a link, nor a link twice: a
+	// manifest that does would have a restore write through a link.
+	under := func(p string) bool {
+		for i := strings.LastIndexByte(p, '/'); i > 0; i = strings.LastIndexByte(p[:i], '/') {
+			if links[p[:i]] {
+				return true
+			}
+		}
+		return false
+	}
+	bad := func(p string) error {
+		return fmt.Errorf("the manifest of %s names %q inside or at a symbolic link; it cannot be restored safely", version, p)
+	}
+	for _, e := range out {
+		if links[e.Path] || under(e.Path) {
+			return nil, sel, bad(e.Path)
+		}
+	}
+	for _, f := range sel.folders {
+		if links[f.Path] || under(f.Path) {
+			return nil, sel, bad(f.Path)
+		}
+	}
+	for _, l := range sel.symlinks {
+		if under(l.Path) {
+			return nil, sel, bad(l.Path)
+		}
+	}
+	return out, sel, nil
 }
 
 // refuseExisting fails when any target file exists, naming a few.
-func refuseExisting(root *os.Root, toDir string, entries []manifest.Entry) error {
+func refuseExisting(root *os.Root, toDir string, entries []manifest.Entry, links []manifest.Symlink) error {
 	var found []string
 	n := 0
-	for _, e := range entries {
-		if _, err := root.Lstat(filepath.FromSlash(e.Path)); err == nil {
+	exists := func(p, raw string) {
+		if _, err := root.Lstat(filepath.FromSlash(manifest.SourcePath(p, raw))); err == nil {
 			n++
 			if len(found) < 3 {
-				found = append(found, e.Path)
+				found = append(found, p)
 			}
 		}
+	}
+	for _, e := range entries {
+		exists(e.Path, e.Raw)
+	}
+	for _, l := range links {
+		exists(l.Path, l.Raw)
 	}
 	if n == 0 {
 		return nil
@@ -330,8 +397,8 @@ func (w *restoreCounter) Write(b []byte) (int, error) {
 // write restores one file through a temporary file, counting its bytes
 // in w. It returns why the file failed, or an error that ends the restore.
 func (rs *restorer) write(ctx context.Context, e *manifest.Entry, w io.Writer) (string, error) {
-	target := filepath.FromSlash(e.Path)
-	if dir := path.Dir(e.Path); dir != "." {
+	target := filepath.FromSlash(e.SourcePath())
+	if dir := path.Dir(e.SourcePath()); dir != "." {
 		if err := rs.root.MkdirAll(filepath.FromSlash(dir), 0o755); err != nil {
 			return "cannot create its folder: " + err.Error(), nil
 		}

@@ -129,7 +129,8 @@ func TestPlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Files != 2 || d.Bytes != 5 || d.Excluded != 3 || d.Skipped != 1 || len(d.Included) != 2 {
+	if d.Files != 2 || d.Bytes != 5 || d.Excluded != 3 || d.Skipped != 0 || len(d.Included) != 2 ||
+		d.Folders != 1 || d.Symlinks != 1 || len(d.SymlinkPaths) != 1 || d.SymlinkPaths[0] != (Symlink{Path: "link", Target: "a.txt"}) {
 		t.Errorf("%+v", d)
 	}
 	rules := map[string]string{}

@@ -242,7 +242,7 @@ func TestPlanReportsProgress(t *testing.T) {
 	if err != nil || d.Files != 2 {
 		t.Fatalf("%+v, %v", d, err)
 	}
-	if len(seen) != 3 || seen[0].Files != 1 || seen[2].Files != 2 || seen[2].Bytes != 5 || seen[2].CurrentPath != "sub/c.txt" {
+	if len(seen) != 4 || seen[0].Files != 1 || seen[2].CurrentPath != "sub" || seen[3].Files != 2 || seen[3].Bytes != 5 || seen[3].CurrentPath != "sub/c.txt" {
 		t.Errorf("progress %+v", seen)
 	}
 }

@@ -138,7 +138,7 @@ func (r *runner) upload(ctx context.Context, t *task) (outcome, error) {
 // way, and checks that it did not change meanwhile and that the
 // destination's own hash agrees.
 func (r *runner) uploadOnce(ctx context.Context, t *task) (*manifest.Entry, error) {
-	f, err := r.open(t.item.Path)
+	f, err := r.open(t.item.SourcePath())
 	if err != nil {
 		return nil, &fileError{reason: "cannot open it: " + scan.Reason(err)}
 	}
@@ -197,7 +197,7 @@ func (r *runner) uploaded(t *task, info fs.FileInfo, hr *hashReader, dh storage.
 // sameHash reads the file and reports whether its SHA-256 is still the
 // previous version's. A file that changes meanwhile is not the same.
 func (r *runner) sameHash(t *task) (bool, error) {
-	f, err := r.open(t.item.Path)
+	f, err := r.open(t.item.SourcePath())
 	if err != nil {
 		return false, &fileError{reason: "cannot open it: " + scan.Reason(err)}
 	}

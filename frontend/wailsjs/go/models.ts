@@ -1,5 +1,19 @@
 export namespace engine {
 	
+	export class Symlink {
+	    path: string;
+	    target: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Symlink(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.target = source["target"];
+	    }
+	}
 	export class Excluded {
 	    path: string;
 	    isDir: boolean;
@@ -22,10 +36,13 @@ export namespace engine {
 	    excluded: number;
 	    skipped: number;
 	    failed: number;
+	    folders: number;
+	    symlinks: number;
 	    included?: string[];
 	    excludedPaths?: Excluded[];
 	    skippedPaths?: job.FileFailure[];
 	    failedPaths?: job.FileFailure[];
+	    symlinkPaths?: Symlink[];
 	
 	    static createFrom(source: any = {}) {
 	        return new DryRun(source);
@@ -38,10 +55,13 @@ export namespace engine {
 	        this.excluded = source["excluded"];
 	        this.skipped = source["skipped"];
 	        this.failed = source["failed"];
+	        this.folders = source["folders"];
+	        this.symlinks = source["symlinks"];
 	        this.included = source["included"];
 	        this.excludedPaths = this.convertValues(source["excludedPaths"], Excluded);
 	        this.skippedPaths = this.convertValues(source["skippedPaths"], job.FileFailure);
 	        this.failedPaths = this.convertValues(source["failedPaths"], job.FileFailure);
+	        this.symlinkPaths = this.convertValues(source["symlinkPaths"], Symlink);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -142,6 +162,7 @@ export namespace engine {
 		    return a;
 		}
 	}
+	
 	export class VersionUsage {
 	    name: string;
 	    layout: string;

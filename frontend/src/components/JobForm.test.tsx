@@ -86,8 +86,11 @@ describe('JobForm', () => {
     api.startPreview.mockResolvedValue(walking({ id: 'p2' }))
     fireEvent.click(screen.getByRole('button', { name: 'Preview what would be backed up' }))
     await waitFor(() => expect(api.startPreview).toHaveBeenCalledTimes(2))
-    act(() => emit('task:update', walking({ id: 'p2', status: 'SUCCESS', filesDone: 2, bytesDone: 5, preview: { files: 2, bytes: 5, excluded: 1, skipped: 0, failed: 0 } })))
-    expect((await screen.findByText(/A backup now would take/)).textContent).toBe('A backup now would take 2 files (5 B), leave out 1 path by the rules.')
+    act(() => emit('task:update', walking({ id: 'p2', status: 'SUCCESS', filesDone: 2, bytesDone: 5, preview: { files: 2, bytes: 5, excluded: 1, skipped: 0, failed: 0, folders: 3, symlinks: 1, symlinkPaths: [{ path: 'docs/link', target: '../a.txt' }] } })))
+    expect((await screen.findByText(/A backup now would take/)).textContent).toBe(
+      'A backup now would take 2 files (5 B) in 3 folders, record 1 symbolic link (never followed), leave out 1 path by the rules.',
+    )
+    expect(screen.getByText('docs/link → ../a.txt')).toBeTruthy()
     expect(screen.queryByText('The preview was cancelled.')).toBeNull()
   })
 

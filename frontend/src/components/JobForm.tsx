@@ -379,7 +379,9 @@ function DryRunSummary({ dry }: { dry: DryRun }) {
   return (
     <div role="status" className="mt-2 space-y-2 rounded-md bg-slate-50 p-3 text-sm dark:bg-slate-900">
       <p>
-        A backup now would take <strong>{plural(dry.files, 'file')}</strong> ({bytes(dry.bytes)}), leave out {plural(dry.excluded, 'path')} by the rules
+        A backup now would take <strong>{plural(dry.files, 'file')}</strong> ({bytes(dry.bytes)})
+        {dry.folders > 0 && <> in {plural(dry.folders, 'folder')}</>}
+        {dry.symlinks > 0 && <>, record {plural(dry.symlinks, 'symbolic link')} (never followed)</>}, leave out {plural(dry.excluded, 'path')} by the rules
         {dry.skipped > 0 && <>, skip {plural(dry.skipped, 'file')} it cannot back up</>}
         {dry.failed > 0 && <>, and fail to read {plural(dry.failed, 'file')}</>}.
       </p>
@@ -391,6 +393,18 @@ function DryRunSummary({ dry }: { dry: DryRun }) {
               <li key={x.path}>
                 {x.path}
                 {x.isDir ? '/' : ''} <span className="text-slate-500">({x.rule})</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {!!dry.symlinkPaths?.length && (
+        <details>
+          <summary className="cursor-pointer">First symbolic links</summary>
+          <ul className="mt-1 space-y-0.5 font-mono text-xs">
+            {dry.symlinkPaths.map((l) => (
+              <li key={l.path}>
+                {l.path} → {l.target}
               </li>
             ))}
           </ul>

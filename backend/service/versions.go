@@ -105,19 +105,26 @@ func (s *Service) ListVersionFiles(ctx context.Context, jobID, version, dir stri
 	if err != nil {
 		return nil, err
 	}
-	_, entries, err := manifest.All(data)
+	t, err := manifest.ReadTree(data)
 	if err != nil {
 		return nil, fmt.Errorf("the manifest of %s cannot be read: %w", version, err)
 	}
-	return treeLevel(entries, dir), nil
+	return treeLevel(t.Entries, t.Folders, dir), nil
 }
 
-func treeLevel(entries []manifest.Entry, dir string) []TreeEntry {
+// treeLevel lists the folder dir from a manifest's files and folders (a
+// folder with no file below it is listed too, with no size).
+func treeLevel(entries []manifest.Entry, dirs []manifest.Folder, dir string) []TreeEntry {
 	prefix := ""
 	if dir != "" {
 		prefix = dir + "/"
 	}
 	folders := map[string]*TreeEntry{}
+	for _, d := range dirs {
+		if rest, ok := strings.CutPrefix(d.Path, prefix); ok && rest != "" && !strings.Contains(rest, "/") {
+			folders[rest] = &TreeEntry{Name: rest, Path: d.Path, Type: "directory"}
+		}
+	}
 	var files []TreeEntry
 	for _, e := range entries {
 		if !strings.HasPrefix(e.Path, prefix) {

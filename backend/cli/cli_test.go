@@ -424,3 +424,11 @@ func TestDestinationOptionsThroughTheCommandLine(t *testing.T) {
 		}
 	}
 }
+
+func TestRunSummaryPrintsNotes(t *testing.T) {
+	var b strings.Builder
+	printRunSummary(&b, job.Run{Status: job.StatusSuccess, Notes: []string{"Paused at Mon 14:02 until Tue 00:00 PST: daily upload limit reached"}})
+	if !strings.Contains(b.String(), "note: Paused at Mon 14:02 until Tue 00:00 PST: daily upload limit reached\n") {
+		t.Errorf("summary:\n%s", b.String())
+	}
+}

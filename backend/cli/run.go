@@ -125,6 +125,9 @@ func printRunSummary(w io.Writer, r job.Run) {
 	if r.ErrorMessage != "" {
 		fmt.Fprintf(w, "error: %s\n", r.ErrorMessage)
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "note: %s\n", n)
+	}
 	for _, f := range r.Failures {
 		fmt.Fprintf(w, "failed: %s: %s\n", f.Path, f.Reason)
 	}

@@ -157,8 +157,12 @@ type Result struct {
 	Deleted []string `json:"deleted,omitempty"`
 	// RetentionError says why retention could not finish; the backup
 	// itself succeeded.
-	RetentionError string  `json:"retentionError,omitempty"`
-	Timings        Timings `json:"timings"`
+	RetentionError string `json:"retentionError,omitempty"`
+	// Notes are what the run decided on its own that the person should
+	// know (a pause for the destination's daily limit, and why); at most
+	// job.MaxNotes.
+	Notes   []string `json:"notes,omitempty"`
+	Timings Timings  `json:"timings"`
 }
 
 // Apply copies the result into a history record: status, counters,
@@ -174,4 +178,5 @@ func (r *Result) Apply(run *job.Run) {
 		run.ErrorMessage = "backup complete; retention failed: " + r.RetentionError
 	}
 	run.Failures = append([]job.FileFailure(nil), r.Failures...)
+	run.Notes = append([]string(nil), r.Notes...)
 }

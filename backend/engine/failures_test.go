@@ -267,6 +267,15 @@ func TestDailyCapPausesAndResumes(t *testing.T) {
 	if !paused.Load() || time.Since(start) < 300*time.Millisecond {
 		t.Errorf("paused %v after %v", paused.Load(), time.Since(start))
 	}
+	// The pause and its reason reach the run's history, once.
+	if len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "Paused at") || !strings.Contains(res.Notes[0], "daily upload limit reached") {
+		t.Errorf("notes %q", res.Notes)
+	}
+	var run job.Run
+	res.Apply(&run)
+	if !slices.Equal(run.Notes, res.Notes) {
+		t.Errorf("history notes %q, result notes %q", run.Notes, res.Notes)
+	}
 }
 
 func TestPauseIsCancellable(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/avault/avault/backend/engine/area"
@@ -51,6 +52,7 @@ type runner struct {
 	rep   *reporter
 	res   Result
 	gate  gate
+	notes sync.Mutex // guards res.Notes, which transfers add to
 
 	src     *os.Root
 	fast    *beneath // opens source files in one call where the kernel can

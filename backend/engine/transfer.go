@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -248,11 +249,24 @@ func (r *runner) pause(ctx context.Context, err error) (bool, error) {
 		return false, nil
 	}
 	r.log.Warn("the destination's limit is reached; waiting", "until", until, "error", err)
-	r.gate.set(until)
+	if r.gate.set(until) {
+		r.note(fmt.Sprintf("Paused at %s until %s: %s", r.o.Now().Local().Format("Mon 15:04"),
+			until.Local().Format("Mon 15:04 MST"), message(err)))
+	}
 	r.rep.set("", PhasePaused, &until)
 	werr := r.gate.wait(ctx, r.o.Now)
 	r.rep.set("", PhaseUploading, nil)
 	return true, werr
+}
+
+// note adds a note for the person to the result, once, while fewer than
+// job.MaxNotes are kept.
+func (r *runner) note(s string) {
+	r.notes.Lock()
+	defer r.notes.Unlock()
+	if len(r.res.Notes) < job.MaxNotes && !slices.Contains(r.res.Notes, s) {
+		r.res.Notes = append(r.res.Notes, s)
+	}
 }
 
 // gate holds every transfer until a time.
@@ -261,12 +275,16 @@ type gate struct {
 	until time.Time
 }
 
-func (g *gate) set(t time.Time) {
+// set moves the gate's time to t if t is later, and reports whether it
+// did (the transfers that run into the same limit meanwhile do not).
+func (g *gate) set(t time.Time) bool {
 	g.mu.Lock()
+	defer g.mu.Unlock()
 	if t.After(g.until) {
 		g.until = t
+		return true
 	}
-	g.mu.Unlock()
+	return false
 }
 
 // wait returns when the gate opens or ctx ends.

@@ -73,6 +73,9 @@ func (t Trigger) Valid() bool {
 // counts them all.
 const MaxFailures = 100
 
+// MaxNotes is how many notes a run keeps.
+const MaxNotes = 20
+
 // FileFailure is one file a run could not back up, and why.
 type FileFailure struct {
 	Path   string `json:"path"`
@@ -120,7 +123,11 @@ type Run struct {
 	RemotePath    string        `json:"remotePath,omitempty"`
 	ErrorMessage  string        `json:"errorMessage,omitempty"`
 	Failures      []FileFailure `json:"failures,omitempty"`
-	Verify        *VerifyResult `json:"verify,omitempty"`
+	// Notes are what the run decided on its own that the person should
+	// know, such as a pause for the destination's daily upload limit and
+	// why it was taken for that limit; at most MaxNotes.
+	Notes  []string      `json:"notes,omitempty"`
+	Verify *VerifyResult `json:"verify,omitempty"`
 }
 
 // HistoryEntry is the name the reference design gives a run in history.

@@ -26,4 +26,16 @@ describe('RunFacts', () => {
     expect(screen.getByText('The backup is complete, but')).toBeTruthy()
     expect(screen.getByText(/access denied/)).toBeTruthy()
   })
+
+  it('shows what the run decided on its own, such as a pause for the daily limit', () => {
+    const note = 'Paused at Mon 14:02 until Tue 00:00 PST: the daily upload limit of this Google account is reached'
+    render(<RunFacts run={run({ notes: [note] })} />)
+    expect(screen.getByText('Notes')).toBeTruthy()
+    expect(screen.getByTestId('run-notes').textContent).toBe(note)
+  })
+
+  it('has no notes section when the run made no decision worth telling', () => {
+    render(<RunFacts run={run({})} />)
+    expect(screen.queryByText('Notes')).toBeNull()
+  })
 })

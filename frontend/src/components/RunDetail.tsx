@@ -50,6 +50,16 @@ export function RunFacts({ run: r }: { run: Run }) {
           </div>
         ))}
       </dl>
+      {!!r.notes?.length && (
+        <section>
+          <h3 className="mb-2 text-sm font-semibold">Notes</h3>
+          <ul className="list-disc space-y-1 pl-5 text-sm" data-testid="run-notes">
+            {r.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </section>
+      )}
       {!!r.failures?.length && (
         <section>
           <h3 className="mb-2 text-sm font-semibold">

@@ -81,6 +81,12 @@ case " ${failures[*]} " in
 esac
 
 printf '\n'
-for f in "${failures[@]}"; do printf 'failed: %s\n' "$f"; done
+# Each failed check with the first lines that say why, so that the end of
+# the output alone tells what broke.
+for f in "${failures[@]}"; do
+  printf 'failed: %s\n' "$f"
+  grep -E -e '_test\.go:[0-9]+: ' -e '^(FAIL|Error|error)[: ]' -e 'stale|not gofmt' "build/test-artifacts/check-${f// /-}.log" |
+    grep -v -E '_test\.go:[0-9]+: kill ' | head -n 6 | cut -c1-240 | sed 's/^[[:space:]]*/    /'
+done
 printf 'checks: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

@@ -44,7 +44,13 @@ args=(-out "$PWD/$out" -secrets-out "$secrets")
 echo "=== torture campaign ${short:+(short)}"
 go test -tags torture $short -count=1 -parallel 3 -timeout 120m -v ./scripts/torture/ -args "${args[@]}" 2>&1 |
   tee "$out/go-test.log" | grep -E '^(--- |FAIL|ok |PASS|torture:)|_test.go:[0-9]+: kill '
-[ "${PIPESTATUS[0]}" -eq 0 ] || failed=1
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  failed=1
+  # What the failed scenarios printed, whole (the lines above are only
+  # their names).
+  echo "=== output of the failed scenarios"
+  go tool test2json -p scripts/torture <"$out/go-test.log" | go run ./scripts/testlog -failures
+fi
 
 # The planted secrets must not appear in the test output either. The
 # values are only in $secrets (mode 0600), never printed.

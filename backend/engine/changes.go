@@ -67,7 +67,11 @@ func (r *runner) loadBase(ctx context.Context) error {
 		}
 		return failf(err, "the manifest of %s, which the current folder holds, cannot be read: %v", b.Name, err)
 	}
-	r.prev = &previous{info: b.VersionInfo, manifest: data, base: true}
+	spilled, err := spill(data)
+	if err != nil {
+		return err
+	}
+	r.prev = &previous{info: b.VersionInfo, manifest: spilled, base: true}
 	return nil
 }
 

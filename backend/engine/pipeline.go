@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -252,9 +251,13 @@ type cursor struct {
 	damaged bool // the manifest could not be read to its end
 }
 
-func newCursor(data []byte, log *slog.Logger) *cursor {
+func newCursor(data *manifest.Spill, log *slog.Logger) *cursor {
 	c := &cursor{log: log}
-	r, err := manifest.NewReader(bytes.NewReader(data))
+	rd, err := data.Reader()
+	var r *manifest.Reader
+	if err == nil {
+		r, err = manifest.NewReader(rd)
+	}
 	if err != nil {
 		log.Warn("the previous manifest cannot be read; every file is uploaded", "error", err)
 		c.damaged = true

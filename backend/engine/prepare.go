@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strconv"
@@ -19,8 +20,10 @@ const maxNameTries = 1000
 
 // previous is the job's newest committed version and its manifest.
 type previous struct {
-	info     storage.VersionInfo
-	manifest []byte
+	info storage.VersionInfo
+	// manifest is its manifest, in a temporary file when it is big, so
+	// that a run's memory does not grow with the previous version's files.
+	manifest *manifest.Spill
 	// base is set when it is the version the job's current folder holds
 	// (a current+history run compares with it and keeps what is unchanged
 	// in place); otherwise unchanged files are copied from it.
@@ -178,8 +181,30 @@ func (r *runner) loadPrevious(ctx context.Context) error {
 		r.log.Warn("the previous version's manifest cannot be read; every file is uploaded", "version", newest.Name, "error", err)
 		return nil
 	}
-	r.prev = &previous{info: newest, manifest: data}
+	spilled, err := spill(data)
+	if err != nil {
+		return err
+	}
+	r.prev = &previous{info: newest, manifest: spilled}
 	return nil
+}
+
+// spill moves a manifest read whole into a Spill: into a temporary file
+// when it is big, so that it does not stay in memory for the whole run.
+func spill(data []byte) (*manifest.Spill, error) {
+	s := manifest.NewSpill("")
+	if _, err := s.Write(data); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("cannot keep the previous version's manifest in a temporary file: %w", err)
+	}
+	return s, nil
+}
+
+// close removes the previous manifest's temporary file.
+func (p *previous) close() {
+	if p != nil && p.manifest != nil {
+		p.manifest.Close()
+	}
 }
 
 // begin creates the pending place under the job's rendered name, or the

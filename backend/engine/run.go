@@ -107,6 +107,10 @@ func (r *runner) run(ctx context.Context) Result {
 			r.src.Close()
 		}
 		r.fast.close()
+		r.prev.close()
+		if r.mw != nil {
+			r.mw.Close()
+		}
 	}()
 	err := r.steps(ctx)
 	r.res.Timings.Total = time.Since(start)

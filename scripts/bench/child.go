@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"runtime"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/avault/avault/backend/engine"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/storage/local"
 	"github.com/avault/avault/backend/storage/s3"
 )
 
@@ -36,6 +38,9 @@ type childConfig struct {
 	// Folder is its folder at the destination, for current + history.
 	Layout job.Layout `json:"layout,omitempty"`
 	Folder string     `json:"folder,omitempty"`
+	// LocalDir, when set, is a local folder the backup goes to instead of
+	// the S3 server.
+	LocalDir string `json:"localDir,omitempty"`
 }
 
 // s3Tuning overrides the S3 destination's defaults, for experiments; the
@@ -82,6 +87,31 @@ func runChild() int {
 
 func backup(cfg childConfig) (engine.Result, error) {
 	ctx := context.Background()
+	j := job.NewJob()
+	j.ID, j.Name = cfg.JobID, "bench"
+	j.RetentionCount = 100
+	j.Layout, j.Folder = cfg.Layout, cfg.Folder
+	opts := engine.Options{Transfers: cfg.Transfers}
+	if p := os.Getenv("AVAULT_BENCH_HEAPPROFILE"); p != "" {
+		// At the commit the run holds the most: the new manifest whole,
+		// and the previous one.
+		opts.OnCommitted = func(engine.Result) {
+			if f, err := os.Create(p); err == nil {
+				runtime.GC()
+				pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+	}
+	if cfg.LocalDir != "" {
+		d, err := local.New(cfg.LocalDir)
+		if err != nil {
+			return engine.Result{}, err
+		}
+		req := engine.Request{Job: j, RunID: cfg.Started.Format("150405"), Source: cfg.Source,
+			Dest: storage.WithRetry(d, storage.RetryOptions{}), Started: cfg.Started}
+		return engine.Run(ctx, req, opts), nil
+	}
 	d, err := s3.New(ctx, s3.Options{
 		Bucket: cfg.Bucket, Prefix: cfg.Prefix, Endpoint: cfg.Endpoint, Region: cfg.Region, PathStyle: true,
 		AccessKeyID: cfg.AccessKey, SecretAccessKey: cfg.SecretKey, CAPEM: cfg.CAPEM,
@@ -92,17 +122,13 @@ func backup(cfg childConfig) (engine.Result, error) {
 		return engine.Result{}, err
 	}
 	defer d.Close()
-	j := job.NewJob()
-	j.ID, j.Name = cfg.JobID, "bench"
-	j.RetentionCount = 100
-	j.Layout, j.Folder = cfg.Layout, cfg.Folder
 	var dest storage.Destination = storage.WithRetry(d, storage.RetryOptions{})
 	if cfg.Folder != "" {
 		dest = engine.JobDestination(dest, j, nil)
 	}
 	req := engine.Request{Job: j, RunID: cfg.Started.Format("150405"), Source: cfg.Source,
 		Dest: dest, Started: cfg.Started}
-	return engine.Run(ctx, req, engine.Options{Transfers: cfg.Transfers}), nil
+	return engine.Run(ctx, req, opts), nil
 }
 
 // vmHWM returns this process's peak resident set size in KiB.

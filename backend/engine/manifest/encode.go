@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -14,14 +15,10 @@ import (
 	"github.com/avault/avault/backend/storage"
 )
 
-// headroom is the room kept in front of the compressed entries for the
-// header member, so that Finish rarely has to copy the entries.
-const headroom = 8 << 10
-
 // Writer builds a manifest from entries added in Compare order. It is not
 // safe for concurrent use.
 type Writer struct {
-	buf   bytes.Buffer
+	buf   *Spill // the compressed entries
 	gz    *gzip.Writer
 	line  []byte
 	files int64
@@ -38,7 +35,7 @@ type Writer struct {
 type part struct {
 	mu   sync.Mutex
 	name string
-	buf  bytes.Buffer
+	buf  *Spill
 	gz   *gzip.Writer
 	line []byte
 	n    int64
@@ -63,7 +60,7 @@ func (p *part) add(path string, check error, line func([]byte) []byte) error {
 	}
 	p.line = p.line[:0]
 	if p.n == 0 {
-		p.gz, _ = gzip.NewWriterLevel(&p.buf, gzip.BestSpeed)
+		p.gz, _ = gzip.NewWriterLevel(p.buf, gzip.BestSpeed)
 		p.line = append(p.line, `,"`+p.name+`":[`+"\n"...)
 	} else {
 		p.line = append(p.line, ",\n"...)
@@ -78,21 +75,18 @@ func (p *part) add(path string, check error, line func([]byte) []byte) error {
 	return nil
 }
 
-// finish closes the array, with tail after it, and returns its member;
-// nil when nothing was added.
-func (p *part) finish(tail string) ([]byte, error) {
+// finish closes the array, with tail after it, completing its member
+// (none when nothing was added).
+func (p *part) finish(tail string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.err != nil || p.n == 0 {
-		return nil, p.err
+		return p.err
 	}
 	if _, err := p.gz.Write([]byte("\n]" + tail)); err != nil {
-		return nil, err
+		return err
 	}
-	if err := p.gz.Close(); err != nil {
-		return nil, err
-	}
-	return p.buf.Bytes(), nil
+	return p.gz.Close()
 }
 
 // AddFolder appends a folder. Folders must come in strictly increasing
@@ -121,12 +115,31 @@ func (w *Writer) Symlinks() int64 {
 	return w.symlinks.n
 }
 
-// NewWriter returns an empty manifest writer.
-func NewWriter() *Writer {
-	w := &Writer{folders: part{name: "folders"}, symlinks: part{name: "symlinks"}}
-	w.buf.Write(make([]byte, headroom))
-	w.gz, _ = gzip.NewWriterLevel(&w.buf, gzip.BestSpeed) // the level is valid
+// NewWriter returns an empty manifest writer that keeps a big manifest in
+// the system's temporary folder while it is written.
+func NewWriter() *Writer { return NewWriterIn("") }
+
+// NewWriterIn returns an empty manifest writer that keeps a manifest of
+// more than SpillAt compressed bytes in a temporary file in dir ("" for
+// the system's temporary folder) until Finish. Close removes it.
+func NewWriterIn(dir string) *Writer {
+	w := &Writer{buf: NewSpill(dir), folders: part{name: "folders", buf: NewSpill(dir)},
+		symlinks: part{name: "symlinks", buf: NewSpill(dir)}}
+	w.gz, _ = gzip.NewWriterLevel(w.buf, gzip.BestSpeed) // the level is valid
 	return w
+}
+
+// Close removes the writer's temporary files. It may be called at any
+// time, more than once; the writer cannot be used afterwards.
+func (w *Writer) Close() error {
+	if w.err == nil {
+		w.err = fmt.Errorf("manifest writer closed")
+	}
+	w.folders.mu.Lock()
+	defer w.folders.mu.Unlock()
+	w.symlinks.mu.Lock()
+	defer w.symlinks.mu.Unlock()
+	return errors.Join(w.buf.Close(), w.folders.buf.Close(), w.symlinks.buf.Close())
 }
 
 // Add appends e. Entries must come in strictly increasing Compare order of
@@ -166,13 +179,14 @@ func (w *Writer) Files() int64 { return w.files }
 func (w *Writer) Bytes() int64 { return w.bytes }
 
 // Finish completes the manifest with h (its FormatVersion, Files and Bytes
-// are set from what was added) and returns the compressed bytes. The
-// writer cannot be used afterwards.
+// are set from what was added) and returns the compressed bytes, in one
+// slice of exactly their size. The writer cannot be used afterwards; its
+// temporary files are removed.
 func (w *Writer) Finish(h Header) ([]byte, error) {
 	if w.err != nil {
 		return nil, w.err
 	}
-	w.err = fmt.Errorf("manifest already finished")
+	defer w.Close()
 	nf, ns := w.Folders(), w.Symlinks()
 	tail := func(last bool) string {
 		if last {
@@ -186,29 +200,26 @@ func (w *Writer) Finish(h Header) ([]byte, error) {
 	if err := w.gz.Close(); err != nil {
 		return nil, err
 	}
-	folders, err := w.folders.finish(tail(ns == 0))
-	if err != nil {
+	if err := w.folders.finish(tail(ns == 0)); err != nil {
 		return nil, err
 	}
-	symlinks, err := w.symlinks.finish(tail(true))
-	if err != nil {
+	if err := w.symlinks.finish(tail(true)); err != nil {
 		return nil, err
 	}
-	w.buf.Write(folders)
-	w.buf.Write(symlinks)
 	h.FormatVersion, h.Files, h.Bytes = FormatVersion, w.files, w.bytes
 	h.Folders, h.Symlinks = nf, ns
 	head, err := headerMember(h)
 	if err != nil {
 		return nil, err
 	}
-	all := w.buf.Bytes()
-	if len(head) <= headroom {
-		start := headroom - len(head)
-		copy(all[start:], head)
-		return all[start:], nil
+	all := make([]byte, 0, int64(len(head))+w.buf.Len()+w.folders.buf.Len()+w.symlinks.buf.Len())
+	all = append(all, head...)
+	for _, s := range []*Spill{w.buf, w.folders.buf, w.symlinks.buf} {
+		if all, err = s.AppendTo(all); err != nil {
+			return nil, err
+		}
 	}
-	return append(head, all[headroom:]...), nil
+	return all, nil
 }
 
 // headerMember compresses the header's fields and the opening of entries.

@@ -80,6 +80,23 @@ func TestStray401RefreshesAndRetriesOnce(t *testing.T) {
 	}
 }
 
+// TestStray401sApartAreEachRetried answers one request 401, 503, 401: the
+// 503 came with the refreshed token, so the second 401 is a stray one of
+// its own and the request goes on (as in the torture campaign, where stray
+// 401s and other faults meet the same request now and then).
+func TestStray401sApartAreEachRetried(t *testing.T) {
+	s := newSignedIn(t, time.Hour)
+	s.fake.FailNext(1, drivefake.Unauthorized, "files.list")
+	s.fake.FailNext(1, drivefake.Unavailable, "files.list")
+	s.fake.FailNext(1, drivefake.Unauthorized, "files.list")
+	if err := s.dest.Check(context.Background()); err != nil {
+		t.Fatalf("Check after 401, 503, 401: %v", err)
+	}
+	if s.fake.Injected(drivefake.Unauthorized) != 2 || s.fake.Injected(drivefake.Unavailable) != 1 {
+		t.Fatalf("injected 401s %d, 503s %d; want 2 and 1", s.fake.Injected(drivefake.Unauthorized), s.fake.Injected(drivefake.Unavailable))
+	}
+}
+
 func TestRevokedAccessTokenIsReplaced(t *testing.T) {
 	s := newSignedIn(t, time.Hour)
 	ctx := context.Background()

@@ -2,6 +2,7 @@ package gdrive
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -93,6 +94,9 @@ func classify(err error, upload bool) (failure, time.Duration) {
 		return permanent, 0
 	}
 	after := retryAfterHeader(ge.Header)
+	if ge.Code >= 400 && ge.Code < 500 && cutOff(ge) {
+		return transient, after
+	}
 	switch reason := reasonOf(ge); {
 	case upload && ge.Code == http.StatusForbidden && reason == "uploadLimitExceeded":
 		return dailyCap, after
@@ -107,6 +111,15 @@ func classify(err error, upload bool) (failure, time.Duration) {
 		return unauthorized, 0
 	}
 	return permanent, 0
+}
+
+// cutOff reports an error answer whose JSON body broke off on the way (a
+// connection reset while it was read): what Google meant is unknown (a
+// file flagged as abusive, a rate limit...), so the request is asked
+// again rather than taken for a refusal without its reason.
+func cutOff(ge *googleapi.Error) bool {
+	body := strings.TrimSpace(ge.Body)
+	return ge.Message == "" && len(ge.Errors) == 0 && strings.HasPrefix(body, "{") && !json.Valid([]byte(body))
 }
 
 // tokenServerFailed reports whether err is Google's token endpoint failing

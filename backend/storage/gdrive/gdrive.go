@@ -383,13 +383,18 @@ type retries struct {
 	failed  int       // transient failures
 	limited int       // rate-limit answers
 	since   time.Time // the first rate-limit answer
-	reauth  bool      // a 401 was answered by refreshing the token
+	reauth  bool      // the last attempt's 401 was answered by refreshing the token
 }
 
 // retry decides, after a failed attempt, how long to wait before the next
 // one, or the (translated) error to give up with.
 func (d *Dest) retry(r *retries, what string, kind callKind, err error) (time.Duration, error) {
 	f, after := classify(err, kind.upload)
+	if f != unauthorized {
+		// An answer other than 401 since the refresh: a later 401 is a
+		// stray one again, not a token Google keeps refusing.
+		r.reauth = false
+	}
 	switch f {
 	case unauthorized:
 		// Google refuses an access token now and then before it expires

@@ -380,6 +380,27 @@ func TestAbusiveFilesDownloadWithAcknowledgement(t *testing.T) {
 	}
 }
 
+// TestAbusiveRefusalCutOff resets the connection halfway through Drive's
+// refusal to download a flagged file, so the client reads a 403 whose
+// JSON breaks off: it must ask again (and then acknowledge the abuse), not
+// take the broken answer for a refusal (as the faults campaign found).
+func TestAbusiveRefusalCutOff(t *testing.T) {
+	e := newEnv(t, drivefake.Options{FlagAbusive: func(name string) bool { return strings.HasSuffix(name, ".exe") }}, nil)
+	writeVersion(t, e.dest, "v1", map[string][]byte{"tool.exe": []byte("MZ tool")})
+	e.fake.FailNext(1, drivefake.ResetAfter, "files.get")
+	rc, err := e.dest.Open(context.Background(), "v1", "tool.exe")
+	if err != nil {
+		t.Fatalf("Open after a cut-off refusal: %v", err)
+	}
+	defer rc.Close()
+	if data, _ := io.ReadAll(rc); string(data) != "MZ tool" || storage.NoteOf(rc) == "" {
+		t.Errorf("read %q, note %q", data, storage.NoteOf(rc))
+	}
+	if e.fake.Injected(drivefake.ResetAfter) != 1 {
+		t.Fatal("no reset was injected: the test shows nothing")
+	}
+}
+
 // TestFolderDepthLimitIsNamed writes into folders nested as deep as Google
 // allows, and one level deeper: the error is a file's own (the run goes
 // on), names the limit and the folder.

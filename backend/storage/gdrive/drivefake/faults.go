@@ -41,7 +41,9 @@ const (
 	Corrupt
 	// Unauthorized answers 401 authError, as Google now and then does to
 	// an access token that has not expired; the token works again on the
-	// next request. Random plans pick it only when Kinds names it.
+	// next request. Random plans pick it only when Kinds names it, and as
+	// Google's are stray, never within strayGap requests of the last one
+	// they picked.
 	Unauthorized
 )
 
@@ -74,7 +76,14 @@ type faultPlan struct {
 	rng      *rand.Rand
 	queued   []queuedFault
 	injected map[Fault]int
+	requests int // matching requests seen by the random plan
+	last401  int // requests when the random plan last picked Unauthorized
 }
+
+// strayGap is how many requests a random plan lets pass after a 401 before
+// it may pick another: a client's one retry after refreshing its token
+// comes well within it, so a stray 401 never meets the same request twice.
+const strayGap = 64
 
 type queuedFault struct {
 	kind    Fault
@@ -131,6 +140,7 @@ func (s *Server) pick(method string) (Fault, FaultPlan) {
 	if fp.Rate <= 0 || (len(fp.Methods) > 0 && !slices.Contains(fp.Methods, method)) {
 		return 0, fp.FaultPlan
 	}
+	fp.requests++
 	if fp.rng.Float64() >= fp.Rate {
 		return 0, fp.FaultPlan
 	}
@@ -139,6 +149,12 @@ func (s *Server) pick(method string) (Fault, FaultPlan) {
 		kinds = []Fault{RateLimit, TooManyRequests, InternalError, Unavailable, ResetBefore, ResetAfter}
 	}
 	k := kinds[fp.rng.IntN(len(kinds))]
+	if k == Unauthorized {
+		if fp.last401 > 0 && fp.requests-fp.last401 < strayGap {
+			return 0, fp.FaultPlan
+		}
+		fp.last401 = fp.requests
+	}
 	fp.injected[k]++
 	return k, fp.FaultPlan
 }

@@ -79,3 +79,6 @@ func (rs *resumer) reopen(cause error) error {
 }
 
 func (rs *resumer) Close() error { return rs.rc.Close() }
+
+// Note passes on the note of the file as it was opened last (Noter).
+func (rs *resumer) Note() string { return NoteOf(rs.rc) }

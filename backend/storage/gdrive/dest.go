@@ -312,8 +312,8 @@ func abusive(err error) bool {
 	return errors.As(err, &ge) && ge.Code == http.StatusForbidden && reasonOf(ge) == "cannotDownloadAbusiveFile"
 }
 
-// notedBody is a download with a note for the person, which a caller may
-// read through a Note() string method (restore and verify show it).
+// notedBody is a download with a note for the person (storage.Noter):
+// restore and verify list it in their results with the files it concerns.
 type notedBody struct {
 	io.ReadCloser
 	note string

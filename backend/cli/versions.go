@@ -105,6 +105,9 @@ func cmdVerify(ctx context.Context, c *call) error {
 		kv(w, [2]string{"version", version}, [2]string{"mode", rep.Mode}, [2]string{"files checked", strconv.FormatInt(rep.FilesChecked, 10)},
 			[2]string{"missing", strconv.FormatInt(rep.Missing, 10)}, [2]string{"damaged", strconv.FormatInt(rep.Mismatched, 10)},
 			[2]string{"extra", strconv.FormatInt(rep.Extra, 10)})
+		for _, n := range rep.Notes {
+			fmt.Fprintf(w, "note: %s\n", n)
+		}
 		for _, p := range rep.Problems {
 			fmt.Fprintf(w, "problem: %s: %s\n", p.Path, p.Reason)
 		}
@@ -154,6 +157,9 @@ func cmdRestore(ctx context.Context, c *call) error {
 	res, err := svc.RestoreVersion(ctx, req)
 	if perr := c.print(res, func(w io.Writer) {
 		fmt.Fprintf(w, "restored %d files (%s) from %s into %s\n", res.Files, humanBytes(res.Bytes), version, dir)
+		for _, n := range res.Notes {
+			fmt.Fprintf(w, "note: %s\n", n)
+		}
 		for _, f := range res.Failures {
 			fmt.Fprintf(w, "failed: %s: %s\n", f.Path, f.Reason)
 		}

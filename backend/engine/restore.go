@@ -63,6 +63,10 @@ type RestoreResult struct {
 	Bytes       int64             `json:"bytes"`
 	FilesFailed int64             `json:"filesFailed"`
 	Failures    []job.FileFailure `json:"failures,omitempty"` // the first job.MaxFailures
+	// Notes are what the destination said of how it gave files back, with
+	// the files concerned (Google Drive: files it flagged as malware or
+	// spam, downloaded with acknowledgeAbuse); at most job.MaxNotes.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Restore copies files of a committed version into the local folder toDir
@@ -168,6 +172,7 @@ func (p *RestorePlan) Run(ctx context.Context) (RestoreResult, error) {
 	rs.prog.Files, rs.prog.Bytes = p.Files(), p.bytes
 	err = rs.restoreAll(ctx, p.entries, p.tree)
 	res = rs.res
+	res.Notes = rs.notes.lines()
 	if err == nil && res.FilesFailed > 0 {
 		f := res.Failures[0]
 		err = fmt.Errorf("%d of %d files could not be restored; the first: %s: %s", res.FilesFailed, len(p.entries), f.Path, f.Reason)
@@ -336,6 +341,7 @@ type restorer struct {
 	mu      sync.Mutex
 	prog    RestoreProgress
 	res     RestoreResult
+	notes   fileNotes
 }
 
 // restoreOne restores e; an error other than this file's own ends the
@@ -417,6 +423,9 @@ func (rs *restorer) write(ctx context.Context, e *manifest.Entry, w io.Writer) (
 		if rerr := rs.root.Rename(tmp, target); rerr != nil {
 			reason = "cannot put it in place: " + rerr.Error()
 		}
+	}
+	if reason == "" && err == nil {
+		rs.notes.add(storage.NoteOf(rc), e.Path)
 	}
 	if reason != "" || err != nil {
 		rs.root.Remove(tmp)

@@ -208,9 +208,10 @@ func verifyDeep(ctx context.Context, dest storage.Destination, version string, d
 		m.prog.Bytes += e.Size
 	}
 	var mu sync.Mutex
+	var notes fileNotes
 	err = forEach(ctx, entries, o.Transfers, func(ctx context.Context, e *manifest.Entry) error {
 		count := &readCounter{ctx: ctx, m: m, path: e.Path}
-		reason, err := readBack(ctx, dest, version, e, count)
+		reason, err := readBack(ctx, dest, version, e, count, &notes)
 		if err != nil {
 			return err
 		}
@@ -228,13 +229,14 @@ func verifyDeep(ctx context.Context, dest storage.Destination, version string, d
 		}
 		return nil
 	})
+	rep.Notes = notes.lines()
 	return rep, err
 }
 
 // readBack reads one file, counting its bytes in count, and returns ""
 // when it matches the manifest, "missing", or what differs. An error is a
-// failure to check.
-func readBack(ctx context.Context, dest storage.Destination, version string, e *manifest.Entry, count io.Writer) (string, error) {
+// failure to check. What the destination noted of the read goes to notes.
+func readBack(ctx context.Context, dest storage.Destination, version string, e *manifest.Entry, count io.Writer, notes *fileNotes) (string, error) {
 	rc, err := dest.Open(ctx, version, e.Path)
 	if errors.Is(err, storage.ErrNotFound) {
 		return "missing", nil
@@ -253,6 +255,7 @@ func readBack(ctx context.Context, dest storage.Destination, version string, e *
 	if err != nil {
 		return "", fmt.Errorf("cannot read %s back: %w", e.Path, err)
 	}
+	notes.add(storage.NoteOf(rc), e.Path)
 	switch {
 	case n != e.Size:
 		return fmt.Sprintf("%d bytes at the destination, %d in the manifest", n, e.Size), nil

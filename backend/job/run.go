@@ -93,6 +93,10 @@ type VerifyResult struct {
 	Mismatched   int64         `json:"mismatched"`
 	Problems     []FileFailure `json:"problems,omitempty"` // capped at MaxFailures
 	ErrorMessage string        `json:"errorMessage,omitempty"`
+	// Notes are what the destination said of how it gave files back, with
+	// the files concerned (Google Drive: files it flagged as malware or
+	// spam, read with acknowledgeAbuse); at most MaxNotes.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // OK reports whether the verification found every file intact.

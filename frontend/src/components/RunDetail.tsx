@@ -93,6 +93,13 @@ export function RunFacts({ run: r }: { run: Run }) {
             {dateTime(r.verify.checkedAt)}: {count(r.verify.filesChecked)} files checked, {count(r.verify.missing)} missing, {count(r.verify.mismatched)} different.
           </p>
           {r.verify.errorMessage && <ErrorBox title="Verification could not finish" message={r.verify.errorMessage} />}
+          {!!r.verify.notes?.length && (
+            <ul className="mt-2 list-disc space-y-1 pl-5 text-sm" aria-label="Verification notes">
+              {r.verify.notes.map((n, i) => (
+                <li key={i}>{n}</li>
+              ))}
+            </ul>
+          )}
           {!!r.verify.problems?.length && (
             <ul className="mt-2 text-sm">
               {r.verify.problems.map((p, i) => (

@@ -23,6 +23,8 @@ const task = (over: Partial<Task>): Task => ({
 
 beforeEach(() => resetApi())
 
+const flagged = 'tools/setup.exe: Google Drive flagged this file as malware or spam; it was downloaded with acknowledgeAbuse, as it was backed up'
+
 describe('VerifyButtons', () => {
   it('runs a full check as a task, shows its progress and then what it found', async () => {
     api.startVerify.mockResolvedValue(task({}))
@@ -40,12 +42,13 @@ describe('VerifyButtons', () => {
           status: 'SUCCESS',
           filesDone: 4,
           bytesDone: 4000,
-          verify: { mode: 'full', checkedAt: '2026-12-01T10:00:09Z', filesChecked: 4, missing: 1, mismatched: 0, extra: 0, problems: [{ path: 'a.jpg', reason: 'missing from the destination' }] },
+          verify: { mode: 'full', checkedAt: '2026-12-01T10:00:09Z', filesChecked: 4, missing: 1, mismatched: 0, extra: 0, problems: [{ path: 'a.jpg', reason: 'missing from the destination' }], notes: [flagged] },
         }),
       ),
     )
     expect(await screen.findByText('The version has problems.')).toBeTruthy()
     expect(screen.getByText('a.jpg: missing from the destination')).toBeTruthy()
+    expect(screen.getByRole('list', { name: 'Notes' }).textContent).toBe(flagged)
     expect(screen.queryByRole('progressbar')).toBeNull()
     expect((screen.getByRole('button', { name: 'Verify quickly' }) as HTMLButtonElement).disabled).toBe(false)
   })

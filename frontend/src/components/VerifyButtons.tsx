@@ -51,6 +51,13 @@ export function VerifySummary({ r }: { r: VerifyReport }) {
         {dateTime(r.checkedAt)}: {count(r.filesChecked)} files checked, {count(r.missing)} missing, {count(r.mismatched)} different{r.extra ? `, ${count(r.extra)} not in the manifest` : ''}.
       </p>
       {r.errorMessage && <p>{r.errorMessage}</p>}
+      {!!r.notes?.length && (
+        <ul className="mt-1 list-disc pl-5 text-xs" aria-label="Notes" data-testid="verify-notes">
+          {r.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
       {!!r.problems?.length && (
         <ul className="mt-1 font-mono text-xs">
           {r.problems.map((p, i) => (

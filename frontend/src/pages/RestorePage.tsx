@@ -263,6 +263,13 @@ function RestoreOutcome({ task, toDir, onClose }: { task: Task; toDir: string; o
           Restored {plural(result.files, 'file')} ({bytes(result.bytes)}) into <code>{toDir}</code>. Every file was checked against its recorded SHA-256.
         </p>
       )}
+      {!!result?.notes?.length && (
+        <ul className="list-disc space-y-1 pl-5 text-sm" aria-label="Notes" data-testid="restore-notes">
+          {result.notes.map((n, i) => (
+            <li key={i}>{n}</li>
+          ))}
+        </ul>
+      )}
       {task.status === 'FAILED' && <ErrorBox title="The restore failed" message={task.error ?? 'It stopped without saying why.'} />}
       {task.status === 'CANCELLED' && (
         <p role="status" className="rounded-md bg-slate-100 p-3 text-sm text-slate-800 dark:bg-slate-700 dark:text-slate-100">

@@ -88,6 +88,7 @@ export namespace engine {
 	    bytes: number;
 	    filesFailed: number;
 	    failures?: job.FileFailure[];
+	    notes?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new RestoreResult(source);
@@ -99,6 +100,7 @@ export namespace engine {
 	        this.bytes = source["bytes"];
 	        this.filesFailed = source["filesFailed"];
 	        this.failures = this.convertValues(source["failures"], job.FileFailure);
+	        this.notes = source["notes"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -220,6 +222,7 @@ export namespace engine {
 	    mismatched: number;
 	    problems?: job.FileFailure[];
 	    errorMessage?: string;
+	    notes?: string[];
 	    extra: number;
 	
 	    static createFrom(source: any = {}) {
@@ -235,6 +238,7 @@ export namespace engine {
 	        this.mismatched = source["mismatched"];
 	        this.problems = this.convertValues(source["problems"], job.FileFailure);
 	        this.errorMessage = source["errorMessage"];
+	        this.notes = source["notes"];
 	        this.extra = source["extra"];
 	    }
 	
@@ -689,6 +693,7 @@ export namespace job {
 	    mismatched: number;
 	    problems?: FileFailure[];
 	    errorMessage?: string;
+	    notes?: string[];
 	
 	    static createFrom(source: any = {}) {
 	        return new VerifyResult(source);
@@ -703,6 +708,7 @@ export namespace job {
 	        this.mismatched = source["mismatched"];
 	        this.problems = this.convertValues(source["problems"], FileFailure);
 	        this.errorMessage = source["errorMessage"];
+	        this.notes = source["notes"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {

@@ -53,6 +53,9 @@ func (r *runner) prepare(ctx context.Context) error {
 			return err
 		}
 	}
+	if err := r.checkItemLimit(ctx); err != nil {
+		return err
+	}
 	if ch {
 		return r.loadBase(ctx)
 	}

@@ -11,6 +11,7 @@ mode="${1:-run}"
 
 WAILS_VERSION=v2.16.0
 VERSITYGW_VERSION=v1.8.0
+RCLONE_VERSION=v1.76.0   # as scripts/bench.sh
 NFPM_VERSION=v2.48.0
 CACHE_BIN="$PWD/.cache/bin"
 
@@ -80,4 +81,6 @@ npm_deps
 go_tool wails "github.com/wailsapp/wails/v2/cmd/wails@$WAILS_VERSION"
 [ "$mode" = run ] || go_tool nfpm "github.com/goreleaser/nfpm/v2/cmd/nfpm@$NFPM_VERSION"
 [ "$mode" = test ] && go_tool versitygw "github.com/versity/versitygw/cmd/versitygw@$VERSITYGW_VERSION"
+# the encryption tests read back with stock rclone (about 150 s to build once)
+[ "$mode" = test ] && go_tool rclone "github.com/rclone/rclone@$RCLONE_VERSION"
 say "ready ($mode)"

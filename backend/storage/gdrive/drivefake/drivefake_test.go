@@ -212,3 +212,23 @@ func TestItemsMadeLaterAreYounger(t *testing.T) {
 		}
 	}
 }
+
+// TestStray401sKeptApart: a random plan of nothing but 401s answers the
+// first request 401 and lets the next 63 through, so a client's one retry
+// after a refresh never meets another.
+func TestStray401sKeptApart(t *testing.T) {
+	fake, svc := newService(t, "good")
+	fake.SetFaults(drivefake.FaultPlan{Rate: 1, Kinds: []drivefake.Fault{drivefake.Unauthorized}})
+	var refused []int
+	for i := range 130 {
+		if _, err := svc.Files.List().Do(); err != nil {
+			if code, _ := apiCode(err); code != 401 {
+				t.Fatalf("request %d: %v", i, err)
+			}
+			refused = append(refused, i)
+		}
+	}
+	if fmt.Sprint(refused) != "[0 64 128]" {
+		t.Fatalf("401s at requests %v, want [0 64 128]", refused)
+	}
+}

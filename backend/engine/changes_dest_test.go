@@ -12,6 +12,7 @@ import (
 
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/storage/crypt"
 	"github.com/avault/avault/backend/storage/gdrive"
 	"github.com/avault/avault/backend/storage/gdrive/drivefake"
 	"github.com/avault/avault/backend/storage/local"
@@ -51,6 +52,18 @@ var layoutDests = []struct {
 		}
 		t.Cleanup(func() { d.Close() })
 		return storage.WithRetry(d, storage.RetryOptions{BaseDelay: 5 * time.Millisecond})
+	}},
+	{"local-encrypted", func(t *testing.T) storage.Destination {
+		d, err := local.New(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return storage.WithRetry(crypt.Wrap(d, testCipher(t), "NAS copy"), storage.RetryOptions{})
+	}},
+	{"s3-encrypted", func(t *testing.T) storage.Destination {
+		e, _ := newS3Env(t, nil)
+		return storage.WithRetry(crypt.Wrap(e.dest.(interface{ Unwrap() storage.Destination }).Unwrap(), testCipher(t), "S3 copy"), storage.RetryOptions{})
 	}},
 }
 

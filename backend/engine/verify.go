@@ -241,6 +241,9 @@ func readBack(ctx context.Context, dest storage.Destination, version string, e *
 	if errors.Is(err, storage.ErrNotFound) {
 		return "missing", nil
 	}
+	if errors.Is(err, storage.ErrDamaged) {
+		return "the stored file is damaged: " + err.Error(), nil
+	}
 	if err != nil {
 		return "", fmt.Errorf("cannot read %s back: %w", e.Path, err)
 	}
@@ -251,6 +254,9 @@ func readBack(ctx context.Context, dest storage.Destination, version string, e *
 	n, err := io.CopyBuffer(io.MultiWriter(count, h), rc, *bp)
 	if ctx.Err() != nil {
 		return "", ctx.Err()
+	}
+	if errors.Is(err, storage.ErrDamaged) {
+		return "the stored file is damaged: " + err.Error(), nil
 	}
 	if err != nil {
 		return "", fmt.Errorf("cannot read %s back: %w", e.Path, err)

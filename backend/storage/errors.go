@@ -38,6 +38,10 @@ var (
 	ErrUnavailable = errors.New("service unavailable")
 	// ErrInvalid: a name, path or configuration is not acceptable.
 	ErrInvalid = errors.New("invalid argument")
+	// ErrDamaged: a file was read but what is stored is not what was
+	// written (an encrypted block that does not authenticate). Verify
+	// reports the file as damaged; reading it again does not help.
+	ErrDamaged = errors.New("stored data is damaged")
 )
 
 // Error is a destination's error translated to one of the sentinels. Its
@@ -103,7 +107,7 @@ func RetryAfter(err error) (time.Duration, bool) {
 // permanent lists the sentinels that no retry can fix.
 var permanent = []error{
 	ErrNotFound, ErrExists, ErrAuth, ErrQuota, ErrPermission, ErrReadOnly,
-	ErrInvalid, context.Canceled, context.DeadlineExceeded,
+	ErrInvalid, ErrDamaged, context.Canceled, context.DeadlineExceeded,
 }
 
 // IsRetryable reports whether the same call may succeed if made again:

@@ -268,9 +268,9 @@ func (d *Dest) decrypt(rc io.ReadCloser, what string) (io.ReadCloser, error) {
 func (d *Dest) readErr(what string, err error) error {
 	switch {
 	case errors.Is(err, ErrWrongKey):
-		return fmt.Errorf("%s: %s %w", d.label, what, err)
+		return storage.NewError(storage.ErrDamaged, fmt.Sprintf("%s: %s %v", d.label, what, err), err)
 	case errors.Is(err, ErrNotEncrypted), errors.Is(err, ErrTruncated):
-		return fmt.Errorf("%s: %s: %w", d.label, what, err)
+		return storage.NewError(storage.ErrDamaged, fmt.Sprintf("%s: %s: %v", d.label, what, err), err)
 	}
 	return err
 }

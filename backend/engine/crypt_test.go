@@ -140,7 +140,7 @@ func TestEncryptedWrongPassword(t *testing.T) {
 	e.dest = storage.WithRetry(crypt.Wrap(d2, wrong, "NAS copy"), storage.RetryOptions{})
 	writeFiles(t, e.src, map[string]string{"a.txt": "changed"})
 	res := e.run(Options{})
-	if res.Status != job.StatusFailed || !strings.Contains(res.ErrorMessage, "NAS copy") || !strings.Contains(res.ErrorMessage, "password") {
+	if res.Status != job.StatusFailed || !strings.Contains(res.ErrorMessage, "NAS copy") || !strings.Contains(res.ErrorMessage, "password is wrong") || strings.Contains(res.ErrorMessage, "sign in") {
 		t.Errorf("run with a wrong password: %s %q", res.Status, res.ErrorMessage)
 	}
 	if after := treeOf(t, e.destDir); !equalTrees(after, before) {

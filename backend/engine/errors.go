@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/avault/avault/backend/storage"
+	"github.com/avault/avault/backend/storage/crypt"
 )
 
 // DefaultRateLimitPause is how long uploads wait after the destination
@@ -57,6 +58,8 @@ func message(err error) string {
 		return "cancelled"
 	case errors.Is(err, storage.ErrQuota):
 		return "destination full: " + err.Error()
+	case errors.Is(err, crypt.ErrWrongKey): // an encrypted destination's password, not the store's credentials
+		return err.Error()
 	case errors.Is(err, storage.ErrAuth):
 		return "the destination refused the credentials; sign in again or enter new keys for this destination (" + err.Error() + ")"
 	case errors.Is(err, storage.ErrPermission):

@@ -69,7 +69,7 @@ type Option struct {
 // DestinationOptions declares, per kind and in the order a form shows
 // them, the options a destination accepts. A key that is not declared is
 // refused, so a typo does not pass silently.
-var DestinationOptions = map[Kind][]Option{
+var DestinationOptions = withEncryption(map[Kind][]Option{
 	KindLocal: {},
 	KindS3: {
 		{Key: "endpoint", Label: "Endpoint URL", Type: OptionText, Example: "https://s3.eu-central-003.backblazeb2.com",
@@ -101,7 +101,7 @@ var DestinationOptions = map[Kind][]Option{
 		{Key: "trash", Label: "Move old versions to the trash", Type: OptionBool,
 			Help: "Retention then moves versions to Drive's trash (emptied after 30 days) instead of deleting them; they count against your storage until then."},
 	},
-}
+})
 
 // OptionOf returns the declaration of kind k's option key.
 func OptionOf(k Kind, key string) (Option, bool) {

@@ -43,6 +43,7 @@ func (d *Destination) checkAccess(p *problems, where bool) {
 		p.addErr("folderPath", checkFolderPath(d.FolderPath))
 	}
 	p.addErr("options", checkOptions(d.Kind, d.Options))
+	p.addErr("options", checkEncryption(d.Options))
 }
 
 var bucketName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]$`)

@@ -34,7 +34,7 @@ func (s *Service) newRegistry() *storage.Registry {
 // with the options each accepts (the fields with an Option, declared in
 // job.DestinationOptions): the destination form renders those, and saving
 // checks them against the same declarations.
-func (s *Service) DestinationKinds() []storage.Kind { return s.kinds.Kinds() }
+func (s *Service) DestinationKinds() []storage.Kind { return hideSealedOptions(s.kinds.Kinds()) }
 
 // storageConfig turns a destination record and its unsealed secret into
 // what the destination kind opens.
@@ -90,6 +90,9 @@ func (s *Service) openWith(ctx context.Context, d job.Destination, secret storag
 	if err != nil {
 		return nil, err
 	}
+	if dest, err = s.encrypted(d, dest); err != nil {
+		return nil, err
+	}
 	return storage.WithRetry(dest, ro), nil
 }
 
@@ -97,6 +100,9 @@ func (s *Service) openWith(ctx context.Context, d job.Destination, secret storag
 // that its credentials work and its root exists and is writable.
 func (s *Service) TestDestination(ctx context.Context, d job.Destination) error {
 	normalizeDestination(&d)
+	if err := s.sealEncryption(&d, s.storedDestination(d.ID)); err != nil {
+		return err
+	}
 	if err := d.Validate(); err != nil {
 		return err
 	}

@@ -101,10 +101,16 @@ func TestEveryAdvertisedOptionSaves(t *testing.T) {
 		t.Run(string(k), func(t *testing.T) {
 			d := base[k]
 			d.Options = validOptions(opts[k])
+			d.Options[job.OptionEncryptPassword] = "a password" // encrypt=true needs one; it is stored sealed
 			saved, err := s.CreateDestination(d)
 			if err != nil {
 				t.Fatalf("saving every advertised option %v: %v", d.Options, err)
 			}
+			delete(d.Options, job.OptionEncryptPassword)
+			if sealed := saved.Options[job.OptionEncryptionKey]; sealed == "" || strings.Contains(sealed, "a password") {
+				t.Fatalf("the encryption password is stored as %q", sealed)
+			}
+			d.Options[job.OptionEncryptionKey] = saved.Options[job.OptionEncryptionKey]
 			if got, _ := s.GetDestination(saved.ID); !maps.Equal(got.Options, d.Options) {
 				t.Fatalf("stored options %v, want %v", got.Options, d.Options)
 			}

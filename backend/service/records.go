@@ -125,6 +125,9 @@ func (s *Service) GetDestination(id string) (job.Destination, error) {
 func (s *Service) CreateDestination(d job.Destination) (job.Destination, error) {
 	d.ID = ""
 	normalizeDestination(&d)
+	if err := s.sealEncryption(&d, nil); err != nil {
+		return job.Destination{}, err
+	}
 	if err := d.Validate(); err != nil {
 		return job.Destination{}, err
 	}
@@ -139,6 +142,9 @@ func (s *Service) CreateDestination(d job.Destination) (job.Destination, error) 
 // UpdateDestination validates and saves changes to a destination.
 func (s *Service) UpdateDestination(d job.Destination) (job.Destination, error) {
 	normalizeDestination(&d)
+	if err := s.sealEncryption(&d, s.storedDestination(d.ID)); err != nil {
+		return job.Destination{}, err
+	}
 	if err := d.Validate(); err != nil {
 		return job.Destination{}, err
 	}

@@ -21,8 +21,12 @@ var crashSpec = treeSpec{Small: 700, Medium: 12, BigBytes: 6 << 20}
 
 // driveSpec is smaller: Avault paces Drive requests at 10 a second, as
 // Google wants, so a file costs about a tenth of a second per run, verify
-// and restore.
-var driveSpec = treeSpec{Small: 36, Medium: 6}
+// and restore. Its big file (kept with -short) is sent as a resumable
+// upload of two chunks, so the Drive fake's expiring sessions and partial
+// chunks (driveStrict) meet every run that sends it.
+func driveSpec() treeSpec {
+	return treeSpec{Small: 36, Medium: 6, BigBytes: 10 << 20}.orShort(treeSpec{Small: 10, Medium: 1, BigBytes: 10 << 20, Full: true})
+}
 
 // driveSpecFor is driveSpec, or for a current+history job a smaller tree:
 // each of its commands makes two to twenty times the requests of full
@@ -31,7 +35,7 @@ func driveSpecFor(layout string) treeSpec {
 	if layout == layoutCurrentHistory {
 		return treeSpec{Small: 12, Medium: 2}.orShort(treeSpec{Small: 4, Medium: 1, Full: true})
 	}
-	return driveSpec
+	return driveSpec()
 }
 
 // aim is a moment of a run to kill it at. plan picks, from the timing of

@@ -65,7 +65,8 @@ func faultsS3(t *testing.T, layout string) {
 
 // TestFaultsDrive turns on the Drive fake's own fault injection at 10 %:
 // rate limits (403 and 429), 500, 503, resets before and after the request
-// took effect, stalls.
+// took effect, stalls, stray 401s; on top of the strict fake's ways
+// (driveStrict).
 func TestFaultsDrive(t *testing.T) { faultsDrive(t, layoutFull) }
 
 func faultsDrive(t *testing.T, layout string) {
@@ -75,7 +76,7 @@ func faultsDrive(t *testing.T, layout string) {
 	tg := newDriveTarget(t, w)
 	c := newCampaignLayout(t, w, tg, driveSpecFor(layout), 3, "share", layout)
 	kinds := []drivefake.Fault{drivefake.RateLimit, drivefake.TooManyRequests, drivefake.InternalError,
-		drivefake.Unavailable, drivefake.ResetBefore, drivefake.ResetAfter, drivefake.Stall}
+		drivefake.Unavailable, drivefake.ResetBefore, drivefake.ResetAfter, drivefake.Stall, drivefake.Unauthorized}
 	tg.drive.SetFaults(drivefake.FaultPlan{Rate: 0.10, Seed: seed, Kinds: kinds, RetryAfter: time.Second, Stall: 500 * time.Millisecond})
 	good := 0
 	for i := 0; i < faultRuns(); i++ {
@@ -94,7 +95,9 @@ func faultsDrive(t *testing.T, layout string) {
 		injected += tg.drive.Injected(k)
 		counts = append(counts, fmt.Sprintf("%s %d", k, tg.drive.Injected(k)))
 	}
-	report.addFault(FaultRow{Scenario: layoutLabel("Google Drive fake with its fault injection, 10 % of requests", layout), Injected: injected,
+	counts = append(counts, fmt.Sprintf("creations refused by the fake's limit %d", tg.drive.RefusedCreates()),
+		fmt.Sprintf("resumable chunks %d", tg.drive.Calls("upload.chunk")))
+	report.addFault(FaultRow{Scenario: layoutLabel("Google Drive fake (strict) with its fault injection, 10 % of requests", layout), Injected: injected,
 		Runs: faultRuns(), Good: good, Note: "runs, deep verifies and restores all through the faults; " + strings.Join(counts, ", ")})
 	if injected == 0 {
 		t.Error("no fault was injected")

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"io/fs"
 	"net/http"
@@ -350,8 +351,11 @@ func newDriveTargetQuota(t *testing.T, w *world, quota int64) *driveTarget {
 	plant("Google client secret", secret)
 	auth := oauthfake.New(googleClientID, secret)
 	t.Cleanup(auth.Close)
-	drive := drivefake.New(drivefake.Options{Authorize: auth.Valid, QuotaBytes: quota})
+	o := driveStrict()
+	o.Authorize, o.QuotaBytes = auth.Valid, quota
+	drive := drivefake.New(o)
 	t.Cleanup(drive.Close)
+	drive.SetFaults(strayUnauthorized())
 	up, _ := url.Parse(strings.TrimSuffix(auth.TokenURL(), "/token"))
 	rp := httputil.NewSingleHostReverseProxy(up)
 	rp.ModifyResponse = plantTokens
@@ -361,6 +365,40 @@ func newDriveTargetQuota(t *testing.T, w *world, quota int64) *driveTarget {
 	w.env = append(w.env, "AVAULT_DRIVE_ENDPOINT="+drive.URL(), "AVAULT_OAUTH_ENDPOINT="+ps.URL)
 	t.Cleanup(func() { scanDrive(drive, drivefake.RootID, "Drive fake") })
 	return d
+}
+
+// driveStrict is the Drive fake as the campaign meets it: Google's ways
+// (drivefake.Strict): names that ignore case, a name search that lags
+// behind writes, creations limited and refused in the daily cap's words,
+// the folder depth limit, resumable sessions that expire after their first
+// chunk and chunks accepted in part; an eighth of the files flagged as
+// abusive rather than all (each flagged download costs a second request).
+// The full campaign has Google's 3 creations a second and a search a
+// minute behind; -short allows 6 creations a second, so that the limit
+// still refuses some (Avault sends up to 10 requests a second), and a
+// search 5 seconds behind, which still misses what a run or the command
+// before it wrote, without making the short campaign much slower (each
+// miss costs a listing of the folder).
+func driveStrict() drivefake.Options {
+	o := drivefake.Strict()
+	o.NameSearchLag = time.Minute
+	if testingShort() {
+		o.CreatesPerSecond, o.NameSearchLag = 6, 5*time.Second
+	}
+	o.FlagAbusive = func(name string) bool {
+		h := fnv.New32a()
+		h.Write([]byte(name))
+		return h.Sum32()%8 == 0
+	}
+	return o
+}
+
+// strayUnauthorized is the fault plan of every Drive target: 1 % of the
+// requests answered 401 although the token is good, as Google does now
+// and then (the fake keeps them apart, as Google's stray ones are). The
+// faults campaign replaces it with a plan that includes them.
+func strayUnauthorized() drivefake.FaultPlan {
+	return drivefake.FaultPlan{Rate: 0.01, Seed: seed, Kinds: []drivefake.Fault{drivefake.Unauthorized}}
 }
 
 // plantTokens registers the tokens in a token endpoint's answer as secrets.

@@ -5,13 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/avault/avault/backend/engine"
-	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
-	"github.com/avault/avault/backend/metrics"
 	"github.com/avault/avault/backend/service"
-	"github.com/avault/avault/backend/storage"
-	"github.com/avault/avault/backend/store"
 )
 
 // App is the facade the window calls. Each exported method is bound to the
@@ -23,6 +18,27 @@ type App struct {
 	// ctx is the context of the call being served: a request that ends
 	// stops what it started waiting for.
 	ctx context.Context
+}
+
+// contract hands a service result to the window in the service's own
+// types (service.JobOf...), so that the store's and the engine's structs
+// are not the frontend's API: contract(service.JobOf)(a.svc.GetJob(id)).
+func contract[T, U any](of func(T) U) func(T, error) (U, error) {
+	return func(v T, err error) (U, error) { return of(v), err }
+}
+
+// contractAll is contract for a list; nil stays nil (JSON null).
+func contractAll[T, U any](of func(T) U) func([]T, error) ([]U, error) {
+	return func(vs []T, err error) ([]U, error) {
+		if vs == nil {
+			return nil, err
+		}
+		out := make([]U, len(vs))
+		for i, v := range vs {
+			out[i] = of(v)
+		}
+		return out, err
+	}
 }
 
 // NewApp wraps the service for the window.
@@ -43,14 +59,18 @@ func (a *App) context() context.Context {
 func (a *App) Status() (service.Status, error) { return a.svc.Status(), nil }
 
 // GetSettings returns the settings with defaults filled in.
-func (a *App) GetSettings() (job.Settings, error) { return a.svc.Settings() }
+func (a *App) GetSettings() (service.Settings, error) {
+	return contract(service.SettingsOf)(a.svc.Settings())
+}
 
 // UpdateSettings validates and saves the settings.
-func (a *App) UpdateSettings(st job.Settings) (job.Settings, error) { return a.svc.UpdateSettings(st) }
+func (a *App) UpdateSettings(st service.Settings) (service.Settings, error) {
+	return contract(service.SettingsOf)(a.svc.UpdateSettings(st.Internal()))
+}
 
 // SetKeySource moves the data key to "keyring" or "file".
-func (a *App) SetKeySource(to job.KeySource) (service.Status, error) {
-	return a.svc.SetKeySource(a.context(), to)
+func (a *App) SetKeySource(to string) (service.Status, error) {
+	return a.svc.SetKeySource(a.context(), job.KeySource(to))
 }
 
 // JobTrend returns a job's finished runs over the last 30, 90 or 365 days
@@ -61,13 +81,19 @@ func (a *App) JobTrend(jobID string, days int) (service.JobTrend, error) {
 
 // Metrics returns what /metrics reports (the web mode serves it to a
 // Prometheus scraper).
-func (a *App) Metrics() (metrics.Snapshot, error) { return a.svc.Metrics(a.context()) }
+func (a *App) Metrics() (service.MetricsSnapshot, error) {
+	return contract(service.MetricsSnapshotOf)(a.svc.Metrics(a.context()))
+}
 
 // ListChannels returns the notification channels without their secrets.
-func (a *App) ListChannels() ([]job.Channel, error) { return a.svc.ListChannels() }
+func (a *App) ListChannels() ([]service.Channel, error) {
+	return contractAll(service.ChannelOf)(a.svc.ListChannels())
+}
 
 // SaveChannel adds (empty id) or changes a notification channel.
-func (a *App) SaveChannel(c job.Channel) (job.Channel, error) { return a.svc.SaveChannel(c) }
+func (a *App) SaveChannel(c service.Channel) (service.Channel, error) {
+	return contract(service.ChannelOf)(a.svc.SaveChannel(c.Internal()))
+}
 
 // DeleteChannel removes a notification channel.
 func (a *App) DeleteChannel(id string) error { return a.svc.DeleteChannel(id) }
@@ -76,63 +102,79 @@ func (a *App) DeleteChannel(id string) error { return a.svc.DeleteChannel(id) }
 func (a *App) TestChannel(id string) error { return a.svc.TestChannel(a.context(), id) }
 
 // ListCredentials returns credential metadata; secrets never leave the backend.
-func (a *App) ListCredentials() ([]job.Credential, error) { return a.svc.ListCredentials() }
+func (a *App) ListCredentials() ([]service.Credential, error) {
+	return contractAll(service.CredentialOf)(a.svc.ListCredentials())
+}
 
 // AddS3Credential seals and stores an S3 access key pair.
-func (a *App) AddS3Credential(in service.S3CredentialInput) (job.Credential, error) {
-	return a.svc.AddS3Credential(in)
+func (a *App) AddS3Credential(in service.S3CredentialInput) (service.Credential, error) {
+	return contract(service.CredentialOf)(a.svc.AddS3Credential(in))
 }
 
 // RenameCredential renames a credential.
-func (a *App) RenameCredential(id, name string) (job.Credential, error) {
-	return a.svc.RenameCredential(id, name)
+func (a *App) RenameCredential(id, name string) (service.Credential, error) {
+	return contract(service.CredentialOf)(a.svc.RenameCredential(id, name))
 }
 
 // DeleteCredential deletes a credential no destination uses.
 func (a *App) DeleteCredential(id string) error { return a.svc.DeleteCredential(a.context(), id) }
 
 // DestinationKinds lists the kinds of destination and their fields.
-func (a *App) DestinationKinds() ([]storage.Kind, error) { return a.svc.DestinationKinds(), nil }
+func (a *App) DestinationKinds() ([]service.DestinationKind, error) {
+	return contractAll(service.DestinationKindOf)(a.svc.DestinationKinds(), nil)
+}
 
 // ListDestinations returns every destination.
-func (a *App) ListDestinations() ([]job.Destination, error) { return a.svc.ListDestinations() }
+func (a *App) ListDestinations() ([]service.Destination, error) {
+	return contractAll(service.DestinationOf)(a.svc.ListDestinations())
+}
 
 // TestDestination checks that a destination (saved or not) works.
-func (a *App) TestDestination(d job.Destination) error { return a.svc.TestDestination(a.context(), d) }
+func (a *App) TestDestination(d service.Destination) error {
+	return a.svc.TestDestination(a.context(), d.Internal())
+}
 
 // ListChoices lists the buckets, drives or folders a destination (saved
 // or not) can point to, under parent ("" for the top level).
-func (a *App) ListChoices(d job.Destination, parent string) ([]storage.Choice, error) {
-	return a.svc.ListChoices(a.context(), d, parent)
+func (a *App) ListChoices(d service.Destination, parent string) ([]service.Choice, error) {
+	return contractAll(service.ChoiceOf)(a.svc.ListChoices(a.context(), d.Internal(), parent))
 }
 
 // CreateDestination saves a new destination.
-func (a *App) CreateDestination(d job.Destination) (job.Destination, error) {
-	return a.svc.CreateDestination(d)
+func (a *App) CreateDestination(d service.Destination) (service.Destination, error) {
+	return contract(service.DestinationOf)(a.svc.CreateDestination(d.Internal()))
 }
 
 // UpdateDestination saves changes to a destination.
-func (a *App) UpdateDestination(d job.Destination) (job.Destination, error) {
-	return a.svc.UpdateDestination(d)
+func (a *App) UpdateDestination(d service.Destination) (service.Destination, error) {
+	return contract(service.DestinationOf)(a.svc.UpdateDestination(d.Internal()))
 }
 
 // DeleteDestination deletes a destination no job uses.
 func (a *App) DeleteDestination(id string) error { return a.svc.DeleteDestination(id) }
 
 // ListJobs returns every job.
-func (a *App) ListJobs() ([]job.Job, error) { return a.svc.ListJobs() }
+func (a *App) ListJobs() ([]service.Job, error) { return contractAll(service.JobOf)(a.svc.ListJobs()) }
 
 // GetJob returns one job.
-func (a *App) GetJob(id string) (job.Job, error) { return a.svc.GetJob(id) }
+func (a *App) GetJob(id string) (service.Job, error) {
+	return contract(service.JobOf)(a.svc.GetJob(id))
+}
 
 // NewJobDefaults returns the values a new job starts from.
-func (a *App) NewJobDefaults() (job.Job, error) { return a.svc.NewJobDefaults(), nil }
+func (a *App) NewJobDefaults() (service.Job, error) {
+	return service.JobOf(a.svc.NewJobDefaults()), nil
+}
 
 // CreateJob saves a new job.
-func (a *App) CreateJob(j job.Job) (job.Job, error) { return a.svc.CreateJob(j) }
+func (a *App) CreateJob(j service.Job) (service.Job, error) {
+	return contract(service.JobOf)(a.svc.CreateJob(j.Internal()))
+}
 
 // UpdateJob saves changes to a job.
-func (a *App) UpdateJob(j job.Job) (job.Job, error) { return a.svc.UpdateJob(j) }
+func (a *App) UpdateJob(j service.Job) (service.Job, error) {
+	return contract(service.JobOf)(a.svc.UpdateJob(j.Internal()))
+}
 
 // DeleteJob deletes a job, keeping its history unless deleteHistory.
 func (a *App) DeleteJob(id string, deleteHistory bool) error {
@@ -140,18 +182,24 @@ func (a *App) DeleteJob(id string, deleteHistory bool) error {
 }
 
 // ListHistory returns a page of runs, newest first.
-func (a *App) ListHistory(f store.HistoryFilter) (store.HistoryPage, error) {
-	return a.svc.ListHistory(f)
+func (a *App) ListHistory(f service.HistoryFilter) (service.HistoryPage, error) {
+	return contract(service.HistoryPageOf)(a.svc.ListHistory(f.Internal()))
 }
 
 // GetRun returns one run with its details.
-func (a *App) GetRun(id string) (job.Run, error) { return a.svc.GetRun(id) }
+func (a *App) GetRun(id string) (service.Run, error) {
+	return contract(service.RunOf)(a.svc.GetRun(id))
+}
 
 // RunJob queues a run of a job now and returns its history entry.
-func (a *App) RunJob(jobID string) (job.Run, error) { return a.svc.RunJob(jobID, job.TriggerManual) }
+func (a *App) RunJob(jobID string) (service.Run, error) {
+	return contract(service.RunOf)(a.svc.RunJob(jobID, job.TriggerManual))
+}
 
 // RunAll queues a run of every enabled job that is not already running.
-func (a *App) RunAll() ([]job.Run, error) { return a.svc.RunAll(job.TriggerManual) }
+func (a *App) RunAll() ([]service.Run, error) {
+	return contractAll(service.RunOf)(a.svc.RunAll(job.TriggerManual))
+}
 
 // PauseSchedules pauses (true) or resumes every schedule.
 func (a *App) PauseSchedules(pause bool) error { return a.svc.PauseSchedules(pause) }
@@ -168,38 +216,44 @@ func (a *App) DescribeSchedule(expr string, n int) (service.ScheduleInfo, error)
 func (a *App) StaleJobs() ([]service.StaleJob, error) { return a.svc.StaleJobs() }
 
 // SetLaunchAtLogin adds or removes the launch-at-login entry.
-func (a *App) SetLaunchAtLogin(on bool) (job.Settings, error) { return a.svc.SetLaunchAtLogin(on) }
+func (a *App) SetLaunchAtLogin(on bool) (service.Settings, error) {
+	return contract(service.SettingsOf)(a.svc.SetLaunchAtLogin(on))
+}
 
 // CancelRun cancels a queued or running run.
 func (a *App) CancelRun(runID string) error { return a.svc.CancelRun(runID) }
 
 // ActiveRuns returns the progress of every queued or running run.
-func (a *App) ActiveRuns() ([]events.Progress, error) { return a.svc.ActiveRuns(), nil }
+func (a *App) ActiveRuns() ([]service.Progress, error) {
+	return contractAll(service.ProgressOf)(a.svc.ActiveRuns(), nil)
+}
 
 // QueueStats counts waiting, active, completed and failed runs.
-func (a *App) QueueStats() (events.Queue, error) { return a.svc.QueueStats(), nil }
+func (a *App) QueueStats() (service.Queue, error) { return service.QueueOf(a.svc.QueueStats()), nil }
 
 // BrowseNAS lists a folder under the NAS root.
 func (a *App) BrowseNAS(path string) (service.BrowseResult, error) { return a.svc.BrowseNAS(path) }
 
 // PreviewJob is a dry run of a job (saved or a draft): what it would back up.
-func (a *App) PreviewJob(j job.Job) (engine.DryRun, error) { return a.svc.PreviewJob(a.context(), j) }
+func (a *App) PreviewJob(j service.Job) (service.DryRun, error) {
+	return contract(service.DryRunOf)(a.svc.PreviewJob(a.context(), j.Internal()))
+}
 
 // PreviewRetention shows which versions of a job (saved or a draft) its
 // retention policy would keep or delete now.
-func (a *App) PreviewRetention(j job.Job) (service.RetentionPreview, error) {
-	return a.svc.PreviewRetention(a.context(), j)
+func (a *App) PreviewRetention(j service.Job) (service.RetentionPreview, error) {
+	return a.svc.PreviewRetention(a.context(), j.Internal())
 }
 
 // JobStorage returns what each of a job's versions holds alone at the
 // destination, and the job's total there.
-func (a *App) JobStorage(jobID string) (engine.Usage, error) {
-	return a.svc.JobStorage(a.context(), jobID)
+func (a *App) JobStorage(jobID string) (service.Usage, error) {
+	return contract(service.UsageOf)(a.svc.JobStorage(a.context(), jobID))
 }
 
 // ListVersions returns a job's committed versions, newest first.
-func (a *App) ListVersions(jobID string) ([]storage.VersionInfo, error) {
-	return a.svc.ListVersions(a.context(), jobID)
+func (a *App) ListVersions(jobID string) ([]service.VersionInfo, error) {
+	return contractAll(service.VersionInfoOf)(a.svc.ListVersions(a.context(), jobID))
 }
 
 // ListVersionFiles lists one folder of a version from its manifest.
@@ -209,13 +263,13 @@ func (a *App) ListVersionFiles(jobID, version, dir string) ([]service.TreeEntry,
 
 // VerifyVersion checks a version against its manifest (deep: downloads
 // sample files, 0 = all) and records the result in history.
-func (a *App) VerifyVersion(jobID, version string, deep bool, sample int) (engine.VerifyReport, error) {
-	return a.svc.VerifyVersion(a.context(), jobID, version, deep, sample)
+func (a *App) VerifyVersion(jobID, version string, deep bool, sample int) (service.VerifyReport, error) {
+	return contract(service.VerifyReportOf)(a.svc.VerifyVersion(a.context(), jobID, version, deep, sample))
 }
 
 // RestoreVersion restores a version, folder or file into a local folder.
-func (a *App) RestoreVersion(req service.RestoreRequest) (engine.RestoreResult, error) {
-	return a.svc.RestoreVersion(a.context(), req)
+func (a *App) RestoreVersion(req service.RestoreRequest) (service.RestoreResult, error) {
+	return contract(service.RestoreResultOf)(a.svc.RestoreVersion(a.context(), req))
 }
 
 // StartRestore checks a restore and runs it as a task the window follows
@@ -231,7 +285,9 @@ func (a *App) StartVerify(jobID, version string, deep bool, sample int) (service
 }
 
 // StartPreview runs the dry run of a job (saved or a draft) as a task.
-func (a *App) StartPreview(j job.Job) (service.Task, error) { return a.svc.StartPreview(j) }
+func (a *App) StartPreview(j service.Job) (service.Task, error) {
+	return a.svc.StartPreview(j.Internal())
+}
 
 // CancelTask cancels a running task; it ends CANCELLED.
 func (a *App) CancelTask(id string) error { return a.svc.CancelTask(id) }
@@ -249,8 +305,8 @@ func (a *App) StartConnectGoogle(in service.GoogleConnectInput) (service.Task, e
 }
 
 // ConnectGoogle signs in to Google in the browser and stores the sealed tokens.
-func (a *App) ConnectGoogle(in service.GoogleConnectInput) (job.Credential, error) {
-	return a.svc.ConnectGoogle(a.context(), in)
+func (a *App) ConnectGoogle(in service.GoogleConnectInput) (service.Credential, error) {
+	return contract(service.CredentialOf)(a.svc.ConnectGoogle(a.context(), in))
 }
 
 // Quitting waits for what must end cleanly, within bounds: a person who

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/service"
 )
 
 func cmdNotify(ctx context.Context, c *call) error {
@@ -39,7 +40,7 @@ func notifyList(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(list, func(w io.Writer) {
+	return c.print(service.ListOf(list, service.ChannelOf), func(w io.Writer) {
 		rows := make([][]string, 0, len(list))
 		for _, ch := range list {
 			when := make([]string, len(ch.When))
@@ -117,7 +118,7 @@ func notifyAdd(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(saved, func(w io.Writer) { fmt.Fprintf(w, "added channel %s (%s)\n", saved.Name, saved.ID) })
+	return c.print(service.ChannelOf(saved), func(w io.Writer) { fmt.Fprintf(w, "added channel %s (%s)\n", saved.Name, saved.ID) })
 }
 
 func notifyTest(ctx context.Context, c *call) error {

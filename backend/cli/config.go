@@ -153,7 +153,7 @@ func destAdd(ctx context.Context, c *call) error {
 	if err != nil {
 		return withFlags(err, destFlagOf)
 	}
-	return c.print(out, func(w io.Writer) { fmt.Fprintf(w, "added destination %s (%s)\n", out.Name, out.ID) })
+	return c.print(service.DestinationOf(out), func(w io.Writer) { fmt.Fprintf(w, "added destination %s (%s)\n", out.Name, out.ID) })
 }
 
 func destList(ctx context.Context, c *call) error {
@@ -168,7 +168,7 @@ func destList(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(dests, func(w io.Writer) {
+	return c.print(service.ListOf(dests, service.DestinationOf), func(w io.Writer) {
 		rows := make([][]string, 0, len(dests))
 		for _, d := range dests {
 			where := d.RemoteID
@@ -369,7 +369,7 @@ func jobSave(ctx context.Context, c *call, add bool) error {
 	if err != nil {
 		return withFlags(err, jobFlagOf)
 	}
-	return c.print(out, func(w io.Writer) { fmt.Fprintf(w, "saved job %s (%s)\n", out.Name, out.ID) })
+	return c.print(service.JobOf(out), func(w io.Writer) { fmt.Fprintf(w, "saved job %s (%s)\n", out.Name, out.ID) })
 }
 
 // fitRetention leaves out the retention field j's type does not use (the
@@ -426,7 +426,7 @@ func jobList(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(jobs, func(w io.Writer) {
+	return c.print(service.ListOf(jobs, service.JobOf), func(w io.Writer) {
 		rows := make([][]string, 0, len(jobs))
 		for _, j := range jobs {
 			rows = append(rows, []string{j.ID, j.Name, "/" + strings.TrimPrefix(j.SourcePath, "/"), j.Schedule, retentionText(j), strconv.FormatBool(j.Enabled)})
@@ -440,7 +440,7 @@ func jobShow(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(j, func(w io.Writer) {
+	return c.print(service.JobOf(j), func(w io.Writer) {
 		excl := append([]string(nil), j.Excludes...)
 		sort.Strings(excl)
 		kv(w, [2]string{"id", j.ID}, [2]string{"name", j.Name}, [2]string{"source", "/" + strings.TrimPrefix(j.SourcePath, "/")},

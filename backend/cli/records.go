@@ -86,7 +86,7 @@ func cmdSettings(ctx context.Context, c *call) error {
 			return err
 		}
 	}
-	return c.print(st, func(w io.Writer) {
+	return c.print(service.SettingsOf(st), func(w io.Writer) {
 		kv(w, [2]string{"NAS root", orDash(st.NASRoot)},
 			[2]string{"concurrent runs", strconv.Itoa(st.WorkerConcurrency)},
 			[2]string{"transfers per run", strconv.Itoa(st.TransfersPerRun)},
@@ -141,7 +141,7 @@ func credAdd(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(cred, func(w io.Writer) { fmt.Fprintf(w, "added credential %s (%s)\n", cred.Name, cred.ID) })
+	return c.print(service.CredentialOf(cred), func(w io.Writer) { fmt.Fprintf(w, "added credential %s (%s)\n", cred.Name, cred.ID) })
 }
 
 func credList(ctx context.Context, c *call) error {
@@ -156,7 +156,7 @@ func credList(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(creds, func(w io.Writer) {
+	return c.print(service.ListOf(creds, service.CredentialOf), func(w io.Writer) {
 		rows := make([][]string, 0, len(creds))
 		for _, cr := range creds {
 			rows = append(rows, []string{cr.ID, cr.Name, cr.Provider.Label(), string(cr.Status), metaLine(cr.Metadata)})
@@ -217,7 +217,7 @@ func cmdHistory(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(page, func(w io.Writer) {
+	return c.print(service.HistoryPageOf(page), func(w io.Writer) {
 		rows := make([][]string, 0, len(page.Items))
 		for _, r := range page.Items {
 			rows = append(rows, []string{r.ID, r.StartedAt.Local().Format("2006-01-02 15:04"), r.JobName, string(r.Status),
@@ -315,7 +315,7 @@ func cmdAuth(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(cred, func(w io.Writer) { fmt.Fprintf(w, "signed in: credential %s (%s)\n", cred.Name, cred.ID) })
+	return c.print(service.CredentialOf(cred), func(w io.Writer) { fmt.Fprintf(w, "signed in: credential %s (%s)\n", cred.Name, cred.ID) })
 }
 
 func cmdAutostart(ctx context.Context, c *call) error {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/avault/avault/backend/events"
 	"github.com/avault/avault/backend/job"
+	"github.com/avault/avault/backend/service"
 )
 
 // runWatcher receives the service's run events; the command picks out its
@@ -62,7 +63,7 @@ func cmdRun(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := c.print(final, func(wr io.Writer) { printRunSummary(wr, final) }); err != nil {
+	if err := c.print(service.RunOf(final), func(wr io.Writer) { printRunSummary(wr, final) }); err != nil {
 		return err
 	}
 	return exitError{code: exitCodeOf(final.Status)}

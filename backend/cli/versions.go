@@ -13,7 +13,6 @@ import (
 	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/service"
-	"github.com/avault/avault/backend/storage"
 )
 
 func cmdVersions(ctx context.Context, c *call) error {
@@ -34,13 +33,13 @@ func cmdVersions(ctx context.Context, c *call) error {
 		only[u.Name] = u
 	}
 	type versionRow struct {
-		storage.VersionInfo
+		service.VersionInfo
 		Layout string `json:"layout"`
 		Only   int64  `json:"only"`
 	}
 	out := []versionRow{}
 	for _, v := range vs {
-		out = append(out, versionRow{VersionInfo: v, Layout: only[v.Name].Layout, Only: only[v.Name].Only})
+		out = append(out, versionRow{VersionInfo: service.VersionInfoOf(v), Layout: only[v.Name].Layout, Only: only[v.Name].Only})
 	}
 	return c.print(out, func(w io.Writer) {
 		rows := make([][]string, 0, len(vs))
@@ -101,7 +100,7 @@ func cmdVerify(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := c.print(rep, func(w io.Writer) {
+	if err := c.print(service.VerifyReportOf(rep), func(w io.Writer) {
 		kv(w, [2]string{"version", version}, [2]string{"mode", rep.Mode}, [2]string{"files checked", strconv.FormatInt(rep.FilesChecked, 10)},
 			[2]string{"missing", strconv.FormatInt(rep.Missing, 10)}, [2]string{"damaged", strconv.FormatInt(rep.Mismatched, 10)},
 			[2]string{"extra", strconv.FormatInt(rep.Extra, 10)})
@@ -155,7 +154,7 @@ func cmdRestore(ctx context.Context, c *call) error {
 		req.Path = pos[2]
 	}
 	res, err := svc.RestoreVersion(ctx, req)
-	if perr := c.print(res, func(w io.Writer) {
+	if perr := c.print(service.RestoreResultOf(res), func(w io.Writer) {
 		fmt.Fprintf(w, "restored %d files (%s) from %s into %s\n", res.Files, humanBytes(res.Bytes), version, dir)
 		for _, n := range res.Notes {
 			fmt.Fprintf(w, "note: %s\n", n)
@@ -178,7 +177,7 @@ func cmdPreview(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	return c.print(plan, func(w io.Writer) {
+	return c.print(service.DryRunOf(plan), func(w io.Writer) {
 		kv(w, [2]string{"files", strconv.FormatInt(plan.Files, 10)}, [2]string{"size", humanBytes(plan.Bytes)},
 			[2]string{"excluded", strconv.FormatInt(plan.Excluded, 10)}, [2]string{"skipped", strconv.FormatInt(plan.Skipped, 10)},
 			[2]string{"unreadable", strconv.FormatInt(plan.Failed, 10)})

@@ -168,7 +168,7 @@ func (s *Service) StartConnectGoogle(in GoogleConnectInput) (Task, error) {
 		if err != nil {
 			return err
 		}
-		s.tasks.setResult(at, func(t *Task) { t.Credential = &c })
+		s.tasks.setResult(at, func(t *Task) { t.Credential = convertPtr(&c, CredentialOf) })
 		return nil
 	})
 }

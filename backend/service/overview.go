@@ -36,12 +36,12 @@ func (s *Service) RunAll(trigger job.Trigger) ([]job.Run, error) {
 
 // Overview is what the tray (and a glance) needs: what runs, what failed last.
 type Overview struct {
-	Running     int       `json:"running"`
-	Waiting     int       `json:"waiting"`
-	Percent     int       `json:"percent"` // of the running runs' bytes, -1 while unknown
-	LastFailure *job.Run  `json:"lastFailure,omitempty"`
-	Paused      bool      `json:"paused"`
-	Jobs        []job.Job `json:"jobs"`
+	Running     int   `json:"running"`
+	Waiting     int   `json:"waiting"`
+	Percent     int   `json:"percent"` // of the running runs' bytes, -1 while unknown
+	LastFailure *Run  `json:"lastFailure,omitempty"`
+	Paused      bool  `json:"paused"`
+	Jobs        []Job `json:"jobs"`
 }
 
 // Overview summarises the queue, the newest failure that no later success
@@ -71,7 +71,7 @@ func (s *Service) Overview() (Overview, error) {
 		return o, err
 	}
 	sort.Slice(jobs, func(i, j int) bool { return naturalLess(jobs[i].Name, jobs[j].Name) })
-	o.Jobs = jobs
+	o.Jobs = ListOf(jobs, JobOf)
 	latest, err := s.store.LatestRuns()
 	if err != nil {
 		return o, err
@@ -82,8 +82,7 @@ func (s *Service) Overview() (Overview, error) {
 	}
 	for _, r := range latest {
 		if exists[r.JobID] && r.Status == job.StatusFailed && (o.LastFailure == nil || r.StartedAt.After(o.LastFailure.StartedAt)) {
-			r := r
-			o.LastFailure = &r
+			o.LastFailure = convertPtr(&r, RunOf)
 		}
 	}
 	st, err := s.store.GetSettings()

@@ -124,7 +124,7 @@ func TestPreviewRetention(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(tc.want, "\n  "))
 			}
-			if p.Kept+p.Deleted != 4 || !p.Now.Equal(clock.now()) || p.Policy != tc.policy {
+			if p.Kept+p.Deleted != 4 || !p.Now.Equal(clock.now()) || p.Policy != PolicyOf(tc.policy) {
 				t.Errorf("kept %d, deleted %d, now %s, policy %+v", p.Kept, p.Deleted, p.Now, p.Policy)
 			}
 		})

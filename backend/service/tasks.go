@@ -62,11 +62,11 @@ type Task struct {
 	EndedAt     *time.Time `json:"endedAt,omitempty"`
 	// The result of the task's kind, once it ended (a restore that failed
 	// or was cancelled also says how far it got).
-	Restore *engine.RestoreResult `json:"restore,omitempty"`
-	Verify  *engine.VerifyReport  `json:"verify,omitempty"`
-	Preview *engine.DryRun        `json:"preview,omitempty"`
+	Restore *RestoreResult `json:"restore,omitempty"`
+	Verify  *VerifyReport  `json:"verify,omitempty"`
+	Preview *DryRun        `json:"preview,omitempty"`
 	// Credential is the account a Google sign-in connected.
-	Credential *job.Credential `json:"credential,omitempty"`
+	Credential *Credential `json:"credential,omitempty"`
 }
 
 // Final reports whether the task has ended.
@@ -310,7 +310,7 @@ func (s *Service) StartRestore(req RestoreRequest) (Task, error) {
 	return s.tasks.start(at, func(ctx context.Context) error {
 		defer d.Close()
 		res, err := plan.Run(ctx)
-		s.tasks.setResult(at, func(t *Task) { t.Restore = &res })
+		s.tasks.setResult(at, func(t *Task) { t.Restore = convertPtr(&res, RestoreResultOf) })
 		return err
 	})
 }
@@ -376,7 +376,7 @@ func (s *Service) StartVerify(jobID, version string, deep bool, sample int) (Tas
 			return err
 		}
 		s.recordVerify(jobID, version, rep)
-		s.tasks.setResult(at, func(t *Task) { t.Verify = &rep })
+		s.tasks.setResult(at, func(t *Task) { t.Verify = convertPtr(&rep, VerifyReportOf) })
 		return nil
 	})
 }
@@ -422,7 +422,7 @@ func (s *Service) StartPreview(j job.Job) (Task, error) {
 		if err != nil {
 			return err
 		}
-		s.tasks.setResult(at, func(t *Task) { t.Preview = &d })
+		s.tasks.setResult(at, func(t *Task) { t.Preview = convertPtr(&d, DryRunOf) })
 		return nil
 	})
 }

@@ -342,7 +342,7 @@ func TestVerifyTaskRecordsInHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	end := waitTask(t, s, tk.ID)
-	if end.Status != TaskSuccess || end.Verify == nil || !end.Verify.OK() || end.Verify.Mode != "full" || end.Verify.FilesChecked != 2 {
+	if end.Status != TaskSuccess || end.Verify == nil || end.Verify.Missing+end.Verify.Mismatched != 0 || end.Verify.ErrorMessage != "" || end.Verify.Mode != "full" || end.Verify.FilesChecked != 2 {
 		t.Fatalf("verify task ended %+v (%+v)", end, end.Verify)
 	}
 	if end.FilesDone != 2 || end.BytesDone != 1<<20+5 || end.BytesTotal != end.BytesDone {

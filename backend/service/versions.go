@@ -271,12 +271,12 @@ func (s *Service) PreviewJob(ctx context.Context, j job.Job) (engine.DryRun, err
 // RetentionPreview says which of a job's committed versions a retention
 // policy would keep and which it would delete, were it applied now.
 type RetentionPreview struct {
-	Policy   job.Policy                `json:"policy"`
-	Now      time.Time                 `json:"now"`
-	Versions []engine.RetentionVerdict `json:"versions"` // newest first
-	Kept     int                       `json:"kept"`
-	Deleted  int                       `json:"deleted"`
-	Frees    int64                     `json:"frees"` // bytes the deletions free
+	Policy   Policy             `json:"policy"`
+	Now      time.Time          `json:"now"`
+	Versions []RetentionVerdict `json:"versions"` // newest first
+	Kept     int                `json:"kept"`
+	Deleted  int                `json:"deleted"`
+	Frees    int64              `json:"frees"` // bytes the deletions free
 }
 
 // PreviewRetention applies the retention policy of j (saved or a draft
@@ -285,7 +285,7 @@ type RetentionPreview struct {
 // not saved yet has no versions.
 func (s *Service) PreviewRetention(ctx context.Context, j job.Job) (RetentionPreview, error) {
 	p := j.Retention()
-	out := RetentionPreview{Policy: p, Now: s.now(), Versions: []engine.RetentionVerdict{}}
+	out := RetentionPreview{Policy: PolicyOf(p), Now: s.now(), Versions: []RetentionVerdict{}}
 	if err := p.Validate(); err != nil {
 		return RetentionPreview{}, err
 	}
@@ -314,7 +314,7 @@ func (s *Service) PreviewRetention(ctx context.Context, j job.Job) (RetentionPre
 	if err := engine.RetentionFrees(ctx, dest, vs, rec.Kind == job.KindLocal); err != nil {
 		return RetentionPreview{}, err
 	}
-	out.Versions = vs
+	out.Versions = ListOf(vs, RetentionVerdictOf)
 	for _, v := range vs {
 		if v.Keep {
 			out.Kept++

@@ -3,7 +3,7 @@
 // over HTTP when `avault serve` serves the page to a browser (see transport.ts).
 import * as App from '../../wailsjs/go/main/App'
 import { EventsOn } from '../../wailsjs/runtime/runtime'
-import type { engine, job, service, storage, store } from '../../wailsjs/go/models'
+import type { service } from '../../wailsjs/go/models'
 import {
   browserDeps,
   installBridgeTransport,
@@ -26,34 +26,34 @@ type Plain<T> = T extends Function
       : T
 
 export type Status = Plain<service.Status>
-export type Settings = Plain<job.Settings>
-export type Credential = Plain<job.Credential>
-export type Channel = Plain<job.Channel>
+export type Settings = Plain<service.Settings>
+export type Credential = Plain<service.Credential>
+export type Channel = Plain<service.Channel>
 export type JobTrend = Plain<service.JobTrend>
 export type TrendPoint = Plain<service.TrendPoint>
 export type TrendBucket = Plain<service.TrendBucket>
 export type S3CredentialInput = Plain<service.S3CredentialInput>
-export type Destination = Plain<job.Destination>
-export type DestinationKind = Plain<storage.Kind>
-export type KindField = Plain<storage.Field>
-export type Job = Plain<job.Job>
-export type Run = Plain<job.Run>
-export type FileFailure = Plain<job.FileFailure>
-export type HistoryFilter = Plain<store.HistoryFilter>
-export type HistoryPage = Plain<store.HistoryPage>
+export type Destination = Plain<service.Destination>
+export type DestinationKind = Plain<service.DestinationKind>
+export type KindField = Plain<service.DestinationField>
+export type Job = Plain<service.Job>
+export type Run = Plain<service.Run>
+export type FileFailure = Plain<service.FileFailure>
+export type HistoryFilter = Plain<service.HistoryFilter>
+export type HistoryPage = Plain<service.HistoryPage>
 export type BrowseResult = Plain<service.BrowseResult>
 export type BrowseItem = Plain<service.BrowseItem>
-export type DryRun = Plain<engine.DryRun>
+export type DryRun = Plain<service.DryRun>
 export type RetentionPreview = Plain<service.RetentionPreview>
-export type RetentionVerdict = Plain<engine.RetentionVerdict>
-export type Choice = Plain<storage.Choice>
-export type VersionInfo = Plain<storage.VersionInfo>
-export type Usage = Plain<engine.Usage>
-export type VersionUsage = Plain<engine.VersionUsage>
+export type RetentionVerdict = Plain<service.RetentionVerdict>
+export type Choice = Plain<service.Choice>
+export type VersionInfo = Plain<service.VersionInfo>
+export type Usage = Plain<service.Usage>
+export type VersionUsage = Plain<service.VersionUsage>
 export type TreeEntry = Plain<service.TreeEntry>
 export type RestoreRequest = Plain<service.RestoreRequest>
-export type RestoreResult = Plain<engine.RestoreResult>
-export type VerifyReport = Plain<engine.VerifyReport>
+export type RestoreResult = Plain<service.RestoreResult>
+export type VerifyReport = Plain<service.VerifyReport>
 export type TaskKind = 'restore' | 'verify' | 'preview'
 export type TaskStatus = 'RUNNING' | 'SUCCESS' | 'FAILED' | 'CANCELLED'
 // Task is a restore, a verification or a job's preview the window started
@@ -93,24 +93,9 @@ export const runStatuses: RunStatus[] = [
   'CANCELLED',
 ]
 
-// Event payloads (backend/events).
-export interface Progress {
-  jobId: string
-  historyId: string
-  status: RunStatus
-  filesScanned: number
-  bytesScanned: number
-  scanDone: boolean
-  filesUploaded: number
-  filesCopied: number
-  filesFailed: number
-  bytesUploaded: number
-  bytesDone: number
-  currentFile: string
-  uploadSpeed: number
-  estimatedTimeRemaining: number
-  timestamp: number
-}
+// Event payloads (backend/events). Progress and QueueStats are also what
+// ActiveRuns and QueueStats return (service.Progress, service.Queue).
+export type Progress = Omit<Plain<service.Progress>, 'status'> & { status: RunStatus }
 
 export interface StatusEvent {
   jobId: string
@@ -120,13 +105,7 @@ export interface StatusEvent {
   timestamp: number
 }
 
-export interface QueueStats {
-  waiting: number
-  active: number
-  completed: number
-  failed: number
-  timestamp: number
-}
+export type QueueStats = Plain<service.Queue>
 
 export interface DataChanged {
   what: string
@@ -207,11 +186,11 @@ const plain = <T>(p: Promise<T>): Promise<Plain<T>> => p as unknown as Promise<P
 export const api = {
   status: () => plain(App.Status()),
   getSettings: () => plain(App.GetSettings()),
-  updateSettings: (s: Settings) => plain(App.UpdateSettings(wire<job.Settings>(s))),
+  updateSettings: (s: Settings) => plain(App.UpdateSettings(wire<service.Settings>(s))),
   setKeySource: (to: 'keyring' | 'file') => plain(App.SetKeySource(to)),
 
   listChannels: () => plain(App.ListChannels()),
-  saveChannel: (c: Channel) => plain(App.SaveChannel(wire<job.Channel>(c))),
+  saveChannel: (c: Channel) => plain(App.SaveChannel(wire<service.Channel>(c))),
   deleteChannel: (id: string) => App.DeleteChannel(id),
   testChannel: (id: string) => App.TestChannel(id),
 
@@ -222,20 +201,21 @@ export const api = {
 
   destinationKinds: () => plain(App.DestinationKinds()),
   listDestinations: () => plain(App.ListDestinations()),
-  testDestination: (d: Destination) => App.TestDestination(wire<job.Destination>(d)),
-  listChoices: (d: Destination, parent: string) => plain(App.ListChoices(wire<job.Destination>(d), parent)),
-  createDestination: (d: Destination) => plain(App.CreateDestination(wire<job.Destination>(d))),
-  updateDestination: (d: Destination) => plain(App.UpdateDestination(wire<job.Destination>(d))),
+  testDestination: (d: Destination) => App.TestDestination(wire<service.Destination>(d)),
+  listChoices: (d: Destination, parent: string) => plain(App.ListChoices(wire<service.Destination>(d), parent)),
+  createDestination: (d: Destination) => plain(App.CreateDestination(wire<service.Destination>(d))),
+  updateDestination: (d: Destination) => plain(App.UpdateDestination(wire<service.Destination>(d))),
   deleteDestination: (id: string) => App.DeleteDestination(id),
+  rcloneConfig: (destinationId: string) => App.RcloneConfig(destinationId),
 
   listJobs: () => plain(App.ListJobs()),
   getJob: (id: string) => plain(App.GetJob(id)),
   newJobDefaults: () => plain(App.NewJobDefaults()),
-  createJob: (j: Job) => plain(App.CreateJob(wire<job.Job>(j))),
-  updateJob: (j: Job) => plain(App.UpdateJob(wire<job.Job>(j))),
+  createJob: (j: Job) => plain(App.CreateJob(wire<service.Job>(j))),
+  updateJob: (j: Job) => plain(App.UpdateJob(wire<service.Job>(j))),
   deleteJob: (id: string, deleteHistory: boolean) => App.DeleteJob(id, deleteHistory),
 
-  listHistory: (f: HistoryFilter) => plain(App.ListHistory(wire<store.HistoryFilter>(f))),
+  listHistory: (f: HistoryFilter) => plain(App.ListHistory(wire<service.HistoryFilter>(f))),
   getRun: (id: string) => plain(App.GetRun(id)),
   jobTrend: (jobId: string, days: number) => plain(App.JobTrend(jobId, days)),
 
@@ -249,11 +229,11 @@ export const api = {
   connectGoogle: (c: GoogleConnectInput) => plain(App.ConnectGoogle(wire<service.GoogleConnectInput>(c))),
   cancelRun: (runId: string) => App.CancelRun(runId),
   activeRuns: () => App.ActiveRuns() as unknown as Promise<Progress[]>,
-  queueStats: () => App.QueueStats() as unknown as Promise<QueueStats>,
+  queueStats: () => plain(App.QueueStats()),
 
   browseNAS: (path: string) => plain(App.BrowseNAS(path)),
-  previewJob: (j: Job) => plain(App.PreviewJob(wire<job.Job>(j))),
-  previewRetention: (j: Job) => plain(App.PreviewRetention(wire<job.Job>(j))),
+  previewJob: (j: Job) => plain(App.PreviewJob(wire<service.Job>(j))),
+  previewRetention: (j: Job) => plain(App.PreviewRetention(wire<service.Job>(j))),
 
   listVersions: (jobId: string) => plain(App.ListVersions(jobId)),
   jobStorage: (jobId: string) => plain(App.JobStorage(jobId)),
@@ -264,7 +244,7 @@ export const api = {
   // Tasks: started here, followed by task:update, cancelled by id.
   startRestore: (r: RestoreRequest) => App.StartRestore(wire<service.RestoreRequest>(r)) as unknown as Promise<Task>,
   startVerify: (jobId: string, version: string, deep: boolean, sample: number) => App.StartVerify(jobId, version, deep, sample) as unknown as Promise<Task>,
-  startPreview: (j: Job) => App.StartPreview(wire<job.Job>(j)) as unknown as Promise<Task>,
+  startPreview: (j: Job) => App.StartPreview(wire<service.Job>(j)) as unknown as Promise<Task>,
   startConnectGoogle: (c: GoogleConnectInput) =>
     App.StartConnectGoogle(wire<service.GoogleConnectInput>(c)) as unknown as Promise<Task>,
   cancelTask: (id: string) => App.CancelTask(id),

@@ -1,149 +1,26 @@
-export namespace engine {
+export namespace service {
 	
-	export class Symlink {
-	    path: string;
-	    target: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Symlink(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.path = source["path"];
-	        this.target = source["target"];
-	    }
-	}
-	export class Excluded {
-	    path: string;
-	    isDir: boolean;
-	    rule: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new Excluded(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.path = source["path"];
-	        this.isDir = source["isDir"];
-	        this.rule = source["rule"];
-	    }
-	}
-	export class DryRun {
-	    files: number;
-	    bytes: number;
-	    excluded: number;
-	    skipped: number;
-	    failed: number;
-	    folders: number;
-	    symlinks: number;
-	    included?: string[];
-	    excludedPaths?: Excluded[];
-	    skippedPaths?: job.FileFailure[];
-	    failedPaths?: job.FileFailure[];
-	    symlinkPaths?: Symlink[];
-	
-	    static createFrom(source: any = {}) {
-	        return new DryRun(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.files = source["files"];
-	        this.bytes = source["bytes"];
-	        this.excluded = source["excluded"];
-	        this.skipped = source["skipped"];
-	        this.failed = source["failed"];
-	        this.folders = source["folders"];
-	        this.symlinks = source["symlinks"];
-	        this.included = source["included"];
-	        this.excludedPaths = this.convertValues(source["excludedPaths"], Excluded);
-	        this.skippedPaths = this.convertValues(source["skippedPaths"], job.FileFailure);
-	        this.failedPaths = this.convertValues(source["failedPaths"], job.FileFailure);
-	        this.symlinkPaths = this.convertValues(source["symlinkPaths"], Symlink);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	
-	export class RestoreResult {
-	    files: number;
-	    bytes: number;
-	    filesFailed: number;
-	    failures?: job.FileFailure[];
-	    notes?: string[];
-	
-	    static createFrom(source: any = {}) {
-	        return new RestoreResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.files = source["files"];
-	        this.bytes = source["bytes"];
-	        this.filesFailed = source["filesFailed"];
-	        this.failures = this.convertValues(source["failures"], job.FileFailure);
-	        this.notes = source["notes"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class RetentionVerdict {
+	export class BrowseItem {
 	    name: string;
+	    path: string;
+	    type: string;
+	    size?: number;
 	    // Go type: time
-	    created: any;
-	    files: number;
-	    bytes: number;
-	    keep: boolean;
-	    reason: string;
-	    frees?: number;
+	    modified: any;
+	    error?: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new RetentionVerdict(source);
+	        return new BrowseItem(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
-	        this.created = this.convertValues(source["created"], null);
-	        this.files = source["files"];
-	        this.bytes = source["bytes"];
-	        this.keep = source["keep"];
-	        this.reason = source["reason"];
-	        this.frees = source["frees"];
+	        this.path = source["path"];
+	        this.type = source["type"];
+	        this.size = source["size"];
+	        this.modified = this.convertValues(source["modified"], null);
+	        this.error = source["error"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -164,35 +41,20 @@ export namespace engine {
 		    return a;
 		}
 	}
-	
-	export class VersionUsage {
-	    name: string;
-	    layout: string;
-	    only: number;
+	export class BrowseResult {
+	    path: string;
+	    root: string;
+	    items: BrowseItem[];
 	
 	    static createFrom(source: any = {}) {
-	        return new VersionUsage(source);
+	        return new BrowseResult(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.layout = source["layout"];
-	        this.only = source["only"];
-	    }
-	}
-	export class Usage {
-	    versions: VersionUsage[];
-	    stored: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Usage(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.versions = this.convertValues(source["versions"], VersionUsage);
-	        this.stored = source["stored"];
+	        this.path = source["path"];
+	        this.root = source["root"];
+	        this.items = this.convertValues(source["items"], BrowseItem);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -213,123 +75,6 @@ export namespace engine {
 		    return a;
 		}
 	}
-	export class VerifyReport {
-	    mode: string;
-	    // Go type: time
-	    checkedAt: any;
-	    filesChecked: number;
-	    missing: number;
-	    mismatched: number;
-	    problems?: job.FileFailure[];
-	    errorMessage?: string;
-	    notes?: string[];
-	    extra: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new VerifyReport(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.mode = source["mode"];
-	        this.checkedAt = this.convertValues(source["checkedAt"], null);
-	        this.filesChecked = source["filesChecked"];
-	        this.missing = source["missing"];
-	        this.mismatched = source["mismatched"];
-	        this.problems = this.convertValues(source["problems"], job.FileFailure);
-	        this.errorMessage = source["errorMessage"];
-	        this.notes = source["notes"];
-	        this.extra = source["extra"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-
-}
-
-export namespace events {
-	
-	export class Progress {
-	    jobId: string;
-	    historyId: string;
-	    status: string;
-	    filesScanned: number;
-	    bytesScanned: number;
-	    scanDone: boolean;
-	    filesUploaded: number;
-	    filesCopied: number;
-	    filesFailed: number;
-	    bytesUploaded: number;
-	    bytesDone: number;
-	    currentFile: string;
-	    uploadSpeed: number;
-	    estimatedTimeRemaining: number;
-	    timestamp: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Progress(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.jobId = source["jobId"];
-	        this.historyId = source["historyId"];
-	        this.status = source["status"];
-	        this.filesScanned = source["filesScanned"];
-	        this.bytesScanned = source["bytesScanned"];
-	        this.scanDone = source["scanDone"];
-	        this.filesUploaded = source["filesUploaded"];
-	        this.filesCopied = source["filesCopied"];
-	        this.filesFailed = source["filesFailed"];
-	        this.bytesUploaded = source["bytesUploaded"];
-	        this.bytesDone = source["bytesDone"];
-	        this.currentFile = source["currentFile"];
-	        this.uploadSpeed = source["uploadSpeed"];
-	        this.estimatedTimeRemaining = source["estimatedTimeRemaining"];
-	        this.timestamp = source["timestamp"];
-	    }
-	}
-	export class Queue {
-	    waiting: number;
-	    active: number;
-	    completed: number;
-	    failed: number;
-	    timestamp: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new Queue(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.waiting = source["waiting"];
-	        this.active = source["active"];
-	        this.completed = source["completed"];
-	        this.failed = source["failed"];
-	        this.timestamp = source["timestamp"];
-	    }
-	}
-
-}
-
-export namespace job {
-	
 	export class Channel {
 	    id: string;
 	    name: string;
@@ -348,7 +93,6 @@ export namespace job {
 	    to?: string[];
 	    token?: string;
 	    tokenSet: boolean;
-	    sealed?: string;
 	    // Go type: time
 	    lastSentAt?: any;
 	    lastError?: string;
@@ -378,7 +122,6 @@ export namespace job {
 	        this.to = source["to"];
 	        this.token = source["token"];
 	        this.tokenSet = source["tokenSet"];
-	        this.sealed = source["sealed"];
 	        this.lastSentAt = this.convertValues(source["lastSentAt"], null);
 	        this.lastError = source["lastError"];
 	        this.lastErrorAt = this.convertValues(source["lastErrorAt"], null);
@@ -401,6 +144,24 @@ export namespace job {
 		    }
 		    return a;
 		}
+	}
+	export class Choice {
+	    id: string;
+	    name: string;
+	    kind: string;
+	    hasSub: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Choice(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.kind = source["kind"];
+	        this.hasSub = source["hasSub"];
+	    }
 	}
 	export class Credential {
 	    id: string;
@@ -472,100 +233,6 @@ export namespace job {
 	        this.remoteId = source["remoteId"];
 	        this.folderPath = source["folderPath"];
 	        this.options = source["options"];
-	        this.createdAt = this.convertValues(source["createdAt"], null);
-	        this.updatedAt = this.convertValues(source["updatedAt"], null);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class FileFailure {
-	    path: string;
-	    reason: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new FileFailure(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.path = source["path"];
-	        this.reason = source["reason"];
-	    }
-	}
-	export class Job {
-	    id: string;
-	    name: string;
-	    description?: string;
-	    sourcePath: string;
-	    destinationId: string;
-	    schedule: string;
-	    retentionType: string;
-	    retentionCount?: number;
-	    retentionDays?: number;
-	    namePattern: string;
-	    enabled: boolean;
-	    catchUp: boolean;
-	    incremental: boolean;
-	    verifyUnchangedByHash: boolean;
-	    onNoChange: string;
-	    includes?: string[];
-	    excludes?: string[];
-	    useDefaultExcludes: boolean;
-	    layout?: string;
-	    folder?: string;
-	    // Go type: time
-	    lastRunAt?: any;
-	    // Go type: time
-	    nextRunAt?: any;
-	    // Go type: time
-	    createdAt: any;
-	    // Go type: time
-	    updatedAt: any;
-	
-	    static createFrom(source: any = {}) {
-	        return new Job(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
-	        this.name = source["name"];
-	        this.description = source["description"];
-	        this.sourcePath = source["sourcePath"];
-	        this.destinationId = source["destinationId"];
-	        this.schedule = source["schedule"];
-	        this.retentionType = source["retentionType"];
-	        this.retentionCount = source["retentionCount"];
-	        this.retentionDays = source["retentionDays"];
-	        this.namePattern = source["namePattern"];
-	        this.enabled = source["enabled"];
-	        this.catchUp = source["catchUp"];
-	        this.incremental = source["incremental"];
-	        this.verifyUnchangedByHash = source["verifyUnchangedByHash"];
-	        this.onNoChange = source["onNoChange"];
-	        this.includes = source["includes"];
-	        this.excludes = source["excludes"];
-	        this.useDefaultExcludes = source["useDefaultExcludes"];
-	        this.layout = source["layout"];
-	        this.folder = source["folder"];
-	        this.lastRunAt = this.convertValues(source["lastRunAt"], null);
-	        this.nextRunAt = this.convertValues(source["nextRunAt"], null);
 	        this.createdAt = this.convertValues(source["createdAt"], null);
 	        this.updatedAt = this.convertValues(source["updatedAt"], null);
 	    }
@@ -666,22 +333,212 @@ export namespace job {
 		    return a;
 		}
 	}
-	
-	
-	export class Policy {
-	    type: string;
-	    count?: number;
-	    days?: number;
+	export class DestinationField {
+	    key: string;
+	    label: string;
+	    help?: string;
+	    required: boolean;
+	    secret: boolean;
+	    option?: Option;
 	
 	    static createFrom(source: any = {}) {
-	        return new Policy(source);
+	        return new DestinationField(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.type = source["type"];
-	        this.count = source["count"];
-	        this.days = source["days"];
+	        this.key = source["key"];
+	        this.label = source["label"];
+	        this.help = source["help"];
+	        this.required = source["required"];
+	        this.secret = source["secret"];
+	        this.option = this.convertValues(source["option"], Option);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class DestinationKind {
+	    name: string;
+	    title: string;
+	    description: string;
+	    fields: DestinationField[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DestinationKind(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.title = source["title"];
+	        this.description = source["description"];
+	        this.fields = this.convertValues(source["fields"], DestinationField);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Symlink {
+	    path: string;
+	    target: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Symlink(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.target = source["target"];
+	    }
+	}
+	export class FileFailure {
+	    path: string;
+	    reason: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new FileFailure(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.reason = source["reason"];
+	    }
+	}
+	export class Excluded {
+	    path: string;
+	    isDir: boolean;
+	    rule: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new Excluded(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.path = source["path"];
+	        this.isDir = source["isDir"];
+	        this.rule = source["rule"];
+	    }
+	}
+	export class DryRun {
+	    files: number;
+	    bytes: number;
+	    excluded: number;
+	    skipped: number;
+	    failed: number;
+	    folders: number;
+	    symlinks: number;
+	    included?: string[];
+	    excludedPaths?: Excluded[];
+	    skippedPaths?: FileFailure[];
+	    failedPaths?: FileFailure[];
+	    symlinkPaths?: Symlink[];
+	
+	    static createFrom(source: any = {}) {
+	        return new DryRun(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.files = source["files"];
+	        this.bytes = source["bytes"];
+	        this.excluded = source["excluded"];
+	        this.skipped = source["skipped"];
+	        this.failed = source["failed"];
+	        this.folders = source["folders"];
+	        this.symlinks = source["symlinks"];
+	        this.included = source["included"];
+	        this.excludedPaths = this.convertValues(source["excludedPaths"], Excluded);
+	        this.skippedPaths = this.convertValues(source["skippedPaths"], FileFailure);
+	        this.failedPaths = this.convertValues(source["failedPaths"], FileFailure);
+	        this.symlinkPaths = this.convertValues(source["symlinkPaths"], Symlink);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	export class GoogleConnectInput {
+	    name: string;
+	    sharedDrives: boolean;
+	    credentialId?: string;
+	
+	    static createFrom(source: any = {}) {
+	        return new GoogleConnectInput(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.sharedDrives = source["sharedDrives"];
+	        this.credentialId = source["credentialId"];
+	    }
+	}
+	export class HistoryFilter {
+	    jobId?: string;
+	    status?: string;
+	    limit?: number;
+	    offset?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new HistoryFilter(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.jobId = source["jobId"];
+	        this.status = source["status"];
+	        this.limit = source["limit"];
+	        this.offset = source["offset"];
 	    }
 	}
 	export class VerifyResult {
@@ -801,100 +658,22 @@ export namespace job {
 		    return a;
 		}
 	}
-	export class Settings {
-	    nasRoot: string;
-	    workerConcurrency: number;
-	    transfersPerRun: number;
-	    uploadLimit: number;
-	    keySource: string;
-	    notifications: string;
-	    startHidden: boolean;
-	    googleClientId?: string;
-	    googleClientSecret?: string;
-	    googleClientSecretSet: boolean;
-	    webhookUrl?: string;
-	    channels?: Channel[];
-	    metricsPort?: number;
-	    schedulesPaused: boolean;
-	    launchAtLogin: boolean;
+	export class HistoryPage {
+	    items: Run[];
+	    total: number;
+	    limit: number;
+	    offset: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new Settings(source);
+	        return new HistoryPage(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.nasRoot = source["nasRoot"];
-	        this.workerConcurrency = source["workerConcurrency"];
-	        this.transfersPerRun = source["transfersPerRun"];
-	        this.uploadLimit = source["uploadLimit"];
-	        this.keySource = source["keySource"];
-	        this.notifications = source["notifications"];
-	        this.startHidden = source["startHidden"];
-	        this.googleClientId = source["googleClientId"];
-	        this.googleClientSecret = source["googleClientSecret"];
-	        this.googleClientSecretSet = source["googleClientSecretSet"];
-	        this.webhookUrl = source["webhookUrl"];
-	        this.channels = this.convertValues(source["channels"], Channel);
-	        this.metricsPort = source["metricsPort"];
-	        this.schedulesPaused = source["schedulesPaused"];
-	        this.launchAtLogin = source["launchAtLogin"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-
-}
-
-export namespace metrics {
-	
-	export class LastRun {
-	    status: string;
-	    // Go type: time
-	    startedAt: any;
-	    seconds: number;
-	    filesScanned: number;
-	    filesUploaded: number;
-	    filesCopied: number;
-	    filesSkipped: number;
-	    filesFailed: number;
-	    bytesScanned: number;
-	    bytesUploaded: number;
-	    bytesCopied: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new LastRun(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.status = source["status"];
-	        this.startedAt = this.convertValues(source["startedAt"], null);
-	        this.seconds = source["seconds"];
-	        this.filesScanned = source["filesScanned"];
-	        this.filesUploaded = source["filesUploaded"];
-	        this.filesCopied = source["filesCopied"];
-	        this.filesSkipped = source["filesSkipped"];
-	        this.filesFailed = source["filesFailed"];
-	        this.bytesScanned = source["bytesScanned"];
-	        this.bytesUploaded = source["bytesUploaded"];
-	        this.bytesCopied = source["bytesCopied"];
+	        this.items = this.convertValues(source["items"], Run);
+	        this.total = source["total"];
+	        this.limit = source["limit"];
+	        this.offset = source["offset"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -918,12 +697,32 @@ export namespace metrics {
 	export class Job {
 	    id: string;
 	    name: string;
+	    description?: string;
+	    sourcePath: string;
+	    destinationId: string;
+	    schedule: string;
+	    retentionType: string;
+	    retentionCount?: number;
+	    retentionDays?: number;
+	    namePattern: string;
 	    enabled: boolean;
-	    lastRun?: LastRun;
+	    catchUp: boolean;
+	    incremental: boolean;
+	    verifyUnchangedByHash: boolean;
+	    onNoChange: string;
+	    includes?: string[];
+	    excludes?: string[];
+	    useDefaultExcludes: boolean;
+	    layout?: string;
+	    folder?: string;
 	    // Go type: time
-	    lastSuccess?: any;
-	    storedBytes?: number;
-	    versions?: number;
+	    lastRunAt?: any;
+	    // Go type: time
+	    nextRunAt?: any;
+	    // Go type: time
+	    createdAt: any;
+	    // Go type: time
+	    updatedAt: any;
 	
 	    static createFrom(source: any = {}) {
 	        return new Job(source);
@@ -933,11 +732,28 @@ export namespace metrics {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.id = source["id"];
 	        this.name = source["name"];
+	        this.description = source["description"];
+	        this.sourcePath = source["sourcePath"];
+	        this.destinationId = source["destinationId"];
+	        this.schedule = source["schedule"];
+	        this.retentionType = source["retentionType"];
+	        this.retentionCount = source["retentionCount"];
+	        this.retentionDays = source["retentionDays"];
+	        this.namePattern = source["namePattern"];
 	        this.enabled = source["enabled"];
-	        this.lastRun = this.convertValues(source["lastRun"], LastRun);
-	        this.lastSuccess = this.convertValues(source["lastSuccess"], null);
-	        this.storedBytes = source["storedBytes"];
-	        this.versions = source["versions"];
+	        this.catchUp = source["catchUp"];
+	        this.incremental = source["incremental"];
+	        this.verifyUnchangedByHash = source["verifyUnchangedByHash"];
+	        this.onNoChange = source["onNoChange"];
+	        this.includes = source["includes"];
+	        this.excludes = source["excludes"];
+	        this.useDefaultExcludes = source["useDefaultExcludes"];
+	        this.layout = source["layout"];
+	        this.folder = source["folder"];
+	        this.lastRunAt = this.convertValues(source["lastRunAt"], null);
+	        this.nextRunAt = this.convertValues(source["nextRunAt"], null);
+	        this.createdAt = this.convertValues(source["createdAt"], null);
+	        this.updatedAt = this.convertValues(source["updatedAt"], null);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -957,142 +773,6 @@ export namespace metrics {
 		    }
 		    return a;
 		}
-	}
-	
-	export class Snapshot {
-	    version: string;
-	    jobs: Job[];
-	    running: number;
-	    waiting: number;
-	    // Go type: time
-	    now: any;
-	
-	    static createFrom(source: any = {}) {
-	        return new Snapshot(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.version = source["version"];
-	        this.jobs = this.convertValues(source["jobs"], Job);
-	        this.running = source["running"];
-	        this.waiting = source["waiting"];
-	        this.now = this.convertValues(source["now"], null);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-
-}
-
-export namespace service {
-	
-	export class BrowseItem {
-	    name: string;
-	    path: string;
-	    type: string;
-	    size?: number;
-	    // Go type: time
-	    modified: any;
-	    error?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new BrowseItem(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.path = source["path"];
-	        this.type = source["type"];
-	        this.size = source["size"];
-	        this.modified = this.convertValues(source["modified"], null);
-	        this.error = source["error"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class BrowseResult {
-	    path: string;
-	    root: string;
-	    items: BrowseItem[];
-	
-	    static createFrom(source: any = {}) {
-	        return new BrowseResult(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.path = source["path"];
-	        this.root = source["root"];
-	        this.items = this.convertValues(source["items"], BrowseItem);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class GoogleConnectInput {
-	    name: string;
-	    sharedDrives: boolean;
-	    credentialId?: string;
-	
-	    static createFrom(source: any = {}) {
-	        return new GoogleConnectInput(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.sharedDrives = source["sharedDrives"];
-	        this.credentialId = source["credentialId"];
-	    }
 	}
 	export class TrendBucket {
 	    // Go type: time
@@ -1222,26 +902,37 @@ export namespace service {
 		    return a;
 		}
 	}
-	export class Overview {
-	    running: number;
-	    waiting: number;
-	    percent: number;
-	    lastFailure?: job.Run;
-	    paused: boolean;
-	    jobs: job.Job[];
+	export class MetricsLastRun {
+	    status: string;
+	    // Go type: time
+	    startedAt: any;
+	    seconds: number;
+	    filesScanned: number;
+	    filesUploaded: number;
+	    filesCopied: number;
+	    filesSkipped: number;
+	    filesFailed: number;
+	    bytesScanned: number;
+	    bytesUploaded: number;
+	    bytesCopied: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new Overview(source);
+	        return new MetricsLastRun(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.running = source["running"];
-	        this.waiting = source["waiting"];
-	        this.percent = source["percent"];
-	        this.lastFailure = this.convertValues(source["lastFailure"], job.Run);
-	        this.paused = source["paused"];
-	        this.jobs = this.convertValues(source["jobs"], job.Job);
+	        this.status = source["status"];
+	        this.startedAt = this.convertValues(source["startedAt"], null);
+	        this.seconds = source["seconds"];
+	        this.filesScanned = source["filesScanned"];
+	        this.filesUploaded = source["filesUploaded"];
+	        this.filesCopied = source["filesCopied"];
+	        this.filesSkipped = source["filesSkipped"];
+	        this.filesFailed = source["filesFailed"];
+	        this.bytesScanned = source["bytesScanned"];
+	        this.bytesUploaded = source["bytesUploaded"];
+	        this.bytesCopied = source["bytesCopied"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1261,6 +952,208 @@ export namespace service {
 		    }
 		    return a;
 		}
+	}
+	export class MetricsJob {
+	    id: string;
+	    name: string;
+	    enabled: boolean;
+	    lastRun?: MetricsLastRun;
+	    // Go type: time
+	    lastSuccess?: any;
+	    storedBytes?: number;
+	    versions?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new MetricsJob(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.id = source["id"];
+	        this.name = source["name"];
+	        this.enabled = source["enabled"];
+	        this.lastRun = this.convertValues(source["lastRun"], MetricsLastRun);
+	        this.lastSuccess = this.convertValues(source["lastSuccess"], null);
+	        this.storedBytes = source["storedBytes"];
+	        this.versions = source["versions"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	export class MetricsSnapshot {
+	    version: string;
+	    jobs: MetricsJob[];
+	    running: number;
+	    waiting: number;
+	    // Go type: time
+	    now: any;
+	
+	    static createFrom(source: any = {}) {
+	        return new MetricsSnapshot(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.version = source["version"];
+	        this.jobs = this.convertValues(source["jobs"], MetricsJob);
+	        this.running = source["running"];
+	        this.waiting = source["waiting"];
+	        this.now = this.convertValues(source["now"], null);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	
+	
+	
+	export class Overview {
+	    running: number;
+	    waiting: number;
+	    percent: number;
+	    lastFailure?: Run;
+	    paused: boolean;
+	    jobs: Job[];
+	
+	    static createFrom(source: any = {}) {
+	        return new Overview(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.running = source["running"];
+	        this.waiting = source["waiting"];
+	        this.percent = source["percent"];
+	        this.lastFailure = this.convertValues(source["lastFailure"], Run);
+	        this.paused = source["paused"];
+	        this.jobs = this.convertValues(source["jobs"], Job);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Policy {
+	    type: string;
+	    count?: number;
+	    days?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Policy(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.type = source["type"];
+	        this.count = source["count"];
+	        this.days = source["days"];
+	    }
+	}
+	export class Progress {
+	    jobId: string;
+	    historyId: string;
+	    status: string;
+	    filesScanned: number;
+	    bytesScanned: number;
+	    scanDone: boolean;
+	    filesUploaded: number;
+	    filesCopied: number;
+	    filesFailed: number;
+	    bytesUploaded: number;
+	    bytesDone: number;
+	    currentFile: string;
+	    uploadSpeed: number;
+	    estimatedTimeRemaining: number;
+	    timestamp: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Progress(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.jobId = source["jobId"];
+	        this.historyId = source["historyId"];
+	        this.status = source["status"];
+	        this.filesScanned = source["filesScanned"];
+	        this.bytesScanned = source["bytesScanned"];
+	        this.scanDone = source["scanDone"];
+	        this.filesUploaded = source["filesUploaded"];
+	        this.filesCopied = source["filesCopied"];
+	        this.filesFailed = source["filesFailed"];
+	        this.bytesUploaded = source["bytesUploaded"];
+	        this.bytesDone = source["bytesDone"];
+	        this.currentFile = source["currentFile"];
+	        this.uploadSpeed = source["uploadSpeed"];
+	        this.estimatedTimeRemaining = source["estimatedTimeRemaining"];
+	        this.timestamp = source["timestamp"];
+	    }
+	}
+	export class Queue {
+	    waiting: number;
+	    active: number;
+	    completed: number;
+	    failed: number;
+	    timestamp: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new Queue(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.waiting = source["waiting"];
+	        this.active = source["active"];
+	        this.completed = source["completed"];
+	        this.failed = source["failed"];
+	        this.timestamp = source["timestamp"];
+	    }
 	}
 	export class RestoreRequest {
 	    jobId: string;
@@ -1284,11 +1177,92 @@ export namespace service {
 	        this.intoSource = source["intoSource"];
 	    }
 	}
+	export class RestoreResult {
+	    files: number;
+	    bytes: number;
+	    filesFailed: number;
+	    failures?: FileFailure[];
+	    notes?: string[];
+	
+	    static createFrom(source: any = {}) {
+	        return new RestoreResult(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.files = source["files"];
+	        this.bytes = source["bytes"];
+	        this.filesFailed = source["filesFailed"];
+	        this.failures = this.convertValues(source["failures"], FileFailure);
+	        this.notes = source["notes"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class RetentionVerdict {
+	    name: string;
+	    // Go type: time
+	    created: any;
+	    files: number;
+	    bytes: number;
+	    keep: boolean;
+	    reason: string;
+	    frees?: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new RetentionVerdict(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.name = source["name"];
+	        this.created = this.convertValues(source["created"], null);
+	        this.files = source["files"];
+	        this.bytes = source["bytes"];
+	        this.keep = source["keep"];
+	        this.reason = source["reason"];
+	        this.frees = source["frees"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class RetentionPreview {
-	    policy: job.Policy;
+	    policy: Policy;
 	    // Go type: time
 	    now: any;
-	    versions: engine.RetentionVerdict[];
+	    versions: RetentionVerdict[];
 	    kept: number;
 	    deleted: number;
 	    frees: number;
@@ -1299,9 +1273,9 @@ export namespace service {
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.policy = this.convertValues(source["policy"], job.Policy);
+	        this.policy = this.convertValues(source["policy"], Policy);
 	        this.now = this.convertValues(source["now"], null);
-	        this.versions = this.convertValues(source["versions"], engine.RetentionVerdict);
+	        this.versions = this.convertValues(source["versions"], RetentionVerdict);
 	        this.kept = source["kept"];
 	        this.deleted = source["deleted"];
 	        this.frees = source["frees"];
@@ -1325,6 +1299,8 @@ export namespace service {
 		    return a;
 		}
 	}
+	
+	
 	export class S3CredentialInput {
 	    name: string;
 	    accessKeyId: string;
@@ -1353,6 +1329,64 @@ export namespace service {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.description = source["description"];
 	        this.next = this.convertValues(source["next"], time.Time);
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
+	export class Settings {
+	    nasRoot: string;
+	    workerConcurrency: number;
+	    transfersPerRun: number;
+	    uploadLimit: number;
+	    keySource: string;
+	    notifications: string;
+	    startHidden: boolean;
+	    googleClientId?: string;
+	    googleClientSecret?: string;
+	    googleClientSecretSet: boolean;
+	    webhookUrl?: string;
+	    channels?: Channel[];
+	    metricsPort?: number;
+	    schedulesPaused: boolean;
+	    launchAtLogin: boolean;
+	
+	    static createFrom(source: any = {}) {
+	        return new Settings(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.nasRoot = source["nasRoot"];
+	        this.workerConcurrency = source["workerConcurrency"];
+	        this.transfersPerRun = source["transfersPerRun"];
+	        this.uploadLimit = source["uploadLimit"];
+	        this.keySource = source["keySource"];
+	        this.notifications = source["notifications"];
+	        this.startHidden = source["startHidden"];
+	        this.googleClientId = source["googleClientId"];
+	        this.googleClientSecret = source["googleClientSecret"];
+	        this.googleClientSecretSet = source["googleClientSecretSet"];
+	        this.webhookUrl = source["webhookUrl"];
+	        this.channels = this.convertValues(source["channels"], Channel);
+	        this.metricsPort = source["metricsPort"];
+	        this.schedulesPaused = source["schedulesPaused"];
+	        this.launchAtLogin = source["launchAtLogin"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1433,6 +1467,54 @@ export namespace service {
 	        this.keyError = source["keyError"];
 	    }
 	}
+	
+	export class VerifyReport {
+	    mode: string;
+	    // Go type: time
+	    checkedAt: any;
+	    filesChecked: number;
+	    missing: number;
+	    mismatched: number;
+	    problems?: FileFailure[];
+	    errorMessage?: string;
+	    notes?: string[];
+	    extra: number;
+	
+	    static createFrom(source: any = {}) {
+	        return new VerifyReport(source);
+	    }
+	
+	    constructor(source: any = {}) {
+	        if ('string' === typeof source) source = JSON.parse(source);
+	        this.mode = source["mode"];
+	        this.checkedAt = this.convertValues(source["checkedAt"], null);
+	        this.filesChecked = source["filesChecked"];
+	        this.missing = source["missing"];
+	        this.mismatched = source["mismatched"];
+	        this.problems = this.convertValues(source["problems"], FileFailure);
+	        this.errorMessage = source["errorMessage"];
+	        this.notes = source["notes"];
+	        this.extra = source["extra"];
+	    }
+	
+		convertValues(a: any, classs: any, asMap: boolean = false): any {
+		    if (!a) {
+		        return a;
+		    }
+		    if (a.slice && a.map) {
+		        return (a as any[]).map(elem => this.convertValues(elem, classs));
+		    } else if ("object" === typeof a) {
+		        if (asMap) {
+		            for (const key of Object.keys(a)) {
+		                a[key] = new classs(a[key]);
+		            }
+		            return a;
+		        }
+		        return new classs(a);
+		    }
+		    return a;
+		}
+	}
 	export class Task {
 	    id: string;
 	    kind: string;
@@ -1450,10 +1532,10 @@ export namespace service {
 	    startedAt: any;
 	    // Go type: time
 	    endedAt?: any;
-	    restore?: engine.RestoreResult;
-	    verify?: engine.VerifyReport;
-	    preview?: engine.DryRun;
-	    credential?: job.Credential;
+	    restore?: RestoreResult;
+	    verify?: VerifyReport;
+	    preview?: DryRun;
+	    credential?: Credential;
 	
 	    static createFrom(source: any = {}) {
 	        return new Task(source);
@@ -1475,10 +1557,10 @@ export namespace service {
 	        this.error = source["error"];
 	        this.startedAt = this.convertValues(source["startedAt"], null);
 	        this.endedAt = this.convertValues(source["endedAt"], null);
-	        this.restore = this.convertValues(source["restore"], engine.RestoreResult);
-	        this.verify = this.convertValues(source["verify"], engine.VerifyReport);
-	        this.preview = this.convertValues(source["preview"], engine.DryRun);
-	        this.credential = this.convertValues(source["credential"], job.Credential);
+	        this.restore = this.convertValues(source["restore"], RestoreResult);
+	        this.verify = this.convertValues(source["verify"], VerifyReport);
+	        this.preview = this.convertValues(source["preview"], DryRun);
+	        this.credential = this.convertValues(source["credential"], Credential);
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1541,49 +1623,35 @@ export namespace service {
 		}
 	}
 	
-
-}
-
-export namespace storage {
 	
-	export class Choice {
-	    id: string;
+	export class VersionUsage {
 	    name: string;
-	    kind: string;
-	    hasSub: boolean;
+	    layout: string;
+	    only: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new Choice(source);
+	        return new VersionUsage(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.id = source["id"];
 	        this.name = source["name"];
-	        this.kind = source["kind"];
-	        this.hasSub = source["hasSub"];
+	        this.layout = source["layout"];
+	        this.only = source["only"];
 	    }
 	}
-	export class Field {
-	    key: string;
-	    label: string;
-	    help?: string;
-	    required: boolean;
-	    secret: boolean;
-	    option?: job.Option;
+	export class Usage {
+	    versions: VersionUsage[];
+	    stored: number;
 	
 	    static createFrom(source: any = {}) {
-	        return new Field(source);
+	        return new Usage(source);
 	    }
 	
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.key = source["key"];
-	        this.label = source["label"];
-	        this.help = source["help"];
-	        this.required = source["required"];
-	        this.secret = source["secret"];
-	        this.option = this.convertValues(source["option"], job.Option);
+	        this.versions = this.convertValues(source["versions"], VersionUsage);
+	        this.stored = source["stored"];
 	    }
 	
 		convertValues(a: any, classs: any, asMap: boolean = false): any {
@@ -1604,48 +1672,14 @@ export namespace storage {
 		    return a;
 		}
 	}
-	export class Kind {
-	    name: string;
-	    title: string;
-	    description: string;
-	    fields: Field[];
 	
-	    static createFrom(source: any = {}) {
-	        return new Kind(source);
-	    }
 	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.name = source["name"];
-	        this.title = source["title"];
-	        this.description = source["description"];
-	        this.fields = this.convertValues(source["fields"], Field);
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
-	export class Owner {
+	export class VersionOwner {
 	    jobId: string;
 	    runId: string;
 	
 	    static createFrom(source: any = {}) {
-	        return new Owner(source);
+	        return new VersionOwner(source);
 	    }
 	
 	    constructor(source: any = {}) {
@@ -1656,7 +1690,7 @@ export namespace storage {
 	}
 	export class VersionInfo {
 	    name: string;
-	    owner: Owner;
+	    owner: VersionOwner;
 	    // Go type: time
 	    created: any;
 	    files: number;
@@ -1669,7 +1703,7 @@ export namespace storage {
 	    constructor(source: any = {}) {
 	        if ('string' === typeof source) source = JSON.parse(source);
 	        this.name = source["name"];
-	        this.owner = this.convertValues(source["owner"], Owner);
+	        this.owner = this.convertValues(source["owner"], VersionOwner);
 	        this.created = this.convertValues(source["created"], null);
 	        this.files = source["files"];
 	        this.bytes = source["bytes"];
@@ -1693,65 +1727,7 @@ export namespace storage {
 		    return a;
 		}
 	}
-
-}
-
-export namespace store {
 	
-	export class HistoryFilter {
-	    jobId?: string;
-	    status?: string;
-	    limit?: number;
-	    offset?: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new HistoryFilter(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.jobId = source["jobId"];
-	        this.status = source["status"];
-	        this.limit = source["limit"];
-	        this.offset = source["offset"];
-	    }
-	}
-	export class HistoryPage {
-	    items: job.Run[];
-	    total: number;
-	    limit: number;
-	    offset: number;
-	
-	    static createFrom(source: any = {}) {
-	        return new HistoryPage(source);
-	    }
-	
-	    constructor(source: any = {}) {
-	        if ('string' === typeof source) source = JSON.parse(source);
-	        this.items = this.convertValues(source["items"], job.Run);
-	        this.total = source["total"];
-	        this.limit = source["limit"];
-	        this.offset = source["offset"];
-	    }
-	
-		convertValues(a: any, classs: any, asMap: boolean = false): any {
-		    if (!a) {
-		        return a;
-		    }
-		    if (a.slice && a.map) {
-		        return (a as any[]).map(elem => this.convertValues(elem, classs));
-		    } else if ("object" === typeof a) {
-		        if (asMap) {
-		            for (const key of Object.keys(a)) {
-		                a[key] = new classs(a[key]);
-		            }
-		            return a;
-		        }
-		        return new classs(a);
-		    }
-		    return a;
-		}
-	}
 
 }
 

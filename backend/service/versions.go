@@ -105,11 +105,11 @@ func (s *Service) ListVersionFiles(ctx context.Context, jobID, version, dir stri
 	if err != nil {
 		return nil, err
 	}
-	t, err := manifest.ReadTree(data)
+	_, items, err := manifest.ReadDir(data, dir) // only this folder's entries are decoded and held
 	if err != nil {
 		return nil, fmt.Errorf("the manifest of %s cannot be read: %w", version, err)
 	}
-	return treeLevel(t.Entries, t.Folders, dir), nil
+	return levelOf(items), nil
 }
 
 // treeLevel lists the folder dir from a manifest's files and folders (a

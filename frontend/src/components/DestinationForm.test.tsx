@@ -18,7 +18,12 @@ const opt = (o: Record<string, unknown> & { key: string; label: string; help: st
 // The kinds as the Go side declares them (job.DestinationOptions), but for
 // "objectLock", which no form code knows: the form must render it anyway.
 const kinds = [
-  { name: 'local', title: 'Local folder', description: '', fields: [{ key: 'root', label: 'Folder', required: true, secret: false }] },
+  {
+    name: 'local',
+    title: 'Local folder',
+    description: '',
+    fields: [{ key: 'root', label: 'Folder', required: true, secret: false }, opt({ key: 'encrypt', label: 'Encrypt before upload', help: 'Encrypts.', type: 'bool' })],
+  },
   {
     name: 's3',
     title: 'S3',
@@ -94,7 +99,8 @@ describe('DestinationForm', () => {
     expect(screen.queryByLabelText('Endpoint URL')).toBeNull()
 
     await chooseKind('local')
-    expect(screen.queryByRole('checkbox')).toBeNull()
+    // Only "Encrypt before upload", which every kind has in its own section.
+    expect(screen.getAllByRole('checkbox').map((c) => c.closest('[data-testid]')?.getAttribute('data-testid'))).toEqual(['encryption'])
     expect(screen.queryByText('More options')).toBeNull()
   })
 
@@ -156,5 +162,41 @@ describe('DestinationForm', () => {
     expect(input('Part size (MiB)').value).toBe('32')
     expect(input('KMS key ID').value).toBe('key-9')
     expect(input('Path-style addressing').checked).toBe(false)
+  })
+
+  it('asks for the encryption passwords and a confirmed warning before saving, and sends them once', async () => {
+    api.createDestination.mockResolvedValue({ id: 'd9', name: 'Safe', kind: 'local', remoteId: '/mnt/usb', options: {}, createdAt: '', updatedAt: '' })
+    render(<DestinationForm onDone={() => {}} />)
+    await screen.findByLabelText('Kind')
+    fireEvent.change(await screen.findByLabelText('Name'), { target: { value: 'Safe' } })
+    expect(screen.getAllByLabelText('Encrypt before upload')).toHaveLength(1) // its own section, not the generic option too
+    expect(screen.queryByLabelText('Encryption password')).toBeNull()
+    fireEvent.click(input('Encrypt before upload'))
+    expect(screen.getByRole('alert').textContent).toContain('A lost password means lost backups')
+    fireEvent.change(input('Encryption password'), { target: { value: 'correct horse' } })
+    fireEvent.change(input('Password again'), { target: { value: 'correct hors' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Add destination' }))
+    expect(await screen.findByText('The two passwords differ.')).toBeTruthy()
+    fireEvent.change(input('Password again'), { target: { value: 'correct horse' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Add destination' }))
+    expect(await screen.findByText('Confirm that you understand a lost password means lost backups.')).toBeTruthy()
+    expect(api.createDestination).not.toHaveBeenCalled()
+    fireEvent.click(input('I understand that a lost password means lost backups'))
+    fireEvent.change(input('Salt password (optional)'), { target: { value: 'pepper' } })
+    fireEvent.click(screen.getByRole('button', { name: 'Add destination' }))
+    await vi.waitFor(() => expect(api.createDestination).toHaveBeenCalledTimes(1))
+    expect(api.createDestination.mock.calls[0][0].options).toEqual({ encrypt: 'true', encryptPassword: 'correct horse', encryptSalt: 'pepper' })
+  })
+
+  it('keeps the sealed passwords of an encrypted destination unless new ones are entered', async () => {
+    api.updateDestination.mockResolvedValue({ id: 'd1', name: 'Safe', kind: 'local', remoteId: '/mnt/usb', options: {}, createdAt: '', updatedAt: '' })
+    const initial = { id: 'd1', name: 'Safe', kind: 'local', remoteId: '/mnt/usb', options: { encrypt: 'true', encryptionKey: 'c2VhbGVk' }, createdAt: '', updatedAt: '' }
+    render(<DestinationForm initial={initial} onDone={() => {}} />)
+    expect((await screen.findByLabelText('Encrypt before upload') as HTMLInputElement).checked).toBe(true)
+    expect(screen.queryByLabelText('Encryption password')).toBeNull()
+    expect(screen.getByText(/never shown again/)).toBeTruthy()
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }))
+    await vi.waitFor(() => expect(api.updateDestination).toHaveBeenCalledTimes(1))
+    expect(api.updateDestination.mock.calls[0][0].options).toEqual({ encrypt: 'true', encryptionKey: 'c2VhbGVk' })
   })
 })

@@ -5,6 +5,7 @@ import { bucketTrail, localTrail, picked } from '../lib/destinations'
 import { presetFor, s3Presets } from '../lib/s3presets'
 import { ChoicePicker } from './ChoicePicker'
 import { CredentialForm } from './CredentialForm'
+import { EncryptionFields, encryptionProblem, encryptKey, noEncryptionInput, withPasswords, type EncryptionState } from './EncryptionFields'
 import { ErrorBox } from './ErrorBox'
 import { notify } from './Notices'
 import { Button, Checkbox, Field, inputClass, Modal } from './ui'
@@ -153,7 +154,28 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
     setTested(null)
     setD((old) => ({ ...old, ...patch }))
   }
-  const decls = optionsOf(kinds.data?.find((k) => k.name === d.kind)?.fields)
+  // "Encrypt before upload" has its own fields (passwords, a warning to confirm).
+  const decls = optionsOf(kinds.data?.find((k) => k.name === d.kind)?.fields).filter((o) => o.key !== encryptKey)
+  const [enc, setEnc] = useState<EncryptionState>(noEncryptionInput)
+  const encOn = d.options?.[encryptKey] === 'true'
+  const encWasOn = initial?.options?.[encryptKey] === 'true'
+  const [encError, setEncError] = useState<string | null>(null)
+  const toggleEncryption = (on: boolean) => {
+    setEncError(null)
+    const options = { ...(d.options ?? {}) }
+    if (on) options[encryptKey] = 'true'
+    else if (encWasOn) options[encryptKey] = 'false'
+    else delete options[encryptKey]
+    set({ options })
+  }
+  // outgoing is the destination as sent: with the typed passwords, or
+  // null (and the reason shown) when they are not complete.
+  const outgoing = (): Destination | null => {
+    const problem = encryptionProblem(encOn, encWasOn, enc)
+    setEncError(problem)
+    if (problem) return null
+    return { ...d, options: withPasswords(d.options ?? {}, encOn, encWasOn, enc) }
+  }
   const setOpt = (k: string, v: string | undefined) => {
     const options = { ...(d.options ?? {}) }
     if (v === undefined || v === '') delete options[k]
@@ -200,11 +222,14 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
   const activePreset = s3Presets.find((p) => p.id === preset) ?? s3Presets[0]
 
   const runTest = async () => {
-    if ((await test.run(d)).ok) setTested('ok')
+    const x = outgoing()
+    if (x && (await test.run(x)).ok) setTested('ok')
   }
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    const r = await save.run(d)
+    const x = outgoing()
+    if (!x) return
+    const r = await save.run(x)
     if (r.ok) {
       notify(`Saved the destination "${r.value.name}".`, 'success')
       onDone()
@@ -355,6 +380,19 @@ export function DestinationForm({ initial, onDone }: { initial?: Destination; on
           </>
         )}
 
+        {formKinds.includes(d.kind) && (
+          <EncryptionFields
+            on={encOn}
+            wasOn={encWasOn}
+            state={enc}
+            onToggle={toggleEncryption}
+            onChange={(x) => {
+              setEncError(null)
+              setEnc(x)
+            }}
+          />
+        )}
+        {encError && <ErrorBox title="Encryption" message={encError} />}
         {test.error && <ErrorBox title="The connection test failed" message={test.error} />}
         {tested === 'ok' && !test.error && (
           <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900 dark:bg-emerald-950 dark:text-emerald-100">

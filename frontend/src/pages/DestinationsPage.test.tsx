@@ -97,4 +97,18 @@ describe('DestinationsPage', () => {
     expect((await screen.findByText(/used by the job "Photos"/)).textContent).toBeTruthy()
     expect(screen.getByRole('dialog')).toBeTruthy()
   })
+
+  it('offers the rclone lines of an encrypted destination, and only of one', async () => {
+    api.listDestinations.mockResolvedValue([
+      { id: 'd1', name: 'Safe', kind: 'local', remoteId: '/mnt/usb', options: { encrypt: 'true', encryptionKey: 'c2VhbGVk' }, createdAt: '', updatedAt: '' },
+      { id: 'd2', name: 'Plain', kind: 'local', remoteId: '/mnt/other', options: {}, createdAt: '', updatedAt: '' },
+    ])
+    api.rcloneConfig.mockResolvedValue('[safe-crypt]\ntype = crypt\nremote = /mnt/usb\npassword = b2JzY3VyZWQ\n')
+    render(<DestinationsPage />)
+    fireEvent.click(await screen.findByRole('button', { name: 'rclone configuration for Safe' }))
+    expect(screen.queryByRole('button', { name: 'rclone configuration for Plain' })).toBeNull()
+    expect((await screen.findByTestId('rclone-config')).textContent).toContain('type = crypt')
+    expect(api.rcloneConfig).toHaveBeenCalledWith('d1')
+    expect(within(screen.getByRole('dialog')).getByText(/obscured, not encrypted/)).toBeTruthy()
+  })
 })

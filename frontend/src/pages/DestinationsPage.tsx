@@ -23,6 +23,7 @@ function Destinations() {
   const q = useQuery('destinations', api.listDestinations, ['destinations'])
   const [editing, setEditing] = useState<Destination | 'new' | null>(null)
   const [deleting, setDeleting] = useState<Destination | null>(null)
+  const [rclone, setRclone] = useState<Destination | null>(null)
   const test = useAction(api.testDestination)
   const [tested, setTested] = useState<string | null>(null)
 
@@ -49,6 +50,7 @@ function Destinations() {
               <div className="min-w-0 flex-1">
                 <p className="font-medium">
                   {d.name} <Badge>{kindLabel(d.kind)}</Badge>
+                  {d.options?.encrypt === 'true' && <Badge>encrypted</Badge>}
                 </p>
                 <p className="truncate text-sm text-slate-500 dark:text-slate-400" title={where(d)}>
                   {where(d)}
@@ -62,6 +64,11 @@ function Destinations() {
               <Button onClick={() => void runTest(d)} busy={test.busy && tested === d.id} aria-label={`Test ${d.name}`}>
                 Test
               </Button>
+              {d.options?.encrypt === 'true' && (
+                <Button onClick={() => setRclone(d)} aria-label={`rclone configuration for ${d.name}`}>
+                  rclone config
+                </Button>
+              )}
               <Button onClick={() => setEditing(d)} aria-label={`Edit ${d.name}`}>
                 Edit
               </Button>
@@ -77,6 +84,11 @@ function Destinations() {
           <DestinationForm initial={editing === 'new' ? undefined : editing} onDone={() => setEditing(null)} />
         </Modal>
       )}
+      {rclone && (
+        <Modal title={`Read "${rclone.name}" with rclone`} onClose={() => setRclone(null)} wide>
+          <RcloneLines destination={rclone} />
+        </Modal>
+      )}
       {deleting && (
         <ConfirmDelete
           title={`Delete the destination "${deleting.name}"?`}
@@ -87,6 +99,29 @@ function Destinations() {
         />
       )}
     </Card>
+  )
+}
+
+// RcloneLines shows the rclone configuration that reads an encrypted
+// destination back without Avault, to be kept somewhere safe.
+function RcloneLines({ destination }: { destination: Destination }) {
+  const q = useQuery(`rclone-${destination.id}`, () => api.rcloneConfig(destination.id))
+  return (
+    <div className="space-y-3">
+      <p className="text-sm">
+        Add these lines to rclone&apos;s configuration (<code>rclone config file</code> shows where it is) to read any version of
+        this destination with stock rclone, for example <code>rclone copy NAME:VERSION /restore/here</code>. The passwords in them
+        are obscured, not encrypted: whoever has these lines can read the backups. Keep them somewhere safe, away from the NAS.
+      </p>
+      {q.error && <ErrorBox title="Could not make the rclone configuration" message={q.error} onRetry={q.reload} />}
+      {q.loading && !q.data && <Loading />}
+      {q.data && (
+        <pre data-testid="rclone-config" className="overflow-x-auto rounded-md bg-slate-100 p-3 font-mono text-xs dark:bg-slate-800">
+          {q.data}
+        </pre>
+      )}
+      {q.data && <Button onClick={() => void navigator.clipboard?.writeText(q.data ?? '').then(() => notify('Copied the rclone configuration.', 'success'))}>Copy</Button>}
+    </div>
   )
 }
 

@@ -74,6 +74,8 @@ export function PreviewRetention(arg1:service.Job):Promise<service.RetentionPrev
 
 export function QueueStats():Promise<service.Queue>;
 
+export function RcloneConfig(arg1:string):Promise<string>;
+
 export function RenameCredential(arg1:string,arg2:string):Promise<service.Credential>;
 
 export function RestoreVersion(arg1:service.RestoreRequest):Promise<service.RestoreResult>;

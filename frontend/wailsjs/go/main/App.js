@@ -146,6 +146,10 @@ export function QueueStats() {
   return window['go']['main']['App']['QueueStats']();
 }
 
+export function RcloneConfig(arg1) {
+  return window['go']['main']['App']['RcloneConfig'](arg1);
+}
+
 export function RenameCredential(arg1, arg2) {
   return window['go']['main']['App']['RenameCredential'](arg1, arg2);
 }

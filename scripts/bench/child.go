@@ -41,6 +41,9 @@ type childConfig struct {
 	// LocalDir, when set, is a local folder the backup goes to instead of
 	// the S3 server.
 	LocalDir string `json:"localDir,omitempty"`
+	// PlanOnly makes the child walk the source as a preview does (the
+	// scan of a run, without a destination) instead of backing it up.
+	PlanOnly bool `json:"planOnly,omitempty"`
 }
 
 // s3Tuning overrides the S3 destination's defaults, for experiments; the
@@ -57,6 +60,7 @@ type childReport struct {
 	Result   engine.Result `json:"result"`
 	PeakKiB  int64         `json:"peakKiB"` // VmHWM
 	Wrote    int64         `json:"wrote"`   // bytes written (wchar), before this report
+	Folders  int64         `json:"folders"` // folders a PlanOnly walk found
 	ErrorMsg string        `json:"error,omitempty"`
 }
 
@@ -74,7 +78,13 @@ func runChild() int {
 		}
 	}
 	rep := childReport{}
-	res, err := backup(cfg)
+	var res engine.Result
+	var err error
+	if cfg.PlanOnly {
+		res, rep.Folders, err = plan(cfg)
+	} else {
+		res, err = backup(cfg)
+	}
 	rep.Result = res
 	if err != nil {
 		rep.ErrorMsg = err.Error()
@@ -129,6 +139,18 @@ func backup(cfg childConfig) (engine.Result, error) {
 	req := engine.Request{Job: j, RunID: cfg.Started.Format("150405"), Source: cfg.Source,
 		Dest: dest, Started: cfg.Started}
 	return engine.Run(ctx, req, opts), nil
+}
+
+// plan walks the source as a preview does and reports the files found and
+// the time taken as the result's scan.
+func plan(cfg childConfig) (engine.Result, int64, error) {
+	j := job.NewJob()
+	j.ID, j.Name = cfg.JobID, "bench"
+	start := time.Now()
+	d, err := engine.Plan(context.Background(), j, cfg.Source, engine.PlanOptions{})
+	res := engine.Result{FilesScanned: d.Files, BytesScanned: d.Bytes}
+	res.Timings.Scan = time.Since(start)
+	return res, d.Folders, err
 }
 
 // vmHWM returns this process's peak resident set size in KiB.

@@ -16,6 +16,15 @@ type dataset struct {
 	files []string // relative paths
 	bytes int64
 	spec  spec
+	n     int // the number of files when files is not kept (the million-file dataset)
+}
+
+// count returns the number of files.
+func (d *dataset) count() int {
+	if d.files == nil {
+		return d.n
+	}
+	return len(d.files)
 }
 
 // spec says how to build a dataset: count files whose sizes size picks.

@@ -66,6 +66,10 @@ type config struct {
 	// and the fake's limit of creations a second.
 	driveFiles int
 	driveRate  float64
+	// The million-file dataset: how many files (times scale; 0 skips it)
+	// and where to ("local folder", "loopback").
+	millionFiles int
+	millionLinks map[string]bool
 }
 
 func main() {
@@ -106,7 +110,22 @@ func parseFlags() config {
 	flag.StringVar(&cfg.requestLogs, "request-logs", "", "experiment: folder to keep each layout run's lines of the S3 server's access log in")
 	flag.IntVar(&cfg.driveFiles, "drive-files", 10000, "files of 4 KiB in the Google Drive scenario, times -scale (0 skips it)")
 	flag.Float64Var(&cfg.driveRate, "drive-rate", 3, "items the fake Drive lets the account create a second in the Drive scenario")
+	flag.IntVar(&cfg.millionFiles, "million", 1000000, "files of a few bytes in the big-tree dataset, times -scale (0 skips it): peak memory, scan against find, first backup and new version")
+	var millionTo string
+	flag.StringVar(&millionTo, "million-to", "local,s3", "where the big-tree dataset is backed up: local (a folder on the same disk), s3 (the S3 server on loopback)")
 	flag.Parse()
+	cfg.millionLinks = map[string]bool{}
+	for to := range set(millionTo) {
+		switch to {
+		case "local":
+			cfg.millionLinks["local folder"] = true
+		case "s3":
+			cfg.millionLinks["loopback"] = true
+		default:
+			fmt.Fprintf(os.Stderr, "bench: -million-to %q: want local or s3\n", to)
+			os.Exit(2)
+		}
+	}
 	cfg.datasets, cfg.limited = set(datasets), set(limited)
 	cfg.layouts, cfg.anchors = set(layouts), set(anchors)
 	return cfg
@@ -170,6 +189,9 @@ func run(cfg config) error {
 			}
 		}
 		b.summary(os.Stdout)
+	}
+	if err := b.million(); err != nil {
+		return err
 	}
 	if err := b.layouts(); err != nil {
 		return err

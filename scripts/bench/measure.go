@@ -205,7 +205,7 @@ func medianRun(ms []measurement) measurement {
 }
 
 func (b *bench) add(m measurement, ds *dataset, link, kind string) {
-	m.dataset, m.link, m.kind, m.files, m.bytes = ds.name, link, kind, len(ds.files), ds.bytes
+	m.dataset, m.link, m.kind, m.files, m.bytes = ds.name, link, kind, ds.count(), ds.bytes
 	b.results = append(b.results, m)
 	b.row(os.Stdout)
 	fmt.Fprintf(os.Stderr, "  %-6s %8.2f s  %8.0f files/s  %7.1f MiB/s  sent %8.1f MiB  peak %4.0f MB  %s\n",

@@ -369,12 +369,18 @@ func TestDestinationOptionsThroughTheCommandLine(t *testing.T) {
 	}
 	for _, k := range job.Kinds {
 		for _, o := range job.DestinationOptions[k] {
+			if o.Key == job.OptionEncryptionKey { // set by Avault from the passwords, never given
+				if strings.Contains(help, o.Key) {
+					t.Errorf("dest add -h offers %s", o.Key)
+				}
+				continue
+			}
 			if !strings.Contains(help, "    "+o.Key+" ") || !strings.Contains(help, o.Help) {
 				t.Errorf("dest add -h does not describe the %s option %s:\n%s", k, o.Key, help)
 			}
 		}
 	}
-	for _, want := range []string{"--kind local (local folder): none", "md5Pass", "true|false", "partSizeMiB", "5-5120", "AES256|aws:kms", "Empty means us-east-1."} {
+	for _, want := range []string{"--kind local (local folder):", "-password-stdin", "md5Pass", "true|false", "partSizeMiB", "5-5120", "AES256|aws:kms", "Empty means us-east-1."} {
 		if !strings.Contains(help, want) {
 			t.Errorf("dest add -h does not mention %q:\n%s", want, help)
 		}
@@ -393,7 +399,7 @@ func TestDestinationOptionsThroughTheCommandLine(t *testing.T) {
 	for _, tc := range []struct {
 		opt, want string
 	}{
-		{"md5pass=true", `options (--opt): "md5pass" is not an option of S3 destinations (known: caPem, checksumCompat, endpoint, md5Pass, partSizeMiB,`},
+		{"md5pass=true", `options (--opt): "md5pass" is not an option of S3 destinations (known: caPem, checksumCompat, encrypt, encryptionKey, endpoint, md5Pass, partSizeMiB,`},
 		{"checksum=whenRequired", `"checksum" is not an option of S3 destinations`},
 		{"md5Pass=yes", `options (--opt): md5Pass: must be true or false, not "yes"`},
 		{"partSizeMiB=4", `partSizeMiB: must be a whole number from 5 to 5120`},

@@ -31,8 +31,10 @@ func cmdDest(ctx context.Context, c *call) error {
 		return destTest(ctx, c)
 	case "rm", "delete":
 		return destRm(ctx, c)
+	case "rclone-config":
+		return destRcloneConfig(ctx, c)
 	}
-	return usagef("want 'dest add', 'dest list', 'dest test NAME|ID' or 'dest rm NAME|ID'")
+	return usagef("want 'dest add', 'dest list', 'dest test NAME|ID', 'dest rclone-config NAME|ID' or 'dest rm NAME|ID'")
 }
 
 // destFlags binds the flags that describe a destination.
@@ -55,7 +57,7 @@ func printOptions(w io.Writer) {
 	fmt.Fprintln(w, "\nOptions of each kind (--opt key=value; an empty value means the default):")
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	for _, k := range job.Kinds {
-		opts := job.DestinationOptions[k]
+		opts := settableOptions(k)
 		if len(opts) == 0 {
 			fmt.Fprintf(tw, "  --kind %s (%s): none\n", k, k.Label())
 			continue
@@ -109,6 +111,9 @@ func (o optionFlag) Set(v string) error {
 	if o.d.Options == nil {
 		o.d.Options = map[string]string{}
 	}
+	if err := refuseSecretOption(v); err != nil {
+		return err
+	}
 	return options(o.d.Options).Set(v)
 }
 
@@ -118,12 +123,16 @@ func destAdd(ctx context.Context, c *call) error {
 	var cred string
 	destFlags(fs, &d, &cred)
 	test := fs.Bool("test", true, "check that the destination works before saving it")
+	pwStdin := fs.Bool("password-stdin", false, "with --opt encrypt=true: read the encryption password, and an optional salt password on a second line, from standard input (else $AVAULT_ENCRYPT_PASSWORD and $AVAULT_ENCRYPT_SALT)")
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), "Usage of %s:\n", fs.Name())
 		fs.PrintDefaults()
 		printOptions(fs.Output())
 	}
 	if _, err := c.parse(fs, c.args); err != nil {
+		return err
+	}
+	if err := encryptionPasswords(c, &d, *pwStdin); err != nil {
 		return err
 	}
 	svc, err := c.service(ctx)

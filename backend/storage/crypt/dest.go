@@ -261,7 +261,7 @@ func (d *Dest) decrypt(rc io.ReadCloser, what string) (io.ReadCloser, error) {
 		rc.Close()
 		return nil, d.readErr(what, err)
 	}
-	return &readErrs{rc: pr, d: d, what: what}, nil
+	return &readErrs{rc: pr, src: rc, d: d, what: what}, nil
 }
 
 // readErr explains a decryption failure; a broken read passes unchanged.
@@ -277,9 +277,14 @@ func (d *Dest) readErr(what string, err error) error {
 
 type readErrs struct {
 	rc   io.ReadCloser
+	src  io.Reader // the ciphertext as the destination gave it
 	d    *Dest
 	what string
 }
+
+// Note passes on the destination's note of the ciphertext it gave
+// (storage.Noter: Google Drive's acknowledgeAbuse).
+func (r *readErrs) Note() string { return storage.NoteOf(r.src) }
 
 func (r *readErrs) Read(p []byte) (int, error) {
 	n, err := r.rc.Read(p)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 	"strconv"
 
 	"github.com/avault/avault/backend/engine/manifest"
@@ -57,9 +58,17 @@ func (r *runner) prepare(ctx context.Context) error {
 		return err
 	}
 	if ch {
-		return r.loadBase(ctx)
+		err = r.loadBase(ctx)
+	} else {
+		err = r.loadPrevious(ctx)
 	}
-	return r.loadPrevious(ctx)
+	if r.prev != nil && r.prev.manifest.OnDisk() {
+		// The manifest was read whole and is garbage now that it is in a
+		// temporary file. Collected now, it does not set the heap's next
+		// goal (twice what is live) to twice its size for the whole run.
+		runtime.GC()
+	}
+	return err
 }
 
 // openSource opens the source folder and refuses a missing, non-folder or

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/avault/avault/backend/engine/area"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
 )
@@ -35,6 +36,11 @@ func TestRunRefusesToGoPastTheDestinationsItemLimit(t *testing.T) {
 	// One file more would take the Drive past its limit: the run says so
 	// with the numbers, before it sends anything.
 	writeFiles(t, e.src, map[string]string{"d1/new.txt": "y"})
+	// A job's folder (current + history) is seen through a view of the
+	// destination: the limit is found through it too.
+	if limit, _ := ItemLimitOf(area.NewView(e.dest, nil)); limit != 8 {
+		t.Fatalf("ItemLimitOf through the job folder's view = %d, want 8", limit)
+	}
 	res := e.run(Options{})
 	want := "a Google Shared Drive holds at most 8 files and folders, and this backup would bring it to 15 " +
 		"(7 files and 2 folders in the new version, 6 files in the full copies already there); nothing was sent"

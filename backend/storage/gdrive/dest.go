@@ -290,8 +290,8 @@ func (d *Dest) media(ctx context.Context, id, what string) (io.ReadCloser, error
 		return nil, err
 	}
 	if acked {
-		return &notedBody{ReadCloser: resp.Body, note: "Google Drive flagged this file as malware or spam; " +
-			"it was downloaded with acknowledgeAbuse, as it was backed up"}, nil
+		return &notedBody{ReadCloser: resp.Body, note: "flagged by Google Drive as malware or spam; " +
+			"downloaded with acknowledgeAbuse, byte for byte as backed up"}, nil
 	}
 	return resp.Body, nil
 }

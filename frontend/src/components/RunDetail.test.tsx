@@ -35,7 +35,7 @@ describe('RunFacts', () => {
   })
 
   it('lists what the last verification noted, such as files Drive flagged as malware', () => {
-    const note = 'setup.exe: Google Drive flagged this file as malware or spam; it was downloaded with acknowledgeAbuse, as it was backed up'
+    const note = 'setup.exe: flagged by Google Drive as malware or spam; downloaded with acknowledgeAbuse, byte for byte as backed up'
     render(<RunFacts run={run({ verify: { mode: 'full', checkedAt: '2026-03-01T03:00:00Z', filesChecked: 3, missing: 0, mismatched: 0, notes: [note] } as Run['verify'] })} />)
     expect(screen.getByRole('list', { name: 'Verification notes' }).textContent).toBe(note)
   })

@@ -23,7 +23,7 @@ const task = (over: Partial<Task>): Task => ({
 
 beforeEach(() => resetApi())
 
-const flagged = 'tools/setup.exe: Google Drive flagged this file as malware or spam; it was downloaded with acknowledgeAbuse, as it was backed up'
+const flagged = 'tools/setup.exe: flagged by Google Drive as malware or spam; downloaded with acknowledgeAbuse, byte for byte as backed up'
 
 describe('VerifyButtons', () => {
   it('runs a full check as a task, shows its progress and then what it found', async () => {

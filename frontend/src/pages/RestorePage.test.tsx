@@ -56,7 +56,7 @@ describe('RestorePage', () => {
     act(() => emit('task:update', task({ filesTotal: 1, bytesTotal: 1024, bytesDone: 512, etaSeconds: 3, currentFile: '2024/a.jpg' })))
     expect(within(dialog).getByRole('progressbar').getAttribute('aria-valuenow')).toBe('512')
     expect(within(dialog).getByText('0 of 1 files · 512 B of 1.0 KB · about 3 s left')).toBeTruthy()
-    const note = '2024/a.jpg: Google Drive flagged this file as malware or spam; it was downloaded with acknowledgeAbuse, as it was backed up'
+    const note = '2024/a.jpg: flagged by Google Drive as malware or spam; downloaded with acknowledgeAbuse, byte for byte as backed up'
     act(() => emit('task:update', task({ status: 'SUCCESS', filesDone: 1, filesTotal: 1, bytesDone: 1024, bytesTotal: 1024, restore: { files: 1, bytes: 1024, filesFailed: 0, notes: [note] } })))
     expect((await within(dialog).findByText(/Restored 1 file \(1\.0 KB\) into/)).textContent).toContain('/home/ana/Restored')
     expect(within(dialog).getByRole('list', { name: 'Notes' }).textContent).toBe(note)

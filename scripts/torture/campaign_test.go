@@ -249,6 +249,11 @@ func (c *campaign) checkVersion(when string, v storage.VersionInfo) bool {
 		report.addLost(fmt.Sprintf("%s: version %s does not match its manifest", c.name, v.Name))
 		return false
 	}
+	if c.tg.kind() == "gdrive" {
+		if bad := flaggedNoted(snap, rep.Notes); bad != "" {
+			c.t.Errorf("%s: verify --deep of %s: %s", when, v.Name, bad)
+		}
+	}
 	stored, err := c.tg.read(v.Name)
 	if err != nil {
 		c.t.Errorf("%s: reading %s from the destination: %v", when, v.Name, err)
@@ -271,6 +276,14 @@ func (c *campaign) checkVersion(when string, v storage.VersionInfo) bool {
 		c.t.Errorf("%s: restore of %s: %s", when, v.Name, r)
 		report.addLost(fmt.Sprintf("%s: version %s cannot be restored", c.name, v.Name))
 		return false
+	}
+	if c.tg.kind() == "gdrive" {
+		var res struct{ Notes []string }
+		if err := jsonDecode(r.stdout, &res); err != nil {
+			c.t.Errorf("%s: restore of %s: %v", when, v.Name, err)
+		} else if bad := flaggedNoted(snap, res.Notes); bad != "" {
+			c.t.Errorf("%s: restore of %s: %s", when, v.Name, bad)
+		}
 	}
 	if d := snap.diff(snapshotOf(dir)); len(d) > 0 {
 		c.t.Errorf("%s: version %s restores different from the source at the time: %v", when, v.Name, d)

@@ -19,8 +19,11 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -385,13 +388,49 @@ func driveStrict() drivefake.Options {
 	if testingShort() {
 		o.CreatesPerSecond, o.NameSearchLag = 6, 5*time.Second
 	}
-	o.FlagAbusive = func(name string) bool {
-		h := fnv.New32a()
-		h.Write([]byte(name))
-		return h.Sum32()%8 == 0
-	}
+	o.FlagAbusive = driveFlagged
 	return o
 }
+
+// driveFlagged says whether the strict Drive fake flags a file called name
+// as abusive: one name in eight.
+func driveFlagged(name string) bool {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	return h.Sum32()%8 == 0
+}
+
+// flaggedNoted checks, for a Drive target, that the notes of a restore or
+// deep verify of the files in snap name as many files as the fake flagged
+// among them, and say they were read with acknowledgeAbuse; "" when they
+// do, else what is wrong.
+func flaggedNoted(snap snapshot, notes []string) string {
+	flagged := 0
+	for p := range snap {
+		if driveFlagged(path.Base(p)) {
+			flagged++
+		}
+	}
+	noted := 0
+	for _, n := range notes {
+		if !strings.Contains(n, "acknowledgeAbuse") {
+			return fmt.Sprintf("a note that does not say acknowledgeAbuse: %q", n)
+		}
+		if m := notedCount.FindStringSubmatch(n); m != nil {
+			k, _ := strconv.Atoi(m[1])
+			noted += k
+		} else {
+			noted++
+		}
+	}
+	if noted != flagged {
+		return fmt.Sprintf("the notes name %d files, the fake flagged %d of them: %q", noted, flagged, notes)
+	}
+	return ""
+}
+
+// notedCount finds how many files a note line counts ("… (3 files: a, b, c)").
+var notedCount = regexp.MustCompile(`\((\d+) files[:;]`)
 
 // strayUnauthorized is the fault plan of every Drive target: 1 % of the
 // requests answered 401 although the token is good, as Google does now

@@ -39,6 +39,10 @@ type task struct {
 	ctx      context.Context
 	progress events.Progress
 	throttle *events.Throttle
+	// sending orders the task's progress events: none is sent after the
+	// final one, which finishRun sends once ended is set.
+	sending sync.Mutex
+	ended   bool
 }
 
 func newRunner(s *Service) *runner {
@@ -310,7 +314,11 @@ func (s *Service) progress(t *task, p engine.Progress) {
 	s.runs.mu.Lock()
 	t.progress = ev
 	s.runs.mu.Unlock()
-	t.throttle.Do(func() { s.emit.Emit(events.BackupProgress, ev) })
+	t.sending.Lock()
+	defer t.sending.Unlock()
+	if !t.ended {
+		t.throttle.Do(func() { s.emit.Emit(events.BackupProgress, ev) })
+	}
 }
 
 // saveStatus writes a run's status to history and tells the window.
@@ -338,10 +346,15 @@ func (s *Service) finishRun(t *task, run job.Run) {
 	if err := s.store.UpdateRun(run); err != nil {
 		s.log.Error("record finished run", "run", run.ID, "err", err)
 	}
+	t.sending.Lock()
+	t.ended = true
 	t.throttle.Flush()
+	s.runs.mu.Lock()
 	final := t.progress
+	s.runs.mu.Unlock()
 	final.Status = string(run.Status)
 	s.emit.Emit(events.BackupProgress, final)
+	t.sending.Unlock()
 	s.emitStatus(run, finalMessage(run))
 	s.notifyRun(run)
 	if f := s.opts.OnRunFinished; f != nil {

@@ -120,9 +120,18 @@ func TestRunJobToALocalFolder(t *testing.T) {
 		t.Fatalf("second run should copy every unchanged file and send nothing: %+v", done2)
 	}
 
-	// Events follow the history row; give the last ones a moment.
+	// Events follow the history row: the second run's final status event
+	// is the last the run sends.
+	finalStatus := func() bool {
+		for _, p := range rec.named(events.BackupStatus) {
+			if st := p.(events.Status); st.HistoryID == second.ID && st.Status == "SUCCESS" {
+				return true
+			}
+		}
+		return false
+	}
 	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) && len(rec.named(events.BackupStatus)) < 8 {
+	for time.Now().Before(deadline) && !finalStatus() {
 		time.Sleep(10 * time.Millisecond)
 	}
 	statuses := map[string]bool{}
@@ -135,8 +144,8 @@ func TestRunJobToALocalFolder(t *testing.T) {
 		}
 	}
 	prog := rec.named(events.BackupProgress)
-	if len(prog) == 0 || prog[len(prog)-1].(events.Progress).Status != "SUCCESS" {
-		t.Fatalf("the final backup:progress event must carry the final status")
+	if len(prog) == 0 || prog[len(prog)-1].(events.Progress).Status != "SUCCESS" || prog[len(prog)-1].(events.Progress).HistoryID != second.ID {
+		t.Fatalf("the final backup:progress event must carry the final status of the last run")
 	}
 	if q := s.QueueStats(); q.Completed != 2 || q.Active != 0 || q.Waiting != 0 {
 		t.Fatalf("queue stats = %+v", q)

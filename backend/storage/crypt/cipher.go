@@ -287,7 +287,14 @@ type encrypter struct {
 // EncryptReader returns a reader of the encrypted form of what r gives,
 // with a fresh random nonce.
 func (c *Cipher) EncryptReader(r io.Reader) (io.Reader, error) {
-	e := &encrypter{in: r, key: &c.dataKey, plain: make([]byte, BlockDataSize), buf: make([]byte, 0, blockSize)}
+	return c.encryptReader(r, BlockDataSize)
+}
+
+// encryptReader is EncryptReader for at most size bytes: a small file
+// needs buffers of its own size, not of a whole block.
+func (c *Cipher) encryptReader(r io.Reader, size int64) (io.Reader, error) {
+	n := int(min(max(size, 1), BlockDataSize))
+	e := &encrypter{in: r, key: &c.dataKey, plain: make([]byte, n), buf: make([]byte, 0, max(n+blockOverhead, HeaderSize))}
 	if _, err := io.ReadFull(c.rand, e.nonce[:]); err != nil {
 		return nil, fmt.Errorf("reading a random nonce: %w", err)
 	}

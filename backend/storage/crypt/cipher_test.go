@@ -196,6 +196,16 @@ func TestContentBlocks(t *testing.T) {
 		if _, err := io.CopyBuffer(&enc, struct{ io.Reader }{r}, make([]byte, 1000)); err != nil {
 			t.Fatal(err)
 		}
+		// Buffers sized for the file write the same blocks.
+		c1, c2 := *c, *c
+		c1.rand, c2.rand = &counter{}, &counter{}
+		r1, _ := c1.EncryptReader(bytes.NewReader(data))
+		r2, _ := c2.encryptReader(bytes.NewReader(data), int64(size))
+		b1, _ := io.ReadAll(r1)
+		b2, _ := io.ReadAll(r2)
+		if !bytes.Equal(b1, b2) {
+			t.Errorf("size %d: buffers sized for the file encrypt differently", size)
+		}
 		if int64(enc.Len()) != EncryptedSize(int64(size)) {
 			t.Errorf("size %d: wrote %d, EncryptedSize %d", size, enc.Len(), EncryptedSize(int64(size)))
 		}

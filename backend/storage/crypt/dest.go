@@ -368,17 +368,32 @@ func cipherHash(h storage.Hash) storage.Hash {
 }
 
 // encryptBody returns the encrypted form of exactly size bytes of r, and
-// counts plaintext bytes into progress as they are read.
-func (d *Dest) encryptBody(r io.Reader, size int64, progress func(int64)) (io.Reader, int64, error) {
+// the progress to give the wrapped destination. An r that can seek and
+// read at offsets (an open file) gives a body that can too, so the
+// destination can send parts at once and retry them; its progress in
+// ciphertext is told as plaintext. Any other r is read once, in order,
+// and counted into progress as it is read.
+func (d *Dest) encryptBody(r io.Reader, size int64, progress func(int64)) (io.Reader, int64, func(int64), error) {
+	if ra, ok := r.(io.ReaderAt); ok && size > BlockDataSize {
+		if s, ok := r.(io.Seeker); ok {
+			if start, err := s.Seek(0, io.SeekCurrent); err == nil {
+				f, err := d.c.newSealedFile(ra, start, size)
+				if err != nil {
+					return nil, 0, nil, err
+				}
+				return f, f.esize, plainProgress(progress, size), nil
+			}
+		}
+	}
 	src := io.LimitReader(r, size)
 	if progress != nil {
 		src = &counting{r: src, fn: progress}
 	}
-	er, err := d.c.EncryptReader(src)
+	er, err := d.c.encryptReader(src, size)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
 	}
-	return er, EncryptedSize(size), nil
+	return er, EncryptedSize(size), nil, nil
 }
 
 type counting struct {
@@ -414,11 +429,11 @@ func (p *pending) Put(ctx context.Context, path string, r io.Reader, size int64,
 	if size < 0 {
 		return storage.PutResult{}, storage.NewError(storage.ErrInvalid, fmt.Sprintf("%s: negative size", path), nil)
 	}
-	body, n, err := p.d.encryptBody(r, size, progress)
+	body, n, inner, err := p.d.encryptBody(r, size, progress)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
-	res, err := p.p.Put(ctx, p.d.c.EncryptPath(path), body, n, nil)
+	res, err := p.p.Put(ctx, p.d.c.EncryptPath(path), body, n, inner)
 	if err != nil {
 		return storage.PutResult{}, err
 	}

@@ -44,11 +44,11 @@ func (f *files) Put(ctx context.Context, p string, r io.Reader, size int64, prog
 	if err := f.d.checkKey(ctx); err != nil {
 		return storage.PutResult{}, err
 	}
-	body, n, err := f.d.encryptBody(r, size, progress)
+	body, n, inner, err := f.d.encryptBody(r, size, progress)
 	if err != nil {
 		return storage.PutResult{}, err
 	}
-	res, err := f.f.Put(ctx, ep, body, n, nil)
+	res, err := f.f.Put(ctx, ep, body, n, inner)
 	if err != nil {
 		return storage.PutResult{}, err
 	}

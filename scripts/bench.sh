@@ -2,8 +2,9 @@
 # Measures Avault's backup engine against rclone on a local S3 server
 # (versitygw over HTTPS) and prints a table; then compares Avault's two
 # layouts (full copies, current + history) with rclone --backup-dir and
-# restic, and times current + history on a rate-limited fake Google
-# Drive. `make bench` runs it.
+# restic, measures an encrypted first backup (rclone's crypt format)
+# against rclone through a crypt remote, and times current + history on a
+# rate-limited fake Google Drive. `make bench` runs it.
 #   scripts/bench.sh                 full datasets (takes a while: the 50 Mbit/s
 #                                    link alone needs about ten minutes)
 #   scripts/bench.sh -scale 0.1      a quick run on smaller datasets

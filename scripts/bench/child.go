@@ -44,6 +44,10 @@ type childConfig struct {
 	// PlanOnly makes the child walk the source as a preview does (the
 	// scan of a run, without a destination) instead of backing it up.
 	PlanOnly bool `json:"planOnly,omitempty"`
+	// Password, when set, encrypts the backup (rclone's crypt format)
+	// with it and Salt.
+	Password string `json:"password,omitempty"`
+	Salt     string `json:"salt,omitempty"`
 }
 
 // s3Tuning overrides the S3 destination's defaults, for experiments; the
@@ -118,8 +122,12 @@ func backup(cfg childConfig) (engine.Result, error) {
 		if err != nil {
 			return engine.Result{}, err
 		}
+		inner, err := encrypted(cfg, d)
+		if err != nil {
+			return engine.Result{}, err
+		}
 		req := engine.Request{Job: j, RunID: cfg.Started.Format("150405"), Source: cfg.Source,
-			Dest: storage.WithRetry(d, storage.RetryOptions{}), Started: cfg.Started}
+			Dest: storage.WithRetry(inner, storage.RetryOptions{}), Started: cfg.Started}
 		return engine.Run(ctx, req, opts), nil
 	}
 	d, err := s3.New(ctx, s3.Options{
@@ -132,7 +140,11 @@ func backup(cfg childConfig) (engine.Result, error) {
 		return engine.Result{}, err
 	}
 	defer d.Close()
-	var dest storage.Destination = storage.WithRetry(d, storage.RetryOptions{})
+	inner, err := encrypted(cfg, d)
+	if err != nil {
+		return engine.Result{}, err
+	}
+	var dest storage.Destination = storage.WithRetry(inner, storage.RetryOptions{})
 	if cfg.Folder != "" {
 		dest = engine.JobDestination(dest, j, nil)
 	}

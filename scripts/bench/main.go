@@ -70,6 +70,9 @@ type config struct {
 	// and where to ("local folder", "loopback").
 	millionFiles int
 	millionLinks map[string]bool
+	// crypt lists the datasets whose first backup is measured encrypted,
+	// against rclone through a crypt remote.
+	crypt map[string]bool
 }
 
 func main() {
@@ -113,7 +116,10 @@ func parseFlags() config {
 	flag.IntVar(&cfg.millionFiles, "million", 1000000, "files of a few bytes in the big-tree dataset, times -scale (0 skips it): peak memory, scan against find, first backup and new version")
 	var millionTo string
 	flag.StringVar(&millionTo, "million-to", "local,s3", "where the big-tree dataset is backed up: local (a folder on the same disk), s3 (the S3 server on loopback)")
+	var cryptSets string
+	flag.StringVar(&cryptSets, "crypt", "small,large", "datasets whose first backup is measured encrypted (rclone's crypt format), against rclone through a crypt remote ('' skips)")
 	flag.Parse()
+	cfg.crypt = set(cryptSets)
 	cfg.millionLinks = map[string]bool{}
 	for to := range set(millionTo) {
 		switch to {
@@ -189,6 +195,9 @@ func run(cfg config) error {
 			}
 		}
 		b.summary(os.Stdout)
+	}
+	if err := b.encryption(); err != nil {
+		return err
 	}
 	if err := b.million(); err != nil {
 		return err

@@ -58,6 +58,10 @@ type bench struct {
 	logged        *loggedServer
 	layoutResults []measurement
 	series        []*series
+	// password, while set, makes Avault's runs encrypt; rcloneEnv adds
+	// to rclone's environment (a crypt remote).
+	password  string
+	rcloneEnv []string
 }
 
 // dataset generates one dataset and measures it on each link.
@@ -225,7 +229,7 @@ func (b *bench) avaultLayout(ds *dataset, prefix string, layout job.Layout, fold
 	cfg := childConfig{Endpoint: b.endpoint, Bucket: b.srv.Bucket, Prefix: prefix, Region: b.srv.Region,
 		AccessKey: b.srv.AccessKey, SecretKey: b.srv.SecretKey, CAPEM: b.srv.Cert.PEM, Source: ds.dir,
 		JobID: prefix, Started: b.started.Add(time.Duration(b.runs) * time.Hour), Transfers: b.cfg.transfers,
-		S3: b.cfg.s3, Layout: layout, Folder: folder}
+		S3: b.cfg.s3, Layout: layout, Folder: folder, Password: b.password, Salt: benchSalt(b.password)}
 	in, _ := json.Marshal(cfg)
 	self, err := os.Executable()
 	if err != nil {
@@ -270,6 +274,7 @@ func (b *bench) rclone(args []string) (measurement, error) {
 		"RCLONE_CONFIG_T_ACCESS_KEY_ID="+b.srv.AccessKey,
 		"RCLONE_CONFIG_T_SECRET_ACCESS_KEY="+b.srv.SecretKey,
 		"RCLONE_CONFIG_T_FORCE_PATH_STYLE=true", "RCLONE_CONFIG=/dev/null")
+	cmd.Env = append(cmd.Env, b.rcloneEnv...)
 	var errOut bytes.Buffer
 	cmd.Stderr = &errOut
 	m, err := b.timed(cmd)

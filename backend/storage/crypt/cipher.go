@@ -342,8 +342,8 @@ type decrypter struct {
 // authenticate, so damaged or foreign data is never returned as plaintext.
 func (c *Cipher) DecryptReader(rc io.ReadCloser) (io.ReadCloser, error) {
 	head := make([]byte, HeaderSize)
-	if _, err := io.ReadFull(rc, head); err != nil {
-		if err == io.EOF || err == io.ErrUnexpectedEOF {
+	if _, err := fill(rc, head); err != nil {
+		if err == io.EOF {
 			err = fmt.Errorf("%w: shorter than the %d-byte header", ErrNotEncrypted, HeaderSize)
 		}
 		return nil, err
@@ -361,15 +361,18 @@ func (d *decrypter) Read(p []byte) (int, error) {
 		if d.err != nil {
 			return 0, d.err
 		}
-		n, err := io.ReadFull(d.rc, d.in)
+		n, err := fill(d.rc, d.in)
 		switch {
-		case err == io.EOF:
+		case err == io.EOF && n == 0:
 			d.err = io.EOF
 			return 0, io.EOF
-		case err == io.ErrUnexpectedEOF:
-			d.err = io.EOF
+		case err == io.EOF:
+			d.err = io.EOF // the last block, shorter than the others
 		case err != nil:
-			return 0, err // a broken read may be retried by the caller's own means
+			// A broken read (a connection cut, which an HTTP body reports
+			// as io.ErrUnexpectedEOF too) is not the file's end: it is
+			// returned as it is, for the caller to read again.
+			return 0, err
 		}
 		if n <= blockOverhead {
 			d.err = ErrTruncated
@@ -389,6 +392,22 @@ func (d *decrypter) Read(p []byte) (int, error) {
 }
 
 func (d *decrypter) Close() error { return d.rc.Close() }
+
+// fill reads until b is full, r ends (io.EOF, with what it read) or
+// fails (its own error, even io.ErrUnexpectedEOF, which io.ReadFull would
+// confuse with the end of the file). A full b comes with a nil error: the
+// next read gives r's end or failure again.
+func fill(r io.Reader, b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		k, err := r.Read(b[n:])
+		n += k
+		if err != nil && n < len(b) {
+			return n, err
+		}
+	}
+	return n, nil
+}
 
 // Seal encrypts b whole (a manifest, a record).
 func (c *Cipher) Seal(b []byte) ([]byte, error) {

@@ -291,3 +291,37 @@ func segmentWith(t *testing.T, nameKey, tweak []byte, name string) string {
 	copy(c.nameTweak[:], tweak)
 	return c.EncryptSegment(name)
 }
+
+// brokenAt gives the first n bytes of b, then fails as a cut HTTP body does.
+type brokenAt struct {
+	b []byte
+	n int
+}
+
+func (r *brokenAt) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.ErrUnexpectedEOF
+	}
+	k := copy(p, r.b[:min(r.n, len(r.b))])
+	r.b, r.n = r.b[k:], r.n-k
+	return k, nil
+}
+
+func (r *brokenAt) Close() error { return nil }
+
+// TestBrokenReadIsNotDamage: a read cut short (io.ErrUnexpectedEOF from
+// the source, as a dropped connection gives) is returned as it is, for the
+// caller to read again, never taken for the file's end nor for damage.
+func TestBrokenReadIsNotDamage(t *testing.T) {
+	c, _ := NewCipher("potato", "")
+	sealed, _ := c.Seal(bytes.Repeat([]byte("x"), 3*BlockDataSize))
+	for _, cut := range []int{10, HeaderSize + 100, HeaderSize + blockSize + 5} {
+		d, err := c.DecryptReader(&brokenAt{b: sealed, n: cut})
+		if err == nil {
+			_, err = io.ReadAll(d)
+		}
+		if err != io.ErrUnexpectedEOF {
+			t.Errorf("cut at %d: %v, want the source's own io.ErrUnexpectedEOF", cut, err)
+		}
+	}
+}

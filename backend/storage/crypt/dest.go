@@ -267,10 +267,8 @@ func (d *Dest) decrypt(rc io.ReadCloser, what string) (io.ReadCloser, error) {
 // readErr explains a decryption failure; a broken read passes unchanged.
 func (d *Dest) readErr(what string, err error) error {
 	switch {
-	case errors.Is(err, ErrWrongKey):
-		return storage.NewError(storage.ErrDamaged, fmt.Sprintf("%s: %s %v", d.label, what, err), err)
-	case errors.Is(err, ErrNotEncrypted), errors.Is(err, ErrTruncated):
-		return storage.NewError(storage.ErrDamaged, fmt.Sprintf("%s: %s: %v", d.label, what, err), err)
+	case errors.Is(err, ErrWrongKey), errors.Is(err, ErrNotEncrypted), errors.Is(err, ErrTruncated):
+		return storage.NewError(storage.ErrDamaged, fmt.Sprintf("%s: %s", d.label, what), err)
 	}
 	return err
 }

@@ -37,21 +37,10 @@ var layoutDests = []struct {
 		e, _ := newS3Env(t, nil)
 		return e.dest
 	}},
-	{"gdrive", func(t *testing.T) storage.Destination {
-		const token = "ya29.layout-test"
-		fake := drivefake.New(drivefake.Options{Tokens: []string{token}})
-		t.Cleanup(fake.Close)
-		root := fake.Create("root", "Backups", drivefake.FolderMime, nil, nil)
-		d, err := gdrive.New(context.Background(), gdrive.Options{
-			TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}),
-			Endpoint:    fake.URL(), FolderID: root, ChunkSize: 1 << 20, CallsPerSecond: -1,
-			BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond,
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-		return storage.WithRetry(d, storage.RetryOptions{BaseDelay: 5 * time.Millisecond})
+	{"gdrive", openDriveFake},
+	{"gdrive-encrypted", func(t *testing.T) storage.Destination {
+		d := openDriveFake(t).(interface{ Unwrap() storage.Destination }).Unwrap()
+		return storage.WithRetry(crypt.Wrap(d, testCipher(t), "Drive copy"), storage.RetryOptions{BaseDelay: 5 * time.Millisecond})
 	}},
 	{"local-encrypted", func(t *testing.T) storage.Destination {
 		d, err := local.New(t.TempDir())
@@ -65,6 +54,24 @@ var layoutDests = []struct {
 		e, _ := newS3Env(t, nil)
 		return storage.WithRetry(crypt.Wrap(e.dest.(interface{ Unwrap() storage.Destination }).Unwrap(), testCipher(t), "S3 copy"), storage.RetryOptions{})
 	}},
+}
+
+// openDriveFake opens the Drive fake behind the retry decorator.
+func openDriveFake(t *testing.T) storage.Destination {
+	const token = "ya29.layout-test"
+	fake := drivefake.New(drivefake.Options{Tokens: []string{token}})
+	t.Cleanup(fake.Close)
+	root := fake.Create("root", "Backups", drivefake.FolderMime, nil, nil)
+	d, err := gdrive.New(context.Background(), gdrive.Options{
+		TokenSource: oauth2.StaticTokenSource(&oauth2.Token{AccessToken: token}),
+		Endpoint:    fake.URL(), FolderID: root, ChunkSize: 1 << 20, CallsPerSecond: -1,
+		BaseDelay: 5 * time.Millisecond, MaxDelay: 50 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return storage.WithRetry(d, storage.RetryOptions{BaseDelay: 5 * time.Millisecond})
 }
 
 // TestCurrentHistoryOnEveryDestination runs the layout's life on each

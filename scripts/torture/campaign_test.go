@@ -167,7 +167,7 @@ func (c *campaign) checkClean(when string) bool {
 		c.t.Errorf("%s: leftovers of the job remain at the destination: %v", when, left)
 		ok = false
 	}
-	if s, isS3 := c.dest().(*s3Target); isS3 {
+	if s, isS3 := c.dest().(interface{ uploads() ([]string, error) }); isS3 { // S3, encrypted or not
 		if ups, err := s.uploads(); err != nil || len(ups) > 0 {
 			c.t.Errorf("%s: multipart uploads still open: %v %v", when, ups, err)
 			ok = false

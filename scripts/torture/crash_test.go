@@ -151,6 +151,8 @@ func crashCampaign(t *testing.T, kind, layout string) {
 		tg = newLocalTarget(t, w)
 	case "s3":
 		tg = newS3Target(t, w, false)
+	case "s3-encrypted":
+		tg = newCryptS3Target(t, w, false)
 	case "gdrive":
 		tg = newDriveTarget(t, w)
 		spec = driveSpecFor(layout)

@@ -32,13 +32,29 @@ func faultRuns() int {
 // every version verify, read and restore through the same faults.
 func TestFaultsS3(t *testing.T) { faultsS3(t, layoutFull) }
 
-func faultsS3(t *testing.T, layout string) {
+func faultsS3(t *testing.T, layout string) { faultsS3On(t, layout, false) }
+
+// faultsS3On runs the S3 fault rounds, on an encrypted destination when
+// encrypted is set.
+func faultsS3On(t *testing.T, layout string, encrypted bool) {
 	t.Parallel()
-	defer elapsed(layoutLabel("faults s3", layout), time.Now())
+	name, label := "S3 (versitygw, HTTPS)", "faults s3"
+	if encrypted {
+		name, label = "S3 encrypted (versitygw, HTTPS)", "faults s3 encrypted"
+	}
+	defer elapsed(layoutLabel(label, layout), time.Now())
 	w := newWorld(t)
-	tg := newS3Target(t, w, true)
+	var tg target
+	var s3t *s3Target
+	if encrypted {
+		ct := newCryptS3Target(t, w, true)
+		tg, s3t = ct, ct.s3Target
+	} else {
+		s3t = newS3Target(t, w, true)
+		tg = s3t
+	}
 	c := newCampaignLayout(t, w, tg, treeSpec{Small: 300, Medium: 6, BigBytes: 20 << 20}, 3, "share", layout)
-	tg.proxy.SetFaults(faultproxy.Faults{Rate: 0.10, Seed: seed, RetryAfter: time.Second, SlowDelay: 300 * time.Millisecond})
+	s3t.proxy.SetFaults(faultproxy.Faults{Rate: 0.10, Seed: seed, RetryAfter: time.Second, SlowDelay: 300 * time.Millisecond})
 	good := 0
 	for i := 0; i < faultRuns(); i++ {
 		if i > 0 {
@@ -52,11 +68,11 @@ func faultsS3(t *testing.T, layout string) {
 	}
 	injected := 0
 	var kinds []string
-	for k, n := range tg.proxy.Counts() {
+	for k, n := range s3t.proxy.Counts() {
 		injected += n
 		kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
 	}
-	report.addFault(FaultRow{Scenario: layoutLabel("S3 (versitygw, HTTPS) behind the fault proxy, 10 % of requests", layout), Injected: injected,
+	report.addFault(FaultRow{Scenario: layoutLabel(name+" behind the fault proxy, 10 % of requests", layout), Injected: injected,
 		Runs: faultRuns(), Good: good, Note: "runs, deep verifies and restores all through the faults; " + strings.Join(sortedStrings(kinds), ", ")})
 	if injected == 0 {
 		t.Error("no fault was injected")

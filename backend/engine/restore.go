@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -236,7 +237,7 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 	if err != nil {
 		return nil, sel, fmt.Errorf("cannot read the manifest of %s: %w", version, err)
 	}
-	t, err := manifest.ReadTree(data)
+	r, err := manifest.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, sel, err
 	}
@@ -249,15 +250,25 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 		}
 		return true, nil
 	}
+	// Only the chosen entries are kept, read one at a time: restoring a
+	// folder of a big version holds that folder's entries, not the
+	// version's.
 	var out []manifest.Entry
-	for _, e := range t.Entries {
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, sel, err
+		}
 		if ok, err := chosen(e.Path, e.Raw); err != nil {
 			return nil, sel, err
 		} else if ok {
 			out = append(out, e)
 		}
 	}
-	for _, f := range t.Folders {
+	for _, f := range r.Folders {
 		if ok, err := chosen(f.Path, f.Raw); err != nil {
 			return nil, sel, err
 		} else if ok {
@@ -265,7 +276,7 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 		}
 	}
 	links := map[string]bool{}
-	for _, l := range t.Symlinks {
+	for _, l := range r.Symlinks {
 		if ok, err := chosen(l.Path, l.Raw); err != nil {
 			return nil, sel, err
 		} else if ok {

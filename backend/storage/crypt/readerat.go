@@ -36,6 +36,9 @@ type sealedBlock struct {
 	data []byte
 }
 
+// plainBufs holds the buffers a block's plaintext is read into.
+var plainBufs = sync.Pool{New: func() any { b := make([]byte, BlockDataSize); return &b }}
+
 // cachedBlocks bounds the blocks kept sealed: enough for the parts a
 // destination sends at once to each find theirs (64 KiB each).
 const cachedBlocks = 8
@@ -62,7 +65,9 @@ func (f *sealedFile) block(i int64) ([]byte, error) {
 	}
 	f.mu.Unlock()
 	n := min(int64(BlockDataSize), f.size-i*BlockDataSize)
-	plain := make([]byte, n)
+	pb := plainBufs.Get().(*[]byte)
+	defer plainBufs.Put(pb)
+	plain := (*pb)[:n]
 	got, err := f.pr.ReadAt(plain, f.start+i*BlockDataSize)
 	if int64(got) < n {
 		if err == nil || err == io.EOF {

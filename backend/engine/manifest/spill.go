@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 )
 
 // SpillAt is how many bytes a Spill keeps in memory before it moves them
@@ -40,8 +42,12 @@ func (s *Spill) Write(p []byte) (int, error) {
 	}
 	if s.f == nil && len(s.mem)+len(p) > SpillAt {
 		if err := s.toFile(); err != nil {
-			s.err = err
-			return 0, err
+			dir := s.dir
+			if dir == "" {
+				dir = os.TempDir()
+			}
+			s.err = fmt.Errorf("cannot keep a big manifest in a temporary file in %s (is it full? $TMPDIR chooses another folder): %w", dir, err)
+			return 0, s.err
 		}
 	}
 	if s.f == nil {
@@ -52,9 +58,9 @@ func (s *Spill) Write(p []byte) (int, error) {
 	n, err := s.bw.Write(p)
 	s.n += int64(n)
 	if err != nil {
-		s.err = err
+		s.err = fmt.Errorf("cannot write a big manifest to its temporary file (is %s full?): %w", filepath.Dir(s.f.Name()), err)
 	}
-	return n, err
+	return n, s.err
 }
 
 // toFile moves what is in memory to a new temporary file.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -96,5 +97,22 @@ func TestWriterCloseRemovesItsFile(t *testing.T) {
 	}
 	if _, err := s.Write(chunk); err == nil {
 		t.Error("Write after Close succeeded")
+	}
+}
+
+// A temporary folder that cannot take the file is named in the error.
+func TestSpillSaysWhereItCouldNotWrite(t *testing.T) {
+	dir := t.TempDir() + "/missing"
+	s := NewSpill(dir)
+	defer s.Close()
+	if _, err := s.Write(make([]byte, 100)); err != nil {
+		t.Fatalf("a small write needs no file: %v", err)
+	}
+	_, err := s.Write(make([]byte, SpillAt))
+	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "temporary file") {
+		t.Fatalf("err = %v, want one naming %s", err, dir)
+	}
+	if _, again := s.Write([]byte{1}); again == nil {
+		t.Error("the buffer took more after failing")
 	}
 }

@@ -162,7 +162,12 @@ func destAdd(ctx context.Context, c *call) error {
 	if err != nil {
 		return withFlags(err, destFlagOf)
 	}
-	return c.print(service.DestinationOf(out), func(w io.Writer) { fmt.Fprintf(w, "added destination %s (%s)\n", out.Name, out.ID) })
+	return c.print(service.DestinationOf(out), func(w io.Writer) {
+		fmt.Fprintf(w, "added destination %s (%s)\n", out.Name, out.ID)
+		if out.Encrypted() {
+			fmt.Fprintf(w, "its backups are encrypted: a lost password means lost backups. Keep what 'avault dest rclone-config %s' prints somewhere safe, away from the NAS\n", out.ID)
+		}
+	})
 }
 
 func destList(ctx context.Context, c *call) error {

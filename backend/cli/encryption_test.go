@@ -22,8 +22,9 @@ func TestEncryptedDestinationThroughTheCommandLine(t *testing.T) {
 	if code, _, errs := h.run("", append(add, "--opt", "encryptPassword=hunter2")...); code == ExitOK || !strings.Contains(errs, "never given on the command line") {
 		t.Fatalf("a password with --opt: exit %d %q", code, errs)
 	}
-	if code, _, errs := h.run("correct horse\npepper\n", append(add, "--password-stdin")...); code != ExitOK {
-		t.Fatalf("dest add --password-stdin: exit %d %s", code, errs)
+	code, out, errs := h.run("correct horse\npepper\n", append(add, "--password-stdin")...)
+	if code != ExitOK || !strings.Contains(out, "a lost password means lost backups") || !strings.Contains(out, "dest rclone-config") {
+		t.Fatalf("dest add --password-stdin: exit %d %q %s", code, out, errs)
 	}
 	listed := h.must("dest", "list", "--json")
 	if strings.Contains(listed, "correct horse") || strings.Contains(listed, "pepper") {

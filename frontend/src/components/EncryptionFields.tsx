@@ -76,7 +76,7 @@ export function EncryptionFields({
           <button type="button" className="underline" onClick={() => set({ changing: true })}>
             Enter new passwords
           </button>{' '}
-          (versions already made stay readable only with the old ones).
+          (for instance to correct a typo: a run refuses passwords that decrypt none of the versions already there, and writes nothing).
         </p>
       )}
       {asking && (

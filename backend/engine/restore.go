@@ -102,9 +102,45 @@ type RestorePlan struct {
 	version string
 	toDir   string
 	opts    RestoreOptions
-	entries []manifest.Entry
-	tree    selection // the folders and links restored with them
+	chosen  *chosenEntries // the files, read from the manifest when needed
+	tree    selection      // the folders and links restored with them
+	files   int64
 	bytes   int64
+}
+
+// chosenEntries are the entries of a manifest that a restore chose, read
+// one at a time from the manifest's bytes on each pass, so that a restore
+// of a whole version of a million files does not hold a million entries.
+type chosenEntries struct {
+	data  []byte
+	which string
+}
+
+// each calls fn with every chosen entry, in manifest order.
+func (c *chosenEntries) each(fn func(*manifest.Entry) error) error {
+	r, err := manifest.NewReader(bytes.NewReader(c.data))
+	if err != nil {
+		return err
+	}
+	for {
+		e, err := r.Next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if inside(e.Path, c.which) {
+			if err := fn(&e); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// inside reports whether p is which or below it ("" is everything).
+func inside(p, which string) bool {
+	return which == "" || p == which || strings.HasPrefix(p, which+"/")
 }
 
 // selection is what of a version's folders and links a restore makes.
@@ -122,14 +158,14 @@ func PrepareRestore(ctx context.Context, dest storage.Destination, version, whic
 	if err := checkTarget(toDir, opts); err != nil {
 		return nil, err
 	}
-	entries, sel, err := selectEntries(ctx, dest, version, which)
+	chosen, sel, err := selectEntries(ctx, dest, version, which)
 	if err != nil {
 		return nil, err
 	}
 	if !opts.Overwrite {
 		root, err := os.OpenRoot(toDir)
 		if err == nil {
-			err = refuseExisting(root, toDir, entries, sel.symlinks)
+			err = refuseExisting(root, toDir, chosen, sel.symlinks)
 			root.Close()
 			if err != nil {
 				return nil, err
@@ -138,15 +174,17 @@ func PrepareRestore(ctx context.Context, dest storage.Destination, version, whic
 			return nil, fmt.Errorf("cannot open the folder %s: %w", toDir, err)
 		}
 	}
-	p := &RestorePlan{dest: dest, version: version, toDir: toDir, opts: opts, entries: entries, tree: sel}
-	for _, e := range entries {
+	p := &RestorePlan{dest: dest, version: version, toDir: toDir, opts: opts, chosen: chosen, tree: sel}
+	err = chosen.each(func(e *manifest.Entry) error {
+		p.files++
 		p.bytes += e.Size
-	}
-	return p, nil
+		return nil
+	})
+	return p, err
 }
 
 // Files is how many files the plan restores.
-func (p *RestorePlan) Files() int64 { return int64(len(p.entries)) }
+func (p *RestorePlan) Files() int64 { return p.files }
 
 // Bytes is how many bytes the plan restores.
 func (p *RestorePlan) Bytes() int64 { return p.bytes }
@@ -165,18 +203,18 @@ func (p *RestorePlan) Run(ctx context.Context) (RestoreResult, error) {
 	}
 	defer root.Close()
 	if !p.opts.Overwrite {
-		if err := refuseExisting(root, p.toDir, p.entries, p.tree.symlinks); err != nil {
+		if err := refuseExisting(root, p.toDir, p.chosen, p.tree.symlinks); err != nil {
 			return res, err
 		}
 	}
 	rs := &restorer{dest: p.dest, version: p.version, root: root, opts: p.opts}
 	rs.prog.Files, rs.prog.Bytes = p.Files(), p.bytes
-	err = rs.restoreAll(ctx, p.entries, p.tree)
+	err = rs.restoreAll(ctx, p.chosen, p.tree)
 	res = rs.res
 	res.Notes = rs.notes.lines()
 	if err == nil && res.FilesFailed > 0 {
 		f := res.Failures[0]
-		err = fmt.Errorf("%d of %d files could not be restored; the first: %s: %s", res.FilesFailed, len(p.entries), f.Path, f.Reason)
+		err = fmt.Errorf("%d of %d files could not be restored; the first: %s: %s", res.FilesFailed, p.files, f.Path, f.Reason)
 	}
 	return res, err
 }
@@ -224,10 +262,11 @@ func realPath(p string) (string, error) {
 	}
 }
 
-// selectEntries returns the manifest entries, folders and links that
-// which names, after checking that every path stays inside the version
-// and that no link stands where anything else is to be written.
-func selectEntries(ctx context.Context, dest storage.Destination, version, which string) ([]manifest.Entry, selection, error) {
+// selectEntries returns the manifest's entries that which names (read
+// again from the manifest's bytes when needed), and its folders and links,
+// after checking that every path stays inside the version and that no
+// link stands where anything else is to be written.
+func selectEntries(ctx context.Context, dest storage.Destination, version, which string) (*chosenEntries, selection, error) {
 	var sel selection
 	which = strings.Trim(which, "/")
 	if which != "" && storage.ValidatePath(which) != nil {
@@ -242,7 +281,7 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 		return nil, sel, err
 	}
 	chosen := func(p, raw string) (bool, error) {
-		if which != "" && p != which && !strings.HasPrefix(p, which+"/") {
+		if !inside(p, which) {
 			return false, nil
 		}
 		if !filepath.IsLocal(filepath.FromSlash(manifest.SourcePath(p, raw))) {
@@ -250,10 +289,7 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 		}
 		return true, nil
 	}
-	// Only the chosen entries are kept, read one at a time: restoring a
-	// folder of a big version holds that folder's entries, not the
-	// version's.
-	var out []manifest.Entry
+	files := 0
 	for {
 		e, err := r.Next()
 		if err == io.EOF {
@@ -265,7 +301,7 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 		if ok, err := chosen(e.Path, e.Raw); err != nil {
 			return nil, sel, err
 		} else if ok {
-			out = append(out, e)
+			files++
 		}
 	}
 	for _, f := range r.Folders {
@@ -284,9 +320,10 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 			links[l.Path] = true
 		}
 	}
-	if len(out)+len(sel.folders)+len(sel.symlinks) == 0 {
+	if files+len(sel.folders)+len(sel.symlinks) == 0 {
 		return nil, sel, fmt.Errorf("%s has no file or folder %q", version, which)
 	}
+	c := &chosenEntries{data: data, which: which}
 	// A scan never records anything inside a link, nor a link twice: a
 	// manifest that does would have a restore write through a link.
 	under := func(p string) bool {
@@ -300,9 +337,14 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 	bad := func(p string) error {
 		return fmt.Errorf("the manifest of %s names %q inside or at a symbolic link; it cannot be restored safely", version, p)
 	}
-	for _, e := range out {
-		if links[e.Path] || under(e.Path) {
-			return nil, sel, bad(e.Path)
+	if len(links) > 0 {
+		if err := c.each(func(e *manifest.Entry) error {
+			if links[e.Path] || under(e.Path) {
+				return bad(e.Path)
+			}
+			return nil
+		}); err != nil {
+			return nil, sel, err
 		}
 	}
 	for _, f := range sel.folders {
@@ -315,11 +357,11 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 			return nil, sel, bad(l.Path)
 		}
 	}
-	return out, sel, nil
+	return c, sel, nil
 }
 
 // refuseExisting fails when any target file exists, naming a few.
-func refuseExisting(root *os.Root, toDir string, entries []manifest.Entry, links []manifest.Symlink) error {
+func refuseExisting(root *os.Root, toDir string, entries *chosenEntries, links []manifest.Symlink) error {
 	var found []string
 	n := 0
 	exists := func(p, raw string) {
@@ -330,8 +372,11 @@ func refuseExisting(root *os.Root, toDir string, entries []manifest.Entry, links
 			}
 		}
 	}
-	for _, e := range entries {
+	if err := entries.each(func(e *manifest.Entry) error {
 		exists(e.Path, e.Raw)
+		return nil
+	}); err != nil {
+		return err
 	}
 	for _, l := range links {
 		exists(l.Path, l.Raw)

@@ -8,9 +8,36 @@ import (
 	"path"
 	"path/filepath"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/job"
 )
+
+// forEachOf calls fn for every entry produce yields, n at a time, until
+// one fails or ctx ends; produce runs on the caller's goroutine.
+func forEachOf(ctx context.Context, n int, produce func(yield func(*manifest.Entry) error) error, fn func(context.Context, *manifest.Entry) error) error {
+	if n <= 0 {
+		n = DefaultTransfers
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(n)
+	perr := produce(func(e *manifest.Entry) error {
+		if err := gctx.Err(); err != nil {
+			return err
+		}
+		c := *e
+		g.Go(func() error { return fn(gctx, &c) })
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if perr != nil {
+		return perr
+	}
+	return ctx.Err()
+}
 
 // restoreAll restores a selection in an order that never writes through
 // a link it made and leaves every folder as the source had it:
@@ -23,32 +50,37 @@ import (
 //     (never followed);
 //  5. the folders' modes and modification times, deepest first, so that
 //     making what is inside does not change them again.
-func (rs *restorer) restoreAll(ctx context.Context, entries []manifest.Entry, sel selection) error {
+func (rs *restorer) restoreAll(ctx context.Context, entries *chosenEntries, sel selection) error {
 	for _, f := range sel.folders {
 		if err := rs.root.MkdirAll(filepath.FromSlash(f.SourcePath()), 0o700); err != nil {
 			rs.fail(f.Path, "cannot create the folder: "+err.Error())
 		}
 	}
 	first := map[string]bool{} // files other files are hard links of
-	for _, e := range entries {
+	if err := entries.each(func(e *manifest.Entry) error {
 		if e.HardLink != "" {
 			first[e.HardLink] = true
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
-	var plain, linked []manifest.Entry
+	var linked []manifest.Entry
 	byPath := map[string]*manifest.Entry{}
-	for i := range entries {
-		e := &entries[i]
-		if first[e.Path] {
-			byPath[e.Path] = e
-		}
-		if e.HardLink != "" && byPath[e.HardLink] != nil {
-			linked = append(linked, *e)
-		} else {
-			plain = append(plain, *e)
-		}
-	}
-	if err := forEach(ctx, plain, rs.opts.Transfers, rs.restoreOne); err != nil {
+	err := forEachOf(ctx, rs.opts.Transfers, func(yield func(*manifest.Entry) error) error {
+		return entries.each(func(e *manifest.Entry) error {
+			if first[e.Path] {
+				c := *e
+				byPath[e.Path] = &c
+			}
+			if e.HardLink != "" && byPath[e.HardLink] != nil {
+				linked = append(linked, *e)
+				return nil
+			}
+			return yield(e)
+		})
+	}, rs.restoreOne)
+	if err != nil {
 		return err
 	}
 	for i := range linked {

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/avault/avault/backend/engine/manifest"
 	"github.com/avault/avault/backend/job"
 	"github.com/avault/avault/backend/storage"
@@ -205,18 +203,56 @@ func (r *VerifyReport) compareListed(e *manifest.Entry, f storage.FileInfo, ok b
 // verifyDeep reads files back and checks their SHA-256.
 func verifyDeep(ctx context.Context, dest storage.Destination, version string, data []byte, o VerifyOptions) (VerifyReport, error) {
 	rep := VerifyReport{VerifyResult: job.VerifyResult{Mode: "full", CheckedAt: o.Now()}}
-	entries, err := sampleEntries(data, o.Sample, o.Rand)
-	if err != nil {
-		return rep, err
-	}
 	m := &verifyMeter{fn: o.OnProgress}
-	for _, e := range entries {
-		m.prog.Files++
-		m.prog.Bytes += e.Size
+	var produce func(yield func(*manifest.Entry) error) error
+	if o.Sample > 0 {
+		entries, err := sampleEntries(data, o.Sample, o.Rand)
+		if err != nil {
+			return rep, err
+		}
+		for _, e := range entries {
+			m.prog.Files++
+			m.prog.Bytes += e.Size
+		}
+		produce = func(yield func(*manifest.Entry) error) error {
+			for i := range entries {
+				if err := yield(&entries[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	} else {
+		// Every file: read one entry at a time and handed to the
+		// transfers, not held, so that a version of a million files
+		// costs no more memory than a small one.
+		h, err := manifest.ReadHeader(data)
+		if err != nil {
+			return rep, err
+		}
+		m.prog.Files, m.prog.Bytes = h.Files, h.Bytes
+		produce = func(yield func(*manifest.Entry) error) error {
+			r, err := manifest.NewReader(bytes.NewReader(data))
+			if err != nil {
+				return err
+			}
+			for {
+				e, err := r.Next()
+				if err == io.EOF {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				if err := yield(&e); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	var mu sync.Mutex
 	var notes fileNotes
-	err = forEach(ctx, entries, o.Transfers, func(ctx context.Context, e *manifest.Entry) error {
+	err := forEachOf(ctx, o.Transfers, produce, func(ctx context.Context, e *manifest.Entry) error {
 		count := &readCounter{ctx: ctx, m: m, path: e.Path}
 		reason, err := readBack(ctx, dest, version, e, count, &notes)
 		if err != nil {
@@ -306,24 +342,4 @@ func sampleEntries(data []byte, k int, rnd func(int) int) ([]manifest.Entry, err
 			}
 		}
 	}
-}
-
-// forEach calls fn for every entry with up to n at a time, stopping at the
-// first error.
-func forEach(ctx context.Context, entries []manifest.Entry, n int, fn func(context.Context, *manifest.Entry) error) error {
-	if n <= 0 {
-		n = DefaultTransfers
-	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(n)
-	for i := range entries {
-		if gctx.Err() != nil {
-			break
-		}
-		g.Go(func() error { return fn(gctx, &entries[i]) })
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	return ctx.Err()
 }

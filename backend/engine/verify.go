@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"slices"
 	"sync"
 	"time"
 
@@ -129,23 +128,37 @@ func Verify(ctx context.Context, dest storage.Destination, version string, o Ver
 // verifyQuick compares the destination's listing with the manifest.
 func verifyQuick(ctx context.Context, dest storage.Destination, version string, data []byte, o VerifyOptions) (VerifyReport, error) {
 	rep := VerifyReport{VerifyResult: job.VerifyResult{Mode: "quick", CheckedAt: o.Now()}}
-	lister, ok := dest.(storage.FileLister)
-	if !ok {
+	if _, ok := dest.(storage.FileLister); !ok {
 		return rep, ErrQuickVerifyUnsupported
 	}
-	files, err := lister.ListFiles(ctx, version)
+	// The listing and the manifest are compared as two sorted lists, not
+	// through a map of the listing's paths; the listing is put in manifest
+	// order in runs kept in temporary files, so a version of any size is
+	// compared in the same memory.
+	sorter := &listingSorter{}
+	defer sorter.close()
+	if err := storage.WalkFiles(ctx, dest, version, sorter.add); err != nil {
+		return rep, fmt.Errorf("cannot list the files of %s: %w", version, err)
+	}
+	nextFile, err := sorter.sorted()
 	if err != nil {
 		return rep, fmt.Errorf("cannot list the files of %s: %w", version, err)
 	}
-	// The listing and the manifest are compared as two sorted lists, not
-	// through a map of the listing's paths, which for a million files
-	// would cost more than the listing itself.
-	slices.SortStableFunc(files, func(a, b storage.FileInfo) int { return manifest.Compare(a.Path, b.Path) })
-	next := 0
+	var cur storage.FileInfo
+	have := false
+	advance := func() error {
+		var err error
+		cur, have, err = nextFile()
+		return err
+	}
+	if err := advance(); err != nil {
+		return rep, err
+	}
+	var listErr error
 	extra := func(until string, all bool) {
-		for ; next < len(files) && (all || manifest.Compare(files[next].Path, until) < 0); next++ {
+		for ; listErr == nil && have && (all || manifest.Compare(cur.Path, until) < 0); listErr = advance() {
 			rep.Extra++
-			rep.problem(files[next].Path, "in the version but not in its manifest")
+			rep.problem(cur.Path, "in the version but not in its manifest")
 		}
 	}
 	r, err := manifest.NewReader(bytes.NewReader(data))
@@ -168,14 +181,17 @@ func verifyQuick(ctx context.Context, dest storage.Destination, version string, 
 		extra(e.Path, false)
 		var f storage.FileInfo
 		ok := false
-		for ; next < len(files) && files[next].Path == e.Path; next++ { // the last of a path listed twice
-			f, ok = files[next], true
+		for ; listErr == nil && have && cur.Path == e.Path; listErr = advance() { // the last of a path listed twice
+			f, ok = cur, true
+		}
+		if listErr != nil {
+			return rep, listErr
 		}
 		rep.compareListed(&e, f, ok)
 		m.add(1, e.Size, e.Path)
 	}
 	extra("", true)
-	return rep, nil
+	return rep, listErr
 }
 
 // compareListed checks one manifest entry against the listing.

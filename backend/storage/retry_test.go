@@ -358,3 +358,59 @@ func TestRetrierLeavesSpentErrorsAlone(t *testing.T) {
 		t.Errorf("a spent error on the second attempt: %v after %d calls; want 2 calls", err, f.calls)
 	}
 }
+
+// walkingFlaky hands over two files, failing before the first or after the
+// first as its errors say.
+type walkingFlaky struct {
+	*flaky
+	failAfterFirst bool
+}
+
+func (w walkingFlaky) ListFiles(context.Context, string) ([]FileInfo, error) { return nil, nil }
+
+func (w walkingFlaky) WalkFiles(_ context.Context, _ string, fn func(FileInfo) error) error {
+	if !w.failAfterFirst {
+		if err := w.next(); err != nil {
+			return err
+		}
+	}
+	if err := fn(FileInfo{Path: "a"}); err != nil {
+		return err
+	}
+	if w.failAfterFirst {
+		if err := w.next(); err != nil {
+			return err
+		}
+	}
+	return fn(FileInfo{Path: "b"})
+}
+
+func TestWithRetryWalkFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name           string
+		failAfterFirst bool
+		wantErr        bool
+		want           []string
+		calls          int
+	}{
+		{"a walk that fails before handing anything is tried again", false, false, []string{"a", "b"}, 2},
+		{"a walk that fails after handing files is not (the files would come twice)", true, true, []string{"a"}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &flaky{errs: []error{ErrUnavailable}}
+			var c clock
+			d := WithRetry(walkingFlaky{f, tc.failAfterFirst}, testOptions(&c))
+			if _, ok := d.(FileWalker); !ok {
+				t.Fatal("the retrying destination of a FileWalker is not one")
+			}
+			var got []string
+			err := WalkFiles(context.Background(), d, "v", func(fi FileInfo) error { got = append(got, fi.Path); return nil })
+			if (err != nil) != tc.wantErr || !errors.Is(err, ErrUnavailable) && tc.wantErr {
+				t.Fatalf("err = %v", err)
+			}
+			if !slices.Equal(got, tc.want) || f.calls != tc.calls {
+				t.Errorf("handed %q in %d calls, want %q in %d", got, f.calls, tc.want, tc.calls)
+			}
+		})
+	}
+}

@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"io"
+
+	"github.com/avault/avault/backend/retry"
 )
 
 // WithRetry wraps d so that every call is retried on a retryable error
@@ -132,6 +134,23 @@ type retryLister struct {
 func (l retryLister) ListFiles(ctx context.Context, version string) ([]FileInfo, error) {
 	return retry1(ctx, l.r, "list files of "+version, func(int) ([]FileInfo, error) {
 		return l.fl.ListFiles(ctx, version)
+	})
+}
+
+// WalkFiles is retried while it has handed fn nothing; a listing that
+// breaks off after that is not started again, which would hand fn the
+// same files twice.
+func (l retryLister) WalkFiles(ctx context.Context, version string, fn func(FileInfo) error) error {
+	handed := false
+	return l.r.do(ctx, "list files of "+version, func(int) error {
+		err := WalkFiles(ctx, l.fl, version, func(f FileInfo) error {
+			handed = true
+			return fn(f)
+		})
+		if err != nil && handed {
+			return retry.GaveUp(err)
+		}
+		return err
 	})
 }
 

@@ -13,6 +13,7 @@ package storage
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 )
@@ -137,6 +138,38 @@ type Copier interface {
 // path, and nothing of MetaDir.
 type FileLister interface {
 	ListFiles(ctx context.Context, version string) ([]FileInfo, error)
+}
+
+// FileWalker is a FileLister that can hand over a version's files one at a
+// time, in no particular order, so that listing a version of any size
+// needs no memory for the listing. WalkFiles stops at fn's first error and
+// returns it.
+type FileWalker interface {
+	FileLister
+	WalkFiles(ctx context.Context, version string, fn func(FileInfo) error) error
+}
+
+// WalkFiles hands fn the files of a version of d one at a time: through
+// d's WalkFiles when d has one, else from d's ListFiles. It fails with
+// errors.ErrUnsupported when d cannot list a version's files.
+func WalkFiles(ctx context.Context, d any, version string, fn func(FileInfo) error) error {
+	if w, ok := d.(FileWalker); ok {
+		return w.WalkFiles(ctx, version, fn)
+	}
+	fl, ok := d.(FileLister)
+	if !ok {
+		return errors.ErrUnsupported
+	}
+	files, err := fl.ListFiles(ctx, version)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Choice is something a person can pick as (part of) a destination: a

@@ -176,6 +176,27 @@ func (v *View) ListFiles(ctx context.Context, name string) ([]storage.FileInfo, 
 	return fl.ListFiles(ctx, name)
 }
 
+// WalkFiles hands fn a version's files one at a time (see ListFiles).
+func (v *View) WalkFiles(ctx context.Context, name string, fn func(storage.FileInfo) error) error {
+	l, err := v.locator(ctx, name)
+	if err != nil {
+		return err
+	}
+	if l != nil {
+		files, err := l.Files(ctx)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			if err := fn(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return storage.WalkFiles(ctx, v.Destination, name, fn)
+}
+
 var _ storage.Destination = (*View)(nil)
-var _ storage.FileLister = (*View)(nil)
+var _ storage.FileWalker = (*View)(nil)
 var _ storage.FileStore = (*View)(nil)

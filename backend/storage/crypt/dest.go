@@ -315,23 +315,25 @@ func (d *Dest) ReadManifest(ctx context.Context, version string) ([]byte, error)
 }
 
 // ListFiles lists a version's files in clear with their plaintext sizes
-// and the destination's hashes of the ciphertext (marked with HashSuffix).
-// A file whose name does not decrypt is listed as it is, so verify
-// reports it.
+// and the destination's hashes of the ciphertext (marked with HashSuffix),
+// sorted by path. A file whose name does not decrypt is listed as it is,
+// so verify reports it.
 func (d *Dest) ListFiles(ctx context.Context, version string) ([]storage.FileInfo, error) {
+	var out []storage.FileInfo
+	if err := d.WalkFiles(ctx, version, func(f storage.FileInfo) error { out = append(out, f); return nil }); err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b storage.FileInfo) int { return strings.Compare(a.Path, b.Path) })
+	return out, nil
+}
+
+// WalkFiles hands fn a version's files in clear, one at a time, as
+// ListFiles lists them.
+func (d *Dest) WalkFiles(ctx context.Context, version string, fn func(storage.FileInfo) error) error {
 	if err := storage.ValidateName(version); err != nil {
-		return nil, err
+		return err
 	}
-	fl, ok := d.d.(storage.FileLister)
-	if !ok {
-		return nil, storage.NewError(storage.ErrInvalid, d.label+": cannot list a version's files", errors.ErrUnsupported)
-	}
-	fs, err := fl.ListFiles(ctx, d.c.EncryptSegment(version))
-	if err != nil {
-		return nil, err
-	}
-	out := make([]storage.FileInfo, 0, len(fs))
-	for _, f := range fs {
+	err := storage.WalkFiles(ctx, d.d, d.c.EncryptSegment(version), func(f storage.FileInfo) error {
 		if p, c := d.decryptName(f.Path); c == nameGood {
 			f.Path = p
 			if n, err := DecryptedSize(f.Size); err == nil {
@@ -339,10 +341,12 @@ func (d *Dest) ListFiles(ctx context.Context, version string) ([]storage.FileInf
 			}
 		}
 		f.Hash = cipherHash(f.Hash)
-		out = append(out, f)
+		return fn(f)
+	})
+	if errors.Is(err, errors.ErrUnsupported) {
+		return storage.NewError(storage.ErrInvalid, d.label+": cannot list a version's files", err)
 	}
-	slices.SortFunc(out, func(a, b storage.FileInfo) int { return strings.Compare(a.Path, b.Path) })
-	return out, nil
+	return err
 }
 
 // ListChoices passes through: what can be chosen is not encrypted.
@@ -499,7 +503,7 @@ func validNew(p string) error {
 
 var (
 	_ storage.Destination = (*Dest)(nil)
-	_ storage.FileLister  = (*Dest)(nil)
+	_ storage.FileWalker  = (*Dest)(nil)
 	_ storage.Chooser     = (*Dest)(nil)
 	_ storage.FileStore   = (*Dest)(nil)
 	_ storage.Pending     = (*pending)(nil)

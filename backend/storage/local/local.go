@@ -250,12 +250,24 @@ func (d *Dest) ReadManifest(ctx context.Context, version string) ([]byte, error)
 }
 
 // ListFiles lists the regular files of a committed version with their
-// sizes. Hashes are zero: the folder keeps none without reading the files.
+// sizes, sorted by path. Hashes are zero: the folder keeps none without
+// reading the files.
 func (d *Dest) ListFiles(ctx context.Context, version string) ([]storage.FileInfo, error) {
-	if err := storage.ValidateName(version); err != nil {
+	var out []storage.FileInfo
+	if err := d.WalkFiles(ctx, version, func(f storage.FileInfo) error { out = append(out, f); return nil }); err != nil {
 		return nil, err
 	}
-	var out []storage.FileInfo
+	slices.SortFunc(out, func(a, b storage.FileInfo) int { return strings.Compare(a.Path, b.Path) })
+	return out, nil
+}
+
+// WalkFiles hands fn the regular files of a committed version one at a
+// time, as the folder's walk finds them.
+func (d *Dest) WalkFiles(ctx context.Context, version string, fn func(storage.FileInfo) error) error {
+	if err := storage.ValidateName(version); err != nil {
+		return err
+	}
+	var fnErr error
 	err := fs.WalkDir(d.root.FS(), version, func(name string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -274,14 +286,19 @@ func (d *Dest) ListFiles(ctx context.Context, version string) ([]storage.FileInf
 		if err != nil {
 			return err
 		}
-		out = append(out, storage.FileInfo{Path: rel, Size: fi.Size()})
+		// A copy of rel, so that the walk's name is not kept with it.
+		if fnErr = fn(storage.FileInfo{Path: strings.Clone(rel), Size: fi.Size()}); fnErr != nil {
+			return fnErr
+		}
 		return nil
 	})
-	if err != nil {
-		return nil, d.err(version, err)
+	if fnErr != nil {
+		return fnErr
 	}
-	slices.SortFunc(out, func(a, b storage.FileInfo) int { return strings.Compare(a.Path, b.Path) })
-	return out, nil
+	if err != nil {
+		return d.err(version, err)
+	}
+	return nil
 }
 
 // Close releases the folder.
@@ -381,4 +398,4 @@ func (d *Dest) err(name string, err error) error {
 }
 
 var _ storage.Destination = (*Dest)(nil)
-var _ storage.FileLister = (*Dest)(nil)
+var _ storage.FileWalker = (*Dest)(nil)

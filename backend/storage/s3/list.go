@@ -16,18 +16,27 @@ import (
 // without KMS encryption); multipart objects get a zero Hash, as their
 // md5chksum would need a request per object.
 func (d *Dest) ListFiles(ctx context.Context, version string) ([]storage.FileInfo, error) {
-	if err := storage.ValidateName(version); err != nil {
+	var out []storage.FileInfo
+	if err := d.WalkFiles(ctx, version, func(f storage.FileInfo) error { out = append(out, f); return nil }); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// WalkFiles hands fn a version's objects one at a time, a page of the
+// listing at a time, as ListFiles lists them.
+func (d *Dest) WalkFiles(ctx context.Context, version string, fn func(storage.FileInfo) error) error {
+	if err := storage.ValidateName(version); err != nil {
+		return err
 	}
 	dir := d.dir(version)
 	meta := dir + storage.MetaDir + "/"
-	var out []storage.FileInfo
 	found := false
 	pages := s3.NewListObjectsV2Paginator(d.c, &s3.ListObjectsV2Input{Bucket: &d.o.Bucket, Prefix: &dir, MaxKeys: &d.o.ListPageSize})
 	for pages.HasMorePages() {
 		page, err := pages.NextPage(ctx)
 		if err != nil {
-			return nil, translate(err, "S3: listing "+dir)
+			return translate(err, "S3: listing "+dir)
 		}
 		for _, o := range page.Contents {
 			found = true
@@ -35,13 +44,15 @@ func (d *Dest) ListFiles(ctx context.Context, version string) ([]storage.FileInf
 			if strings.HasPrefix(key, meta) || !strings.HasPrefix(key, dir) || strings.HasSuffix(key, "/") {
 				continue // Avault's own files, and folder markers
 			}
-			out = append(out, storage.FileInfo{Path: key[len(dir):], Size: aws.ToInt64(o.Size), Hash: d.storedMD5("", o.ETag)})
+			if err := fn(storage.FileInfo{Path: key[len(dir):], Size: aws.ToInt64(o.Size), Hash: d.storedMD5("", o.ETag)}); err != nil {
+				return err
+			}
 		}
 	}
 	if !found {
-		return nil, storage.NewError(storage.ErrNotFound, fmt.Sprintf("S3: no version %s in %s", version, d.where()), nil)
+		return storage.NewError(storage.ErrNotFound, fmt.Sprintf("S3: no version %s in %s", version, d.where()), nil)
 	}
-	return out, nil
+	return nil
 }
 
 // ListChoices lists the buckets the credentials can see (parent ""), or

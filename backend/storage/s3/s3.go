@@ -347,5 +347,5 @@ func (d *Dest) Close() error {
 }
 
 var _ storage.Destination = (*Dest)(nil)
-var _ storage.FileLister = (*Dest)(nil)
+var _ storage.FileWalker = (*Dest)(nil)
 var _ storage.Chooser = (*Dest)(nil)

@@ -304,6 +304,20 @@ func checkListing(t *testing.T, d storage.Destination, version string, fs map[st
 	if want := sortedKeys(fs); !slices.Equal(got, want) {
 		t.Errorf("ListFiles(%q) = %d paths %q, want %d paths %q", version, len(got), clip(got), len(want), clip(want))
 	}
+	// WalkFiles hands over the same files, in any order.
+	if _, ok := d.(storage.FileWalker); ok {
+		var walked []storage.FileInfo
+		if err := storage.WalkFiles(context.Background(), d, version, func(f storage.FileInfo) error {
+			walked = append(walked, f)
+			return nil
+		}); err != nil {
+			t.Fatalf("WalkFiles(%q): %v", version, err)
+		}
+		slices.SortFunc(walked, func(a, b storage.FileInfo) int { return strings.Compare(a.Path, b.Path) })
+		if !slices.Equal(walked, list) {
+			t.Errorf("WalkFiles(%q) handed %d files, ListFiles lists %d, or they differ", version, len(walked), len(list))
+		}
+	}
 }
 
 // clip shortens long path lists in failure messages.

@@ -111,13 +111,44 @@ type RestorePlan struct {
 // chosenEntries are the entries of a manifest that a restore chose, read
 // one at a time from the manifest's bytes on each pass, so that a restore
 // of a whole version of a million files does not hold a million entries.
+// When the first pass finds at most keepChosen of them (a folder or a
+// file of a big version), they are kept and later passes do not decode
+// the whole manifest again.
 type chosenEntries struct {
-	data  []byte
-	which string
+	data   []byte
+	which  string
+	kept   []manifest.Entry
+	passes int
+	many   bool // more than keepChosen: every pass reads the manifest
+}
+
+// keepChosen is how many chosen entries a restore keeps in memory rather
+// than decoding the manifest on each pass: a few MB.
+var keepChosen = 20_000
+
+// keep keeps e, a chosen entry of the first pass, unless there are too
+// many to keep.
+func (c *chosenEntries) keep(e manifest.Entry) {
+	switch {
+	case c.many:
+	case len(c.kept) < keepChosen:
+		c.kept = append(c.kept, e)
+	default:
+		c.kept, c.many = nil, true
+	}
 }
 
 // each calls fn with every chosen entry, in manifest order.
 func (c *chosenEntries) each(fn func(*manifest.Entry) error) error {
+	if c.passes > 0 && !c.many {
+		for _, e := range c.kept {
+			if err := fn(&e); err != nil { // a copy: fn may change it
+				return err
+			}
+		}
+		return nil
+	}
+	first := c.passes == 0
 	r, err := manifest.NewReader(bytes.NewReader(c.data))
 	if err != nil {
 		return err
@@ -125,17 +156,24 @@ func (c *chosenEntries) each(fn func(*manifest.Entry) error) error {
 	for {
 		e, err := r.Next()
 		if err == io.EOF {
-			return nil
+			break
 		}
 		if err != nil {
+			c.kept = nil
 			return err
 		}
 		if inside(e.Path, c.which) {
+			if first {
+				c.keep(e)
+			}
 			if err := fn(&e); err != nil {
+				c.kept, c.many = nil, true // a pass cut short has not kept them all
 				return err
 			}
 		}
 	}
+	c.passes++
+	return nil
 }
 
 // inside reports whether p is which or below it ("" is everything).
@@ -289,6 +327,7 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 		}
 		return true, nil
 	}
+	c := &chosenEntries{data: data, which: which}
 	files := 0
 	for {
 		e, err := r.Next()
@@ -302,8 +341,10 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 			return nil, sel, err
 		} else if ok {
 			files++
+			c.keep(e)
 		}
 	}
+	c.passes = 1 // the passes after this one use what was kept, if it is all
 	for _, f := range r.Folders {
 		if ok, err := chosen(f.Path, f.Raw); err != nil {
 			return nil, sel, err
@@ -323,7 +364,6 @@ func selectEntries(ctx context.Context, dest storage.Destination, version, which
 	if files+len(sel.folders)+len(sel.symlinks) == 0 {
 		return nil, sel, fmt.Errorf("%s has no file or folder %q", version, which)
 	}
-	c := &chosenEntries{data: data, which: which}
 	// A scan never records anything inside a link, nor a link twice: a
 	// manifest that does would have a restore write through a link.
 	under := func(p string) bool {

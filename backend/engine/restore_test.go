@@ -3,6 +3,8 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,5 +153,34 @@ func TestPlan(t *testing.T) {
 	}
 	if len(e.versionNames()) != 0 {
 		t.Error("Plan touched the destination")
+	}
+}
+
+// A restore that chose more entries than it keeps reads them from the
+// manifest on each pass and restores the same tree, hard links included.
+func TestRestoreOfMoreEntriesThanKeptReadsTheManifestAgain(t *testing.T) {
+	e := newEnv(t, sample)
+	if err := os.Link(filepath.Join(e.src, "a.txt"), filepath.Join(e.src, "docs", "a-link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	v := e.mustRun(job.StatusSuccess).Version
+	want := maps.Clone(sample)
+	want["docs/a-link.txt"] = sample["a.txt"]
+	for _, keep := range []int{1, 3, 20_000} {
+		t.Run(fmt.Sprint(keep), func(t *testing.T) {
+			old := keepChosen
+			keepChosen = keep
+			defer func() { keepChosen = old }()
+			to := t.TempDir()
+			res, err := Restore(context.Background(), e.dest, v, "", to, RestoreOptions{})
+			if err != nil || res.Files != int64(len(want)) || !equalTrees(treeOf(t, to), want) {
+				t.Fatalf("%+v, %v: %v", res, err, treeOf(t, to))
+			}
+			a, _ := os.Stat(filepath.Join(to, "a.txt"))
+			l, _ := os.Stat(filepath.Join(to, "docs", "a-link.txt"))
+			if !os.SameFile(a, l) {
+				t.Error("the hard link was restored as a copy")
+			}
+		})
 	}
 }

@@ -292,7 +292,7 @@ func (s *s3Target) read(version string) (snapshot, error) {
 		}
 		for _, o := range page.Contents {
 			rel := strings.TrimPrefix(aws.ToString(o.Key), prefix)
-			if strings.HasPrefix(rel, storage.MetaDir+"/") {
+			if strings.HasPrefix(rel, storage.MetaDir+"/") || isFolderMarker(rel, aws.ToInt64(o.Size)) {
 				continue
 			}
 			out, err := s.client.GetObject(ctx, &awss3.GetObjectInput{Bucket: aws.String(s.srv.Bucket), Key: o.Key})

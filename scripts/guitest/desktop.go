@@ -187,11 +187,17 @@ func renderedUI(path string) (bool, string, error) {
 	if err != nil {
 		return false, "", err
 	}
-	var content, indigo int
 	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y += 2 {
-		for x := b.Min.X; x < b.Max.X; x += 2 {
-			r, g, bl := rgb(img, x, y)
+	ok, detail := renderedPixels(b.Min.X, b.Min.Y, b.Max.X, b.Max.Y, func(x, y int) (int, int, int) { return rgb(img, x, y) })
+	return ok, detail, nil
+}
+
+// renderedPixels is renderedUI's test on any picture.
+func renderedPixels(x0, y0, x1, y1 int, at func(x, y int) (int, int, int)) (bool, string) {
+	var content, indigo int
+	for y := y0; y < y1; y += 2 {
+		for x := x0; x < x1; x += 2 {
+			r, g, bl := at(x, y)
 			if isBackground(r, g, bl) {
 				continue
 			}
@@ -202,7 +208,137 @@ func renderedUI(path string) (bool, string, error) {
 		}
 	}
 	detail := fmt.Sprintf("%d content pixels, %d indigo pixels (sampled every 2nd)", content, indigo)
-	return content > 1000 && indigo > 100, detail, nil
+	return content > 1000 && indigo > 100, detail
+}
+
+// windowWatch follows the X server's own events for new top-level windows,
+// so that start-up times are read when the window appears rather than when
+// a poll next looks (an xdotool process every 100 ms, which also competes
+// with the starting app for the 2 cores).
+type windowWatch struct {
+	conn *xgb.Conn
+	maps chan mapNotice
+}
+
+type mapNotice struct {
+	win xproto.Window
+	at  time.Time
+}
+
+func watchWindows(t *testing.T) *windowWatch {
+	t.Helper()
+	conn, err := xgb.NewConn()
+	if err != nil {
+		t.Fatalf("connect to X: %v", err)
+	}
+	root := xproto.Setup(conn).DefaultScreen(conn).Root
+	if err := xproto.ChangeWindowAttributesChecked(conn, root, xproto.CwEventMask,
+		[]uint32{xproto.EventMaskSubstructureNotify}).Check(); err != nil {
+		t.Fatalf("watch the root window: %v", err)
+	}
+	w := &windowWatch{conn: conn, maps: make(chan mapNotice, 256)}
+	go func() {
+		for {
+			ev, err := conn.WaitForEvent()
+			if ev == nil && err == nil {
+				return // closed
+			}
+			if m, ok := ev.(xproto.MapNotifyEvent); ok {
+				select {
+				case w.maps <- mapNotice{m.Window, time.Now()}:
+				default:
+				}
+			}
+		}
+	}()
+	t.Cleanup(conn.Close)
+	return w
+}
+
+// isAvault says win is an Avault window: its WM_CLASS is avault/Avault
+// (g_set_prgname, window_prgname_linux.go). The title is no help here: Wails
+// sets it on the main loop, after the window is mapped.
+func (w *windowWatch) isAvault(win xproto.Window) bool {
+	p, err := xproto.GetProperty(w.conn, false, win, xproto.AtomWmClass, xproto.AtomString, 0, 64).Reply()
+	if err != nil {
+		return false
+	}
+	parts := strings.Split(strings.TrimRight(string(p.Value), "\x00"), "\x00")
+	return len(parts) == 2 && parts[0] == "avault" && parts[1] == "Avault"
+}
+
+// pixels reads a rectangle of win as 32-bit BGRX (the depth-24 visual
+// Xvfb gives the window).
+func (w *windowWatch) pixels(win xproto.Window, x, y int16, width, height uint16) ([]byte, error) {
+	img, err := xproto.GetImage(w.conn, xproto.ImageFormatZPixmap, xproto.Drawable(win), x, y, width, height, 0xffffffff).Reply()
+	if err != nil {
+		return nil, err
+	}
+	if len(img.Data) < int(width)*int(height)*4 {
+		return nil, fmt.Errorf("GetImage: %d bytes for %dx%d", len(img.Data), width, height)
+	}
+	return img.Data, nil
+}
+
+// shown waits for an Avault window to be mapped and then to have painted
+// its first frame: its centre is no longer the black an unpainted window
+// shows. It returns the window and both moments.
+func (w *windowWatch) shown(t *testing.T, d time.Duration) (win uint32, mapped, painted time.Time) {
+	t.Helper()
+	deadline := time.After(d)
+	var id xproto.Window
+	for id == 0 {
+		select {
+		case m := <-w.maps:
+			if w.isAvault(m.win) {
+				id, mapped = m.win, m.at
+			}
+		case <-deadline:
+			t.Fatalf("no Avault window was mapped within %v", d)
+		}
+	}
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		g, err := xproto.GetGeometry(w.conn, xproto.Drawable(id)).Reply()
+		if err == nil {
+			px, err := w.pixels(id, int16(g.Width/2), int16(g.Height/2), 2, 2)
+			if err == nil && (px[0] != 0 || px[1] != 0 || px[2] != 0) {
+				return uint32(id), mapped, time.Now()
+			}
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatalf("the Avault window %d was mapped but never painted within %v", id, d)
+	return 0, time.Time{}, time.Time{}
+}
+
+// rendered waits until win shows the Avault UI (renderedUI's test on the
+// window's own pixels) and returns when.
+func (w *windowWatch) rendered(t *testing.T, win uint32, d time.Duration) time.Time {
+	t.Helper()
+	id := xproto.Window(win)
+	var detail string
+	end := time.Now().Add(d)
+	for time.Now().Before(end) {
+		g, err := xproto.GetGeometry(w.conn, xproto.Drawable(id)).Reply()
+		if err == nil {
+			px, err := w.pixels(id, 0, 0, g.Width, g.Height)
+			if err == nil {
+				stride := int(g.Width) * 4
+				var ok bool
+				ok, detail = renderedPixels(0, 0, int(g.Width), int(g.Height), func(x, y int) (int, int, int) {
+					i := y*stride + x*4
+					return int(px[i+2]), int(px[i+1]), int(px[i])
+				})
+				if ok {
+					return time.Now()
+				}
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the Avault window never showed the Avault UI within %v (%s)", d, detail)
+	return time.Time{}
 }
 
 func rgb(img image.Image, x, y int) (int, int, int) {

@@ -104,11 +104,12 @@ func TestInstalledPackage(t *testing.T) {
 			args = append(args, w)
 		}
 	}
+	watch := watchWindows(t)
 	started := time.Now()
 	inst := startInstalled(t, home, prog, args...)
 	cmd, out, run := inst.cmd, inst.out, inst.run
-	win := waitVisible(t, 30*time.Second)
-	t.Logf("figure: installed package, start to visible window %v", time.Since(started).Round(10*time.Millisecond))
+	win, _, painted := watch.shown(t, 30*time.Second)
+	t.Logf("figure: installed package, start to visible window %v", painted.Sub(started).Round(time.Millisecond))
 	var shot, detail string
 	if !eventually(30*time.Second, func() bool {
 		shot = screenshot(t, "package-window.png")

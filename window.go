@@ -273,12 +273,22 @@ func runWindow() error {
 		AssetServer:      &assetserver.Options{Assets: assets},
 		BackgroundColour: &options.RGBA{R: 248, G: 250, B: 252, A: 255},
 		OnStartup:        b.startup,
+		OnDomReady:       domReady,
 		Bind:             []any{b},
 		Linux: &linux.Options{
 			Icon:        appIcon,
 			ProgramName: "avault",
 		},
 	})
+}
+
+// domReady checks, once the page is up, that its load waited for the
+// window's first frame (window_loadorder_linux.go); otherwise the window
+// showed late, which the log says.
+func domReady(context.Context) {
+	if !firstLoadDeferred() {
+		slog.Warn("the window's page loaded before the window was shown; the window appeared later than it should")
+	}
 }
 
 // runBindings runs only what the Wails CLI needs to generate the frontend's

@@ -399,5 +399,8 @@ func (s *Service) ListHistory(f store.HistoryFilter) (store.HistoryPage, error) 
 func (s *Service) GetRun(id string) (job.Run, error) { return s.store.GetRun(id) }
 
 func (s *Service) changed(what string) {
+	if what == "jobs" || what == "destinations" {
+		s.manifests.clear() // a version's name may now point elsewhere
+	}
 	s.emit.Emit(events.DataChanged, map[string]string{"what": what})
 }

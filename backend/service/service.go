@@ -95,6 +95,8 @@ type Service struct {
 	// metricsSrv serves them on loopback when Settings ask.
 	usage      usageCache
 	metricsSrv metricsServer
+	// manifests are the restore browser's recently read manifests.
+	manifests *manifestCache
 
 	shutMu   sync.Mutex
 	stopOnce sync.Once
@@ -157,6 +159,7 @@ func Open(ctx context.Context, o Options) (*Service, error) {
 		}
 	}
 	s = &Service{opts: o, store: st, emit: o.Emitter, log: o.Logger, now: o.Now, upload: newUploadLimiter(), notes: newNotifications()}
+	s.manifests = newManifestCache(s.now)
 	if cur, err := st.GetSettings(); err == nil {
 		setUploadLimit(s.upload, cur.UploadLimit)
 	}
@@ -237,6 +240,7 @@ func (s *Service) Shutdown(ctx context.Context) error {
 		return nil
 	}
 	s.stopOnce.Do(func() {
+		s.manifests.stop()
 		s.serveMetrics(0, nil)
 		if s.sched != nil {
 			s.sched.Stop()

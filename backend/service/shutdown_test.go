@@ -18,7 +18,7 @@ import (
 )
 
 // openTestService is newTestService with options of the test's own.
-func openTestService(t *testing.T, o Options) (*Service, string) {
+func openTestService(t testing.TB, o Options) (*Service, string) {
 	t.Helper()
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("AVAULT_ENCRYPTION_KEY", testKey)

@@ -94,12 +94,20 @@ type TreeEntry struct {
 func (s *Service) ListVersionFiles(ctx context.Context, jobID, version, dir string) ([]TreeEntry, error) {
 	dir = strings.Trim(dir, "/")
 	var data []byte
-	err := s.withJobDestination(ctx, jobID, func(_ job.Job, d storage.Destination) error {
+	err := s.withJobDestination(ctx, jobID, func(j job.Job, d storage.Destination) error {
 		if err := s.ownedVersion(ctx, d, jobID, version); err != nil {
 			return err
 		}
+		key := manifestKey{dest: j.DestinationID, job: jobID, version: version}
+		if cached, ok := s.manifests.get(key); ok {
+			data = cached
+			return nil
+		}
 		var err error
 		data, err = d.ReadManifest(ctx, version)
+		if err == nil {
+			s.manifests.put(key, data)
+		}
 		return err
 	})
 	if err != nil {

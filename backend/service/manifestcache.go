@@ -1,0 +1,139 @@
+package service
+
+import (
+	"runtime/debug"
+	"sync"
+	"time"
+)
+
+// Browsing a version in the restore view lists one folder per click, and
+// each listing needs the version's manifest. On S3 and Google Drive that
+// was a download of the whole manifest per click (about 45 MB for a million
+// files). A committed version's manifest never changes, so the last few
+// are kept in memory for a while after their last use. The version is
+// still looked up at the destination on every click (a version that
+// retention deleted is not listed from memory), and saving or deleting any
+// job or destination empties the cache, since either can change where a
+// version's name points.
+const (
+	manifestCacheBytes = 128 << 20       // at most this much held in all (a million files' manifest is 45 to 65 MB)
+	manifestCacheIdle  = 5 * time.Minute // an entry unused this long is dropped
+)
+
+type manifestKey struct{ dest, job, version string }
+
+type manifestEntry struct {
+	data []byte
+	used time.Time
+}
+
+type manifestCache struct {
+	mu      sync.Mutex
+	entries map[manifestKey]*manifestEntry
+	bytes   int
+	limit   int
+	idle    time.Duration
+	now     func() time.Time
+	timer   *time.Timer // drops idle entries, so the tray process gives the memory back
+	hits    int         // for tests
+}
+
+func newManifestCache(now func() time.Time) *manifestCache {
+	if now == nil {
+		now = time.Now
+	}
+	return &manifestCache{entries: map[manifestKey]*manifestEntry{}, limit: manifestCacheBytes, idle: manifestCacheIdle, now: now}
+}
+
+// get returns the manifest of k when it is held.
+func (c *manifestCache) get(k manifestKey) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.expireLocked()
+	e := c.entries[k]
+	if e == nil {
+		return nil, false
+	}
+	e.used = c.now()
+	c.hits++
+	return e.data, true
+}
+
+// put keeps data as k's manifest, dropping the least recently used entries
+// to stay within the limit; a manifest larger than the limit is not kept.
+func (c *manifestCache) put(k manifestKey, data []byte) {
+	if len(data) > c.limit {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.entries[k]; old != nil {
+		c.bytes -= len(old.data)
+		delete(c.entries, k)
+	}
+	for c.bytes+len(data) > c.limit {
+		var oldest manifestKey
+		var at time.Time
+		first := true
+		for key, e := range c.entries {
+			if first || e.used.Before(at) {
+				oldest, at, first = key, e.used, false
+			}
+		}
+		c.bytes -= len(c.entries[oldest].data)
+		delete(c.entries, oldest)
+	}
+	c.entries[k] = &manifestEntry{data: data, used: c.now()}
+	c.bytes += len(data)
+	if c.timer == nil {
+		c.timer = time.AfterFunc(c.idle, c.sweep)
+	}
+}
+
+// sweep drops idle entries and runs again while any are left; what it
+// dropped goes back to the system at once, so the tray process returns to
+// its idle size.
+func (c *manifestCache) sweep() {
+	c.mu.Lock()
+	before := c.bytes
+	c.expireLocked()
+	c.timer = nil
+	if len(c.entries) > 0 {
+		c.timer = time.AfterFunc(c.idle, c.sweep)
+	}
+	freed := c.bytes < before
+	c.mu.Unlock()
+	if freed {
+		debug.FreeOSMemory()
+	}
+}
+
+func (c *manifestCache) expireLocked() {
+	now := c.now()
+	for k, e := range c.entries {
+		if now.Sub(e.used) >= c.idle {
+			c.bytes -= len(e.data)
+			delete(c.entries, k)
+		}
+	}
+}
+
+// clear drops everything.
+func (c *manifestCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries = map[manifestKey]*manifestEntry{}
+	c.bytes = 0
+}
+
+// stop ends the sweeping timer.
+func (c *manifestCache) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	c.entries = map[manifestKey]*manifestEntry{}
+	c.bytes = 0
+}

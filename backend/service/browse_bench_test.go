@@ -15,7 +15,8 @@ import (
 // BenchmarkRestoreBrowserS3 lists one folder of a 20,000-file version on
 // the local S3 server, as the restore browser does on each click: "first"
 // reads the manifest from the bucket (the cache emptied before each click),
-// "next" is every later click on the same version.
+// "another-folder" opens a folder not listed before from the kept manifest,
+// "back-to-a-folder" one listed before.
 //
 //	go test -run '^$' -bench RestoreBrowserS3 -benchtime 20x ./backend/service
 func BenchmarkRestoreBrowserS3(b *testing.B) {
@@ -60,24 +61,32 @@ func BenchmarkRestoreBrowserS3(b *testing.B) {
 	if done.Status != job.StatusSuccess {
 		b.Fatalf("backup: %s %s %v", done.Status, done.ErrorMessage, err)
 	}
-	list := func(b *testing.B) {
-		entries, err := s.ListVersionFiles(ctx, j.ID, done.RemotePath, "d042")
+	list := func(b *testing.B, dir string) {
+		entries, err := s.ListVersionFiles(ctx, j.ID, done.RemotePath, dir)
 		if err != nil || len(entries) != 200 {
-			b.Fatalf("d042: %d entries, %v", len(entries), err)
+			b.Fatalf("%s: %d entries, %v", dir, len(entries), err)
 		}
 	}
 	b.Run("first", func(b *testing.B) {
 		for b.Loop() {
 			s.manifests.clear()
-			list(b)
+			list(b, "d042")
 		}
 	})
-	b.Run("next", func(b *testing.B) {
-		list(b)
-		b.ResetTimer()
+	b.Run("another-folder", func(b *testing.B) { // manifest kept, folder new (at most 100 iterations)
+		s.manifests.clear()
+		list(b, "d099")
+		i := 0
 		for b.Loop() {
-			list(b)
+			list(b, fmt.Sprintf("d%03d", i%99))
+			i++
 		}
-		b.ReportMetric(float64(s.manifests.bytes), "manifest-bytes")
+		b.ReportMetric(float64(len(s.manifests.entries[manifestKey{dest: dest.ID, job: j.ID, version: done.RemotePath}].data)), "manifest-bytes")
+	})
+	b.Run("back-to-a-folder", func(b *testing.B) {
+		list(b, "d042")
+		for b.Loop() {
+			list(b, "d042")
+		}
 	})
 }

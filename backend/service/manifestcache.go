@@ -2,6 +2,7 @@ package service
 
 import (
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 )
@@ -25,6 +26,23 @@ type manifestKey struct{ dest, job, version string }
 type manifestEntry struct {
 	data []byte
 	used time.Time
+	// levels are folders already listed from data (the whole manifest is
+	// decompressed for each, about 1 s for a million files), so going back
+	// to one is instant; size is data's bytes plus theirs.
+	levels map[string][]TreeEntry
+	size   int
+}
+
+// maxLevels is how many listed folders one manifest keeps.
+const maxLevels = 256
+
+// levelSize estimates what a folder's listing holds in memory.
+func levelSize(entries []TreeEntry) int {
+	n := 64
+	for _, e := range entries {
+		n += 96 + len(e.Name) + len(e.Path)
+	}
+	return n
 }
 
 type manifestCache struct {
@@ -68,10 +86,21 @@ func (c *manifestCache) put(k manifestKey, data []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if old := c.entries[k]; old != nil {
-		c.bytes -= len(old.data)
+		c.bytes -= old.size
 		delete(c.entries, k)
 	}
-	for c.bytes+len(data) > c.limit {
+	c.makeRoomLocked(len(data))
+	c.entries[k] = &manifestEntry{data: data, used: c.now(), size: len(data)}
+	c.bytes += len(data)
+	if c.timer == nil {
+		c.timer = time.AfterFunc(c.idle, c.sweep)
+	}
+}
+
+// makeRoomLocked drops the least recently used entries until n more bytes
+// fit.
+func (c *manifestCache) makeRoomLocked(n int) {
+	for len(c.entries) > 0 && c.bytes+n > c.limit {
 		var oldest manifestKey
 		var at time.Time
 		first := true
@@ -80,14 +109,55 @@ func (c *manifestCache) put(k manifestKey, data []byte) {
 				oldest, at, first = key, e.used, false
 			}
 		}
-		c.bytes -= len(c.entries[oldest].data)
+		c.bytes -= c.entries[oldest].size
 		delete(c.entries, oldest)
 	}
-	c.entries[k] = &manifestEntry{data: data, used: c.now()}
-	c.bytes += len(data)
-	if c.timer == nil {
-		c.timer = time.AfterFunc(c.idle, c.sweep)
+}
+
+// level returns the listing of dir kept with k's manifest.
+func (c *manifestCache) level(k manifestKey, dir string) ([]TreeEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.expireLocked()
+	e := c.entries[k]
+	if e == nil {
+		return nil, false
 	}
+	l, ok := e.levels[dir]
+	if !ok {
+		return nil, false
+	}
+	e.used = c.now()
+	c.hits++
+	return slices.Clone(l), true
+}
+
+// putLevel keeps the listing of dir with k's manifest, when that is held
+// and has room for another folder.
+func (c *manifestCache) putLevel(k manifestKey, dir string, entries []TreeEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.entries[k]
+	if e == nil || len(e.levels) >= maxLevels {
+		return
+	}
+	if _, ok := e.levels[dir]; ok {
+		return
+	}
+	n := levelSize(entries)
+	if e.size+n > c.limit {
+		return
+	}
+	delete(c.entries, k) // not a candidate for the room it makes
+	c.bytes -= e.size
+	c.makeRoomLocked(e.size + n)
+	if e.levels == nil {
+		e.levels = map[string][]TreeEntry{}
+	}
+	e.levels[dir] = slices.Clone(entries)
+	e.size += n
+	c.entries[k] = e
+	c.bytes += e.size
 }
 
 // sweep drops idle entries and runs again while any are left; what it
@@ -112,7 +182,7 @@ func (c *manifestCache) expireLocked() {
 	now := c.now()
 	for k, e := range c.entries {
 		if now.Sub(e.used) >= c.idle {
-			c.bytes -= len(e.data)
+			c.bytes -= e.size
 			delete(c.entries, k)
 		}
 	}

@@ -58,6 +58,15 @@ func TestBrowsingAVersionReadsItsManifestOnce(t *testing.T) {
 	if s.manifests.hits != 2 {
 		t.Fatalf("%d listings served from memory, want 2", s.manifests.hits)
 	}
+	// A folder listed before comes back as it was, without decoding again.
+	if again, err := s.ListVersionFiles(ctx, j.ID, version, "/sub/"); err != nil || !reflect.DeepEqual(again, sub) || s.manifests.hits != 3 {
+		t.Fatalf("sub again: %+v (%v), %d hits", again, err, s.manifests.hits)
+	}
+	again[0].Name = "changed by the caller"
+	if kept, _ := s.ListVersionFiles(ctx, j.ID, version, "sub"); kept[0].Name != "inner.txt" {
+		t.Fatalf("a caller's change reached the kept listing: %+v", kept)
+	}
+	hits := s.manifests.hits
 
 	// Saving the job empties the cache: the next listing reads again.
 	if _, err := s.UpdateJob(j); err != nil {
@@ -66,7 +75,7 @@ func TestBrowsingAVersionReadsItsManifestOnce(t *testing.T) {
 	if n := len(s.manifests.entries); n != 0 {
 		t.Fatalf("%d manifests held after the job was saved", n)
 	}
-	if _, err := s.ListVersionFiles(ctx, j.ID, version, ""); err != nil || s.manifests.hits != 2 || len(s.manifests.entries) != 1 {
+	if _, err := s.ListVersionFiles(ctx, j.ID, version, ""); err != nil || s.manifests.hits != hits || len(s.manifests.entries) != 1 {
 		t.Fatalf("after the save: %v, %d hits, %d held", err, s.manifests.hits, len(s.manifests.entries))
 	}
 
@@ -110,6 +119,21 @@ func TestManifestCacheLimitAndIdle(t *testing.T) {
 	c.put(key(4), make([]byte, 101)) // larger than the whole cache: not kept
 	if _, ok := c.get(key(4)); ok || c.bytes != 80 {
 		t.Errorf("an oversized manifest was kept (bytes %d)", c.bytes)
+	}
+	// Listed folders count with their manifest, and go with it.
+	level := []TreeEntry{{Name: "a.txt", Path: "x/a.txt", Type: "file"}}
+	c.putLevel(key(1), "x", level) // larger than the whole cache with its manifest: not kept
+	if _, ok := c.level(key(1), "x"); ok {
+		t.Error("a level over the limit was kept")
+	}
+	c.limit = 1000
+	c.putLevel(key(1), "x", level)
+	if got, ok := c.level(key(1), "x"); !ok || !reflect.DeepEqual(got, level) || c.bytes != 80+levelSize(level) {
+		t.Errorf("level x: %v %v, bytes %d", got, ok, c.bytes)
+	}
+	c.putLevel(key(9), "x", level) // no manifest held: not kept
+	if _, ok := c.level(key(9), "x"); ok {
+		t.Error("a level kept without its manifest")
 	}
 	advance(manifestCacheIdle)
 	if _, ok := c.get(key(1)); ok || c.bytes != 0 || len(c.entries) != 0 {

@@ -93,12 +93,20 @@ type TreeEntry struct {
 // its manifest: folders first, then files, each sorted by name.
 func (s *Service) ListVersionFiles(ctx context.Context, jobID, version, dir string) ([]TreeEntry, error) {
 	dir = strings.Trim(dir, "/")
-	var data []byte
+	var (
+		data   []byte
+		key    manifestKey
+		listed []TreeEntry
+		known  bool // listed before, and kept
+	)
 	err := s.withJobDestination(ctx, jobID, func(j job.Job, d storage.Destination) error {
 		if err := s.ownedVersion(ctx, d, jobID, version); err != nil {
 			return err
 		}
-		key := manifestKey{dest: j.DestinationID, job: jobID, version: version}
+		key = manifestKey{dest: j.DestinationID, job: jobID, version: version}
+		if listed, known = s.manifests.level(key, dir); known {
+			return nil
+		}
 		if cached, ok := s.manifests.get(key); ok {
 			data = cached
 			return nil
@@ -110,14 +118,16 @@ func (s *Service) ListVersionFiles(ctx context.Context, jobID, version, dir stri
 		}
 		return err
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || known {
+		return listed, err
 	}
 	_, items, err := manifest.ReadDir(data, dir) // only this folder's entries are decoded and held
 	if err != nil {
 		return nil, fmt.Errorf("the manifest of %s cannot be read: %w", version, err)
 	}
-	return levelOf(items), nil
+	listed = levelOf(items)
+	s.manifests.putLevel(key, dir, listed)
+	return listed, nil
 }
 
 // treeLevel lists the folder dir from a manifest's files and folders (a

@@ -63,12 +63,17 @@ func newManifestCache(now func() time.Time) *manifestCache {
 	return &manifestCache{entries: map[manifestKey]*manifestEntry{}, limit: manifestCacheBytes, idle: manifestCacheIdle, now: now}
 }
 
+// liveLocked returns k's entry unless it is missing or idle too long.
+func (c *manifestCache) liveLocked(k manifestKey) *manifestEntry {
+	c.expireLocked()
+	return c.entries[k]
+}
+
 // get returns the manifest of k when it is held.
 func (c *manifestCache) get(k manifestKey) ([]byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.expireLocked()
-	e := c.entries[k]
+	e := c.liveLocked(k)
 	if e == nil {
 		return nil, false
 	}
@@ -118,8 +123,7 @@ func (c *manifestCache) makeRoomLocked(n int) {
 func (c *manifestCache) level(k manifestKey, dir string) ([]TreeEntry, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.expireLocked()
-	e := c.entries[k]
+	e := c.liveLocked(k)
 	if e == nil {
 		return nil, false
 	}

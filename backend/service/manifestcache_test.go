@@ -10,8 +10,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/avault/avault/backend/job"
 )
 
 // The restore browser reads a version's manifest once, then lists further
@@ -20,21 +18,16 @@ import (
 func TestBrowsingAVersionReadsItsManifestOnce(t *testing.T) {
 	s, nas := newTestService(t)
 	ctx := context.Background()
-	j, disk := localJob(t, s, nas, 12)
-	if err := os.MkdirAll(filepath.Join(nas, "photos", "sub"), 0o755); err != nil {
-		t.Fatal(err)
+	files := map[string]string{"sub/inner.txt": "inner"}
+	for i := range 12 {
+		files[fmt.Sprintf("f%02d.txt", i)] = "data"
 	}
-	if err := os.WriteFile(filepath.Join(nas, "photos", "sub", "inner.txt"), []byte("inner"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	run, err := s.RunJob(j.ID, job.TriggerManual)
+	j, done := backedUp(t, s, nas, files)
+	dest, err := s.store.GetDestination(j.DestinationID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := waitFinal(t, s, run.ID)
-	if done.Status != job.StatusSuccess {
-		t.Fatalf("run: %s %s", done.Status, done.ErrorMessage)
-	}
+	disk := dest.RemoteID
 	version := done.RemotePath
 
 	top, err := s.ListVersionFiles(ctx, j.ID, version, "")
